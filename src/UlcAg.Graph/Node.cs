@@ -1,0 +1,34 @@
+namespace UlcAg.Graph;
+
+/// <summary>One recorded ONNX operator application.</summary>
+public sealed class Node
+{
+    internal Node(string opType, string name, IReadOnlyList<Value?> inputs, IReadOnlyDictionary<string, object> attributes, string domain)
+    {
+        OpType = opType;
+        Name = name;
+        Inputs = inputs;
+        Attributes = attributes;
+        Domain = domain;
+    }
+
+    public string OpType { get; }
+    public string Name { get; }
+    public string Domain { get; }
+
+    /// <summary>Inputs in ONNX order; null marks an omitted optional input.</summary>
+    public IReadOnlyList<Value?> Inputs { get; }
+    public IReadOnlyList<Value> Outputs { get; internal set; } = [];
+
+    /// <summary>Attribute values: long, double, string, long[], double[] or <see cref="TensorData"/>.</summary>
+    public IReadOnlyDictionary<string, object> Attributes { get; }
+
+    /// <summary>Set on nodes that block gradient flow (stop-gradient).</summary>
+    public bool StopsGradient { get; internal init; }
+
+    public long Int(string name, long fallback) => Attributes.TryGetValue(name, out var v) ? (long)v : fallback;
+    public double Float(string name, double fallback) => Attributes.TryGetValue(name, out var v) ? (double)v : fallback;
+    public long[] Ints(string name, long[] fallback) => Attributes.TryGetValue(name, out var v) ? (long[])v : fallback;
+
+    public override string ToString() => $"{OpType} '{Name}'";
+}

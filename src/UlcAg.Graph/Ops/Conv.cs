@@ -1,0 +1,100 @@
+using UlcAg.Graph.Autodiff;
+
+namespace UlcAg.Graph;
+
+// 2-D convolution and its gradient rules.
+public sealed partial class GraphBuilder
+{
+    /// <summary>
+    /// 2-D convolution, NCHW input, OIHW weight, symmetric padding (the CUDA provider falls back
+    /// to the CPU for ConvTranspose with asymmetric pads, which the backward pass uses).
+    /// </summary>
+    public Value Conv(Value x, Value weight, Value? bias = null, int stride = 1, int pad = 0, int dilation = 1)
+    {
+        if (x.Rank != 4 || weight.Rank != 4) throw new ArgumentException($"Conv: expects NCHW input and OIHW weight ({x}, {weight})");
+        if (x.Shape[1] != weight.Shape[1]) throw new ArgumentException($"Conv: input has {x.Shape[1]} channels, weight expects {weight.Shape[1]}");
+        var ho = ConvOut(x.Shape[2], weight.Shape[2], stride, pad, dilation);
+        var wo = ConvOut(x.Shape[3], weight.Shape[3], stride, pad, dilation);
+        var attrs = new Dictionary<string, object>
+        {
+            ["kernel_shape"] = new[] { weight.Shape[2], weight.Shape[3] },
+            ["strides"] = new long[] { stride, stride },
+            ["pads"] = new long[] { pad, pad, pad, pad },
+            ["dilations"] = new long[] { dilation, dilation },
+        };
+        return Op1("Conv", bias is null ? [x, weight] : [x, weight, bias], x.Type, new Shape(x.Shape[0], weight.Shape[0], ho, wo), attrs);
+    }
+
+    /// <summary>Transposed convolution with symmetric pads; output padding reaches an exact size.</summary>
+    public Value ConvTranspose(Value dy, Value weight, int stride, int pad, int dilation, long outputPaddingH, long outputPaddingW)
+    {
+        var (kh, kw) = (weight.Shape[2], weight.Shape[3]);
+        var h = stride * (dy.Shape[2] - 1) + outputPaddingH + (kh - 1) * dilation + 1 - 2 * pad;
+        var w = stride * (dy.Shape[3] - 1) + outputPaddingW + (kw - 1) * dilation + 1 - 2 * pad;
+        var attrs = new Dictionary<string, object>
+        {
+            ["kernel_shape"] = new[] { kh, kw },
+            ["strides"] = new long[] { stride, stride },
+            ["pads"] = new long[] { pad, pad, pad, pad },
+            ["dilations"] = new long[] { dilation, dilation },
+            ["output_padding"] = new[] { outputPaddingH, outputPaddingW },
+        };
+        return Op1("ConvTranspose", [dy, weight], dy.Type, new Shape(dy.Shape[0], weight.Shape[1], h, w), attrs);
+    }
+
+    internal static long ConvOut(long size, long kernel, long stride, long pad, long dilation)
+        => size == Shape.Dynamic ? Shape.Dynamic : (size + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+}
+
+internal static class ConvGradients
+{
+    internal static void Register(GradientRegistry r) => r.Register("Conv", Conv);
+
+    private static Value?[] Conv(GradContext c)
+    {
+        var g = c.G;
+        var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
+        var stride = (int)c.Node.Ints("strides", [1, 1])[0];
+        var pad = (int)c.Node.Ints("pads", [0, 0, 0, 0])[0];
+        var dil = (int)c.Node.Ints("dilations", [1, 1])[0];
+        var (kh, kw) = (w.Shape[2], w.Shape[3]);
+
+        // dX: transposed convolution of dY with the same weights; output_padding recovers the
+        // rows/columns that the forward stride dropped (odd sizes).
+        var baseH = stride * (dy.Shape[2] - 1) + (kh - 1) * dil + 1 - 2 * pad;
+        var baseW = stride * (dy.Shape[3] - 1) + (kw - 1) * dil + 1 - 2 * pad;
+        var dx = g.ConvTranspose(dy, w, stride, pad, dil, x.Shape[2] - baseH, x.Shape[3] - baseW);
+
+        var dw = WeightGradient(g, x, dy, kh, kw, stride, pad, dil);
+        return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dy, [0, 2, 3])] : [dx, dw];
+    }
+
+    /// <summary>
+    /// dW[o, c, i, j] = sum over n, p of dY[n, o, p] * Xpad[n, c, p*s + (i, j)*d]: one GEMM per
+    /// kernel tap on a strided slice of the padded input.
+    /// <code>
+    ///   Xpad [N,C,Hp,Wp] --transpose--> [C,N,Hp,Wp] --slice tap (i,j), step s--> [C, N*Ho*Wo]
+    ///   dY   [N,O,Ho,Wo] --transpose--> [O, N*Ho*Wo]
+    ///   dW[:, :, i, j] = dY' x slice^T                                            [O, C]
+    /// </code>
+    /// </summary>
+    private static Value WeightGradient(GraphBuilder g, Value x, Value dy, long kh, long kw, int stride, int pad, int dil)
+    {
+        var (n, ch) = (x.Shape[0], x.Shape[1]);
+        var (o, ho, wo) = (dy.Shape[1], dy.Shape[2], dy.Shape[3]);
+        var positions = n * ho * wo;
+        var xt = g.Transpose(g.Pad(x, [0, 0, pad, pad, 0, 0, pad, pad]), 1, 0, 2, 3);
+        var dyt = g.Reshape(g.Transpose(dy, 1, 0, 2, 3), o, positions);
+        var taps = new List<Value>();
+        for (long i = 0; i < kh; i++)
+        {
+            for (long j = 0; j < kw; j++)
+            {
+                var slice = g.Slice(xt, [i * dil, j * dil], [i * dil + (ho - 1) * stride + 1, j * dil + (wo - 1) * stride + 1], [2, 3], [stride, stride]);
+                var tap = g.Gemm(dyt, g.Reshape(slice, ch, positions), transB: true);
+                taps.Add(g.Unsqueeze(tap, 2));
+            }
+        }
+        return g.Reshape(g.Concat(taps, 2), o, ch, kh, kw);
+    }
+}

@@ -1,0 +1,74 @@
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
+
+namespace UlcAg.Runtime;
+
+/// <summary>Where ONNX Runtime executes: the CPU, or CUDA device <see cref="Index"/>.</summary>
+public sealed record Device(bool IsCuda, int Index = 0)
+{
+    public static Device Cpu { get; } = new(false);
+
+    /// <summary>Parses "cpu", "cuda" or "cuda:N".</summary>
+    public static Device Parse(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        if (t == "cpu") return Cpu;
+        if (t == "cuda") return new Device(true);
+        if (t.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(t.AsSpan(5), out var index) && index >= 0) return new Device(true, index);
+        throw new DeviceException($"unknown device '{text}': expected cpu, cuda or cuda:N");
+    }
+
+    public override string ToString() => IsCuda ? $"cuda:{Index}" : "cpu";
+
+    /// <summary>
+    /// Session options for this device. For CUDA, a clear <see cref="DeviceException"/> names
+    /// what is missing when the provider cannot be loaded.
+    /// </summary>
+    public SessionOptions CreateSessionOptions(int threads = 0)
+    {
+        var options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            IntraOpNumThreads = threads > 0 ? threads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        if (!IsCuda) return options;
+        try
+        {
+            options.AppendExecutionProvider_CUDA(Index);
+            return options;
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+        {
+            options.Dispose();
+            throw new DeviceException(CudaUnavailableMessage(e.Message));
+        }
+    }
+
+    /// <summary>Which of the CUDA 13 / cuDNN 9 libraries that ONNX Runtime GPU 1.31 links cannot be loaded here.</summary>
+    public static IReadOnlyList<string> MissingCudaLibraries()
+    {
+        string[] libraries = ["libcudart.so.13", "libcublas.so.13", "libcublasLt.so.13", "libcudnn.so.9", "libcufft.so.12"];
+        var missing = new List<string>();
+        foreach (var lib in libraries)
+        {
+            if (NativeLibrary.TryLoad(lib, out var handle)) NativeLibrary.Free(handle);
+            else missing.Add(lib);
+        }
+        return missing;
+    }
+
+    private string CudaUnavailableMessage(string detail)
+    {
+        var missing = MissingCudaLibraries();
+        var hint = missing.Count > 0
+            ? $"missing libraries: {string.Join(", ", missing)} (ONNX Runtime GPU 1.31 needs CUDA 13 and cuDNN 9 on the library path)"
+            : "the CUDA libraries load; check that UlcAg was built with the GPU package (dotnet build -p:UlcAgGpu=true) and that the GPU is visible";
+        return $"cannot use device {this}: the CUDA execution provider did not load ({detail.Trim()}); {hint}";
+    }
+}
+
+/// <summary>A device that cannot be used, with a message meant for the user.</summary>
+public sealed class DeviceException(string message) : Exception(message);
