@@ -34,10 +34,11 @@ public sealed class TrainingSession : IDisposable
     /// <paramref name="initialState"/> starts at zero (optimizer buffers); an entry that names no
     /// state, or has the wrong size, is an error.
     /// </summary>
-    public TrainingSession(byte[] model, Device device, IReadOnlyDictionary<string, float[]>? initialState = null, int threads = 0)
+    public TrainingSession(byte[] model, Device device, IReadOnlyDictionary<string, float[]>? initialState = null, int threads = 0, Action<SessionOptions>? configure = null)
     {
         Device = device;
         using var options = device.CreateSessionOptions(threads);
+        configure?.Invoke(options);
         _session = new InferenceSession(model, options);
         var pairs = ParseStatePairs(_session);
         var inputs = _session.InputMetadata;
@@ -108,6 +109,9 @@ public sealed class TrainingSession : IDisposable
         _current = 1 - _current;
         Steps++;
     }
+
+    /// <summary>Ends ONNX Runtime profiling (when enabled through the session options) and returns the trace file.</summary>
+    public string EndProfiling() => _session.EndProfiling();
 
     /// <summary>Copies the current value of every state tensor to the host.</summary>
     public Dictionary<string, float[]> ReadState()

@@ -59,14 +59,28 @@ internal static class ConvGradients
         var dil = (int)c.Node.Ints("dilations", [1, 1])[0];
         var (kh, kw) = (w.Shape[2], w.Shape[3]);
 
-        // dX: transposed convolution of dY with the same weights; output_padding recovers the
-        // rows/columns that the forward stride dropped (odd sizes).
-        var baseH = stride * (dy.Shape[2] - 1) + (kh - 1) * dil + 1 - 2 * pad;
-        var baseW = stride * (dy.Shape[3] - 1) + (kw - 1) * dil + 1 - 2 * pad;
-        var dx = g.ConvTranspose(dy, w, stride, pad, dil, x.Shape[2] - baseH, x.Shape[3] - baseW);
-
+        var dx = InputGradient(g, x, w, dy, stride, pad, dil);
         var dw = WeightGradient(g, x, dy, kh, kw, stride, pad, dil);
         return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dy, [0, 2, 3])] : [dx, dw];
+    }
+
+    /// <summary>
+    /// dX. With stride 1 it is a plain convolution of dY with the spatially flipped, in/out
+    /// swapped kernel and padding d(k-1)-p, which ONNX Runtime runs much faster than
+    /// ConvTranspose. Otherwise a transposed convolution with the forward weights, whose
+    /// output_padding recovers the rows/columns that the forward stride dropped (odd sizes).
+    /// </summary>
+    private static Value InputGradient(GraphBuilder g, Value x, Value w, Value dy, int stride, int pad, int dil)
+    {
+        var (kh, kw) = (w.Shape[2], w.Shape[3]);
+        if (stride == 1 && kh == kw && dil * (kh - 1) - pad >= 0)
+        {
+            var flipped = g.Slice(w, [-1, -1], [long.MinValue, long.MinValue], [2, 3], [-1, -1]);
+            return g.Conv(dy, g.Transpose(flipped, 1, 0, 2, 3), null, 1, (int)(dil * (kh - 1) - pad), dil);
+        }
+        var baseH = stride * (dy.Shape[2] - 1) + (kh - 1) * dil + 1 - 2 * pad;
+        var baseW = stride * (dy.Shape[3] - 1) + (kw - 1) * dil + 1 - 2 * pad;
+        return g.ConvTranspose(dy, w, stride, pad, dil, x.Shape[2] - baseH, x.Shape[3] - baseW);
     }
 
     /// <summary>
@@ -75,7 +89,7 @@ internal static class ConvGradients
     /// <code>
     ///   Xpad [N,C,Hp,Wp] --transpose--> [C,N,Hp,Wp] --slice tap (i,j), step s--> [C, N*Ho*Wo]
     ///   dY   [N,O,Ho,Wo] --transpose--> [O, N*Ho*Wo]
-    ///   dW[:, :, i, j] = dY' x slice^T                                            [O, C]
+    ///   dW[:, :, i, j] = dY' x slice^T (all taps in one GEMM)                    [O, C]
     /// </code>
     /// </summary>
     private static Value WeightGradient(GraphBuilder g, Value x, Value dy, long kh, long kw, int stride, int pad, int dil)
@@ -91,10 +105,11 @@ internal static class ConvGradients
             for (long j = 0; j < kw; j++)
             {
                 var slice = g.Slice(xt, [i * dil, j * dil], [i * dil + (ho - 1) * stride + 1, j * dil + (wo - 1) * stride + 1], [2, 3], [stride, stride]);
-                var tap = g.Gemm(dyt, g.Reshape(slice, ch, positions), transB: true);
-                taps.Add(g.Unsqueeze(tap, 2));
+                taps.Add(g.Reshape(slice, ch, positions));
             }
         }
-        return g.Reshape(g.Concat(taps, 2), o, ch, kh, kw);
+        // One GEMM over all taps: [O, P] x [K*K*C, P]^T = [O, K*K*C], reordered to OIHW.
+        var dw = g.Gemm(dyt, g.Concat(taps, 0), transB: true);
+        return g.Reshape(g.Transpose(g.Reshape(dw, o, kh * kw, ch), 0, 2, 1), o, ch, kh, kw);
     }
 }

@@ -68,10 +68,20 @@ public sealed partial class GraphBuilder
         {
             var a = x.Shape.Axis((int)axes[i]);
             var n = dims[a];
-            if (steps[i] <= 0) throw new ArgumentException("Slice: only positive steps are supported");
-            var s = Math.Clamp(starts[i] < 0 ? starts[i] + n : starts[i], 0, n);
-            var e = Math.Clamp(ends[i] < 0 ? ends[i] + n : ends[i], 0, n);
-            dims[a] = e > s ? (e - s + steps[i] - 1) / steps[i] : 0;
+            if (steps[i] == 0) throw new ArgumentException("Slice: a step must not be zero");
+            if (steps[i] > 0)
+            {
+                var s = Math.Clamp(starts[i] < 0 ? starts[i] + n : starts[i], 0, n);
+                var e = Math.Clamp(ends[i] < 0 ? ends[i] + n : ends[i], 0, n);
+                dims[a] = e > s ? (e - s + steps[i] - 1) / steps[i] : 0;
+            }
+            else
+            {
+                // ONNX clamps a negative-step start to [0, n-1] and the end to [-1, n-1].
+                var s = Math.Clamp(starts[i] < 0 ? starts[i] + n : starts[i], 0, n - 1);
+                var e = ends[i] == long.MinValue ? -1 : Math.Clamp(ends[i] < 0 ? ends[i] + n : ends[i], -1, n - 1);
+                dims[a] = s > e ? (s - e - steps[i] - 1) / -steps[i] : 0;
+            }
         }
         return Op1("Slice", [x, Int64s(starts), Int64s(ends), Int64s(axes), Int64s(steps)], x.Type, new Shape(dims));
     }
