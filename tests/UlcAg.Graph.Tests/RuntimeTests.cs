@@ -1,3 +1,4 @@
+using UlcAg.Graph.Examples;
 using UlcAg.Graph.Optim;
 using UlcAg.Runtime;
 
@@ -20,7 +21,7 @@ public sealed class RuntimeTests
     [TestMethod]
     public void SmallCnnLearnsToyImages()
     {
-        using var session = new TrainingSession(TinyCnn.TrainStepModel(Batch, Optimizer()), Device.Cpu, TinyCnn.InitialState(7));
+        using var session = new TrainingSession(ToyCnn.TrainStepModel(Batch, Optimizer()), Device.Cpu, ToyCnn.InitialState(7));
         var rng = new Random(3);
         var firstLosses = new List<float>();
         var lastLosses = new List<float>();
@@ -28,7 +29,7 @@ public sealed class RuntimeTests
         const int steps = 200;
         for (var step = 0; step < steps; step++)
         {
-            var batch = TinyCnn.Batch(rng, Batch);
+            var batch = ToyCnn.Batch(rng, Batch);
             Feed(session, batch, 0.05f);
             session.Step();
             var loss = session.Result<float>("loss")[0];
@@ -40,7 +41,7 @@ public sealed class RuntimeTests
                 var logits = session.Result<float>("logits");
                 for (var b = 0; b < Batch; b++)
                 {
-                    var row = logits.Slice(b * TinyCnn.Classes, TinyCnn.Classes);
+                    var row = logits.Slice(b * ToyCnn.Classes, ToyCnn.Classes);
                     var argmax = 0;
                     for (var k = 1; k < row.Length; k++) if (row[k] > row[argmax]) argmax = k;
                     if (argmax == batch.Labels[b]) correct++;
@@ -56,8 +57,8 @@ public sealed class RuntimeTests
     [TestMethod]
     public void PingPongEqualsCopyingThroughTheHost()
     {
-        var model = TinyCnn.TrainStepModel(8, Optimizer());
-        var init = TinyCnn.InitialState(11);
+        var model = ToyCnn.TrainStepModel(8, Optimizer());
+        var init = ToyCnn.InitialState(11);
         using var session = new TrainingSession(model, Device.Cpu, init);
         using var runner = new ModelRunner(model);
         var state = init.ToDictionary(kv => kv.Key, kv => kv.Value);
@@ -67,13 +68,13 @@ public sealed class RuntimeTests
         var rng = new Random(5);
         for (var step = 0; step < 5; step++)
         {
-            var batch = TinyCnn.Batch(rng, 8);
+            var batch = ToyCnn.Batch(rng, 8);
             Feed(session, batch, 0.05f);
             session.Step();
 
             var feeds = new Dictionary<string, (Array, long[])>
             {
-                ["images"] = (batch.Images, [8, 1, TinyCnn.Size, TinyCnn.Size]),
+                ["images"] = (batch.Images, [8, 1, ToyCnn.Size, ToyCnn.Size]),
                 ["labels"] = (batch.Labels, [8]),
                 [Optim.Optimizer.LearningRateInput("default")] = (new[] { 0.05f }, []),
             };
@@ -89,15 +90,15 @@ public sealed class RuntimeTests
     [TestMethod]
     public void StateCanBeReadAndWrittenBack()
     {
-        var model = TinyCnn.TrainStepModel(8, Optimizer());
-        using var a = new TrainingSession(model, Device.Cpu, TinyCnn.InitialState(1));
+        var model = ToyCnn.TrainStepModel(8, Optimizer());
+        using var a = new TrainingSession(model, Device.Cpu, ToyCnn.InitialState(1));
         var rng = new Random(2);
-        for (var i = 0; i < 3; i++) { Feed(a, TinyCnn.Batch(rng, 8), 0.05f); a.Step(); }
+        for (var i = 0; i < 3; i++) { Feed(a, ToyCnn.Batch(rng, 8), 0.05f); a.Step(); }
         var snapshot = a.ReadState();
 
         using var b = new TrainingSession(model, Device.Cpu);
         b.WriteState(snapshot);
-        var batch = TinyCnn.Batch(rng, 8);
+        var batch = ToyCnn.Batch(rng, 8);
         Feed(a, batch, 0.05f);
         Feed(b, batch, 0.05f);
         a.Step();
@@ -112,8 +113,8 @@ public sealed class RuntimeTests
     public void EveryTrainableParameterReceivesAGradient()
     {
         var g = new GraphBuilder();
-        var x = g.Input("images", DType.Float, 4, 1, TinyCnn.Size, TinyCnn.Size);
-        var p = TinyCnn.ParameterShapes.Select(s => g.Input(s.Name, DType.Float, s.Shape)).ToArray();
+        var x = g.Input("images", DType.Float, 4, 1, ToyCnn.Size, ToyCnn.Size);
+        var p = ToyCnn.ParameterShapes.Select(s => g.Input(s.Name, DType.Float, s.Shape)).ToArray();
         var stats = g.Constant(TensorData.Of(new float[16], 16));
         var stats8 = g.Constant(TensorData.Of(new float[8], 8));
         var h = g.MaxPool(g.Relu(g.BatchNormTrain(g.Conv(x, p[0], null, 1, 1), p[1], p[2], stats8, stats8).Y), 3, 2, 1);
@@ -123,11 +124,11 @@ public sealed class RuntimeTests
         for (var i = 0; i < p.Length; i++) g.Output(grads[i], $"{p[i].Name}_grad");
 
         using var runner = new ModelRunner(g);
-        var init = TinyCnn.InitialState(4);
-        var feeds = new Dictionary<string, (Array, long[])> { ["images"] = (TinyCnn.Batch(new Random(1), 4).Images, [4, 1, TinyCnn.Size, TinyCnn.Size]) };
-        foreach (var (name, shape) in TinyCnn.ParameterShapes) feeds[name] = (init[name], shape);
+        var init = ToyCnn.InitialState(4);
+        var feeds = new Dictionary<string, (Array, long[])> { ["images"] = (ToyCnn.Batch(new Random(1), 4).Images, [4, 1, ToyCnn.Size, ToyCnn.Size]) };
+        foreach (var (name, shape) in ToyCnn.ParameterShapes) feeds[name] = (init[name], shape);
         var outputs = runner.Run(feeds);
-        foreach (var (name, _) in TinyCnn.ParameterShapes)
+        foreach (var (name, _) in ToyCnn.ParameterShapes)
         {
             var grad = (float[])outputs[$"{name}_grad"];
             Assert.IsTrue(grad.Any(v => v != 0 && float.IsFinite(v)), $"parameter '{name}' got no gradient");

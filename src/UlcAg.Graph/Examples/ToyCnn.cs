@@ -1,13 +1,13 @@
 using UlcAg.Graph.Optim;
 
-namespace UlcAg.Graph.Tests;
+namespace UlcAg.Graph.Examples;
 
 /// <summary>
 /// A small CNN (conv-bn-relu, maxpool, conv-bn-relu stride 2, global pool, linear) and a toy
-/// image problem: 4 classes of 12x12 line patterns (horizontal, vertical, diagonal, ring) at
+/// image problem, as an example of the compiler's use and a check that training works: 4 classes of 12x12 line patterns (horizontal, vertical, diagonal, ring) at
 /// random positions with noise.
 /// </summary>
-internal sealed class TinyCnn
+public static class ToyCnn
 {
     public const int Size = 12, Classes = 4;
 
