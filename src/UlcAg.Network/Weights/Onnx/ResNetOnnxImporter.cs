@@ -326,7 +326,7 @@ public static class ResNetOnnxImporter
 
         private void CheckAllMapped()
         {
-            var left = _model.Graph.Node.Where(n => n.OpType is "Conv" or "BatchNormalization" or "Gemm" or "MatMul" && !_mapped.Contains(n)).ToList();
+            var left = _model.Graph.Node.Where(n => n.OpType is "Conv" or "BatchNormalization" && !_mapped.Contains(n)).ToList();
             if (left.Count > 0)
             {
                 throw Error($"nodes outside the ResNet-18 backbone structure: {string.Join(", ", left.Select(n => $"{n.OpType} '{n.Name}'"))}");
