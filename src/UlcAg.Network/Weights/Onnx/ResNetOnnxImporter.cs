@@ -292,10 +292,11 @@ public static class ResNetOnnxImporter
         }
 
         // ONNX pads are [top, left, bottom, right]. The leading pads fix where every window starts,
-        // so they must equal torchvision's; trailing pads may be smaller (CNTK exports "same"
-        // padding for its fixed 224x224 input this way) because they only add zeros past the last
-        // window that reads real pixels. With those pads the output size matches symmetric padding
-        // whenever (size + 2*pad - kernel) is divisible by the stride, true for 224x224 input.
+        // so they must equal torchvision's; smaller trailing pads (CNTK's "same" padding for its
+        // fixed 224x224 input) only decide how many windows fit. When the window count matches
+        // symmetric padding, every window reads the same pixels and zeros. It matches when
+        // (size + 2*pad - kernel) mod stride is at least the missing trailing padding: at every
+        // layer for inputs that are multiples of 32, such as 224x224.
         private void CheckPads(NodeProto node, string name, long[] pads, int torchPadding)
         {
             if (pads.Length != 4 || pads[0] != torchPadding || pads[1] != torchPadding
