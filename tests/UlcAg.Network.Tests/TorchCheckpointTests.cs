@@ -67,6 +67,43 @@ public sealed class TorchCheckpointTests
     }
 
     [TestMethod]
+    public void PickledModuleUnderModelKeyAsksForStateDict()
+    {
+        using var dir = new TempDirectory();
+        var p = new PickleWriter().Proto().EmptyDict().String("model")
+            .Global("torchvision.models.resnet", "ResNet").EmptyTuple().NewObj()
+            .EmptyDict().String("training").False().SetItem().Build();
+        var bytes = new TorchZipWriter().Add("archive/data.pkl", p.SetItem().Stop().ToArray()).Finish();
+        var path = dir.Write("whole_model.pth", bytes);
+
+        var error = Assert.ThrowsExactly<WeightsException>(() => TorchCheckpoint.Read(path));
+
+        StringAssert.Contains(error.Message, "torchvision.models.resnet.ResNet");
+        StringAssert.Contains(error.Message, "state_dict()");
+    }
+
+    [TestMethod]
+    public void NetWrapperIsUnwrapped()
+    {
+        using var dir = new TempDirectory();
+        var p = new PickleWriter().Proto().EmptyDict().Mark().String("best_acc").Float(0.875).String("net")
+            .Global("collections", "OrderedDict").EmptyTuple().Reduce().String("fc.bias");
+        TorchFixtures.Tensor(p, "DoubleStorage", "0", 2, 0, [2], [1]);
+        p.SetItem().SetItems();
+        var bytes = new TorchZipWriter()
+            .Add("archive/data.pkl", p.Stop().ToArray())
+            .Add("archive/data/0", [.. BitConverter.GetBytes(0.25), .. BitConverter.GetBytes(-4.0)])
+            .Finish();
+        var path = dir.Write("net.pth", bytes);
+
+        var contents = TorchCheckpoint.Read(path);
+
+        Assert.AreEqual("net", contents.WrapperKey);
+        AssertTensor(contents.Tensors["fc.bias"], [2], [0.25f, -4f], TensorKind.Float32);
+        Assert.IsTrue(contents.Notes.Any(n => n.Contains("'best_acc' (float)")), string.Join("\n", contents.Notes));
+    }
+
+    [TestMethod]
     public void LegacyCheckpointAsksToResave()
     {
         using var dir = new TempDirectory();

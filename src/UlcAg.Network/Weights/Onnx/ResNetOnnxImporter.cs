@@ -26,26 +26,8 @@ public static class ResNetOnnxImporter
 {
     /// <summary>Parses the ONNX file and maps its weights.</summary>
     /// <exception cref="WeightsException">The file is missing or unreadable, or its graph is not a basic-block ResNet.</exception>
-    public static ImportedBackbone Import(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new WeightsException($"ONNX model '{path}' does not exist.");
-        }
-
-        ModelProto model;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            model = ModelProto.Parser.ParseFrom(stream);
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException e)
-        {
-            throw new WeightsException($"'{path}' is not a readable ONNX model: {e.Message}", e);
-        }
-
-        return Import(model, $"ONNX model '{path}'");
-    }
+    public static ImportedBackbone Import(string path) =>
+        Import(OnnxModelFile.Load(path), $"ONNX model '{path}'");
 
     /// <summary>Maps the weights of a parsed model; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="WeightsException">The graph is not a basic-block ResNet of the expected structure and shapes.</exception>
