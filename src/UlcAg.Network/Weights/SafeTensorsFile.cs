@@ -15,7 +15,8 @@ namespace UlcAg.Network.Weights;
 /// <c>{"__metadata__": {string: string}, name: {"dtype", "shape", "data_offsets": [begin, end]}}</c>,
 /// padded with spaces so the data starts on an 8-byte boundary; then the raw little-endian
 /// values, where each tensor's offsets are relative to the start of the data and the tensors
-/// cover the data without holes or overlaps. Files are written with tensors in map order.
+/// cover the data without holes or overlaps. The header lists tensors in map order; in the data,
+/// I64 tensors precede F32 ones so every value is aligned to its size.
 /// </remarks>
 public static class SafeTensorsFile
 {
@@ -125,10 +126,10 @@ public static class SafeTensorsFile
                 json.WriteEndObject();
             }
 
-            long offset = 0;
+            var offsets = DataOffsets(tensors);
             foreach (var (name, tensor) in tensors)
             {
-                var size = tensor.Data.LongLength * (tensor.Kind == TensorKind.Int64 ? 8 : 4);
+                var (begin, end) = offsets[name];
                 json.WriteStartObject(name);
                 json.WriteString("dtype", tensor.Kind == TensorKind.Int64 ? "I64" : "F32");
                 json.WriteStartArray("shape");
@@ -139,11 +140,10 @@ public static class SafeTensorsFile
 
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
-                json.WriteNumberValue(offset);
-                json.WriteNumberValue(offset + size);
+                json.WriteNumberValue(begin);
+                json.WriteNumberValue(end);
                 json.WriteEndArray();
                 json.WriteEndObject();
-                offset += size;
             }
 
             json.WriteEndObject();
@@ -165,7 +165,7 @@ public static class SafeTensorsFile
         BinaryPrimitives.WriteUInt64LittleEndian(prefix, (ulong)header.Length);
         stream.Write(prefix);
         stream.Write(header);
-        foreach (var (name, tensor) in tensors)
+        foreach (var (name, tensor) in DataOrder(tensors))
         {
             if (tensor.Kind == TensorKind.Int64)
             {
@@ -187,6 +187,28 @@ public static class SafeTensorsFile
             }
         }
     }
+
+    // The header lists tensors in map order; the data holds 8-byte (I64) tensors first, then F32,
+    // each group in map order, as the reference writer sorts by alignment: every value then sits
+    // on a multiple of its size, so zero-copy readers can view it in place.
+    private static IEnumerable<KeyValuePair<string, HostTensor>> DataOrder(TensorMap tensors) =>
+        tensors.OrderByDescending(t => ElementSize(t.Value));
+
+    private static Dictionary<string, (long Begin, long End)> DataOffsets(TensorMap tensors)
+    {
+        var offsets = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
+        long offset = 0;
+        foreach (var (name, tensor) in DataOrder(tensors))
+        {
+            var size = tensor.Data.LongLength * ElementSize(tensor);
+            offsets[name] = (offset, offset + size);
+            offset += size;
+        }
+
+        return offsets;
+    }
+
+    private static int ElementSize(HostTensor tensor) => tensor.Kind == TensorKind.Int64 ? 8 : 4;
 
     private static void WriteInt64(Stream stream, string name, float[] values)
     {

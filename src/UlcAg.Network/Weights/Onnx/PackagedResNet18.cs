@@ -22,7 +22,7 @@ public static class PackagedResNet18
 
     /// <summary>Reads the backbone's weights under torchvision names.</summary>
     /// <exception cref="WeightsException">The model file is missing or does not have the expected structure.</exception>
-    public static ImportedBackbone LoadBackbone() => ResNet18OnnxImporter.Import(Require(ModelPath));
+    public static ImportedBackbone LoadBackbone() => ResNetOnnxImporter.Import(Require(ModelPath));
 
     /// <summary>Reads the input convention (channel order and mean image).</summary>
     /// <exception cref="WeightsException">The preprocessing file is missing or does not have the expected structure.</exception>

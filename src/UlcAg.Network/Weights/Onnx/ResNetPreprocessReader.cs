@@ -11,26 +11,8 @@ public static class ResNetPreprocessReader
 {
     /// <summary>Parses the preprocessing ONNX file.</summary>
     /// <exception cref="WeightsException">The file is missing or its graph is not a channel reorder followed by a mean subtraction.</exception>
-    public static ImageInputConvention Read(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new WeightsException($"ONNX model '{path}' does not exist.");
-        }
-
-        ModelProto model;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            model = ModelProto.Parser.ParseFrom(stream);
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException e)
-        {
-            throw new WeightsException($"'{path}' is not a readable ONNX model: {e.Message}", e);
-        }
-
-        return Read(model, $"ONNX model '{path}'");
-    }
+    public static ImageInputConvention Read(string path) =>
+        Read(OnnxModelFile.Load(path), $"ONNX model '{path}'");
 
     /// <summary>Reads the convention from a parsed preprocessing model; <paramref name="source"/> names it in errors.</summary>
     /// <exception cref="WeightsException">The graph does not have the expected form.</exception>

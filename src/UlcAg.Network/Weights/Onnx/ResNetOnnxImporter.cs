@@ -3,8 +3,8 @@ using Onnx;
 namespace UlcAg.Network.Weights.Onnx;
 
 /// <summary>
-/// Maps the weights of a ResNet-18 ONNX graph (such as the CNTK export shipped in
-/// Microsoft.ML.DnnImageFeaturizer.ResNet18) to torchvision names by walking the graph's
+/// Maps the weights of a basic-block ResNet ONNX graph (such as the CNTK ResNet-18 export shipped
+/// in Microsoft.ML.DnnImageFeaturizer.ResNet18) to torchvision names by walking the graph's
 /// structure, never by initializer order or name.
 /// </summary>
 /// <remarks>
@@ -14,39 +14,23 @@ namespace UlcAg.Network.Weights.Onnx;
 ///   x -> Conv -> BN -> Relu -> Conv -> BN -> Add -> Relu -> next x               (convN/bnN)
 ///   x ------------------------------------/                 identity shortcut, or
 ///   x -> Conv(1x1) -> BN ----------------/                  projection (downsample.0/.1)
-///   ... 8 blocks (layer1..layer4, 2 each) ... -> AveragePool/GlobalAveragePool -> features
+///   ... blocks of layer1..layer4 ... -> AveragePool/GlobalAveragePool -> features
 /// </code>
 /// Each block's branches are told apart by where they lead (a BN feeding a Relu is on the main
-/// path, a BN feeding the Add is the shortcut), then every kernel size, stride, padding, group,
-/// dilation and tensor shape is checked against torchvision's ResNet-18.
+/// path, a BN feeding the Add is the shortcut). A block with a projection shortcut starts a new
+/// stage, so the blocks per stage are found, not assumed: 2, 2, 2, 2 for torchvision's ResNet-18,
+/// 2, 2, 2, 3 for the packaged CNTK model. Every kernel size, stride, padding, group, dilation
+/// and tensor shape is checked against the torchvision layout.
 /// </remarks>
-public static class ResNet18OnnxImporter
+public static class ResNetOnnxImporter
 {
     /// <summary>Parses the ONNX file and maps its weights.</summary>
-    /// <exception cref="WeightsException">The file is missing or unreadable, or its graph is not a ResNet-18.</exception>
-    public static ImportedBackbone Import(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new WeightsException($"ONNX model '{path}' does not exist.");
-        }
-
-        ModelProto model;
-        try
-        {
-            using var stream = File.OpenRead(path);
-            model = ModelProto.Parser.ParseFrom(stream);
-        }
-        catch (Google.Protobuf.InvalidProtocolBufferException e)
-        {
-            throw new WeightsException($"'{path}' is not a readable ONNX model: {e.Message}", e);
-        }
-
-        return Import(model, $"ONNX model '{path}'");
-    }
+    /// <exception cref="WeightsException">The file is missing or unreadable, or its graph is not a basic-block ResNet.</exception>
+    public static ImportedBackbone Import(string path) =>
+        Import(OnnxModelFile.Load(path), $"ONNX model '{path}'");
 
     /// <summary>Maps the weights of a parsed model; <paramref name="source"/> names it in errors.</summary>
-    /// <exception cref="WeightsException">The graph is not a ResNet-18 of the expected structure and shapes.</exception>
+    /// <exception cref="WeightsException">The graph is not a basic-block ResNet of the expected structure and shapes.</exception>
     public static ImportedBackbone Import(ModelProto model, string source)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -63,6 +47,7 @@ public static class ResNet18OnnxImporter
         private readonly List<ConvMapping> _convolutions = [];
         private readonly List<BatchNormMapping> _batchNorms = [];
         private readonly HashSet<NodeProto> _mapped = new(ReferenceEqualityComparer.Instance);
+        private string _where = "stem";
 
         public Walker(ModelProto model, string source)
         {
@@ -102,30 +87,56 @@ public static class ResNet18OnnxImporter
             CheckPool(pool, kernel: 3, stride: 2, torchPadding: 1);
             x = pool.Output[0];
 
+            // Stages are found from the structure: a block with a projection shortcut starts the
+            // next stage, and the stage's identity blocks follow until the next projection or the
+            // pooling head. The count per stage is recorded, not assumed.
+            var blocks = new int[ResNetLayout.StageChannels.Count];
+            var stage = 0;
             var channelsIn = 64;
-            for (var stage = 0; stage < ResNet18Layout.StageChannels.Count; stage++)
+            while (!IsHead(x))
             {
-                var channels = ResNet18Layout.StageChannels[stage];
-                for (var block = 0; block < ResNet18Layout.BlocksPerStage; block++)
+                var projection = Consumers(x).Count(n => n.OpType == "Conv") == 2;
+                if (projection && blocks[stage] > 0)
                 {
-                    x = MapBlock(x, stage, block, channelsIn, channels);
-                    channelsIn = channels;
+                    stage++;
+                    if (stage == blocks.Length)
+                    {
+                        throw Error($"'{x}' starts a fifth stage; the layout has four");
+                    }
                 }
+
+                var channels = ResNetLayout.StageChannels[stage];
+                x = MapBlock(x, stage, blocks[stage], channelsIn, channels);
+                blocks[stage]++;
+                channelsIn = channels;
+            }
+
+            _where = "head";
+            if (blocks.Any(b => b == 0))
+            {
+                throw Error($"found blocks {string.Join(", ", blocks)} per stage; every one of the four stages needs at least one");
             }
 
             var head = Single(x, "AveragePool", "GlobalAveragePool");
             var feature = head.Output[0];
             CheckAllMapped();
-            CheckShapes();
+            CheckShapes(blocks);
             var producer = $"{_model.ProducerName} {_model.ProducerVersion}".Trim();
-            return new ImportedBackbone(_weights, _convolutions, _batchNorms, input, feature, producer);
+            return new ImportedBackbone(_weights, blocks, _convolutions, _batchNorms, input, feature, producer);
+        }
+
+        private bool IsHead(string x)
+        {
+            var consumers = Consumers(x);
+            return consumers.Count == 1 && consumers[0].OpType is "AveragePool" or "GlobalAveragePool";
         }
 
         // One BasicBlock; returns the block output (after the final Relu).
         private string MapBlock(string x, int stage, int block, int channelsIn, int channels)
         {
-            var prefix = $"layer{stage + 1}.{block}";
-            var stride = ResNet18Layout.BlockStride(stage, block);
+            var prefix = ResNetLayout.BlockName(stage, block);
+            _where = prefix;
+            var stride = ResNetLayout.BlockStride(stage, block);
             NodeProto? mainConv = null;
             NodeProto? shortcutConv = null;
             NodeProto? identityAdd = null;
@@ -160,7 +171,7 @@ public static class ResNet18OnnxImporter
                 throw Error($"block {prefix}: no convolution reads the block input '{x}'");
             }
 
-            var expectDownsample = ResNet18Layout.HasDownsample(stage, block);
+            var expectDownsample = ResNetLayout.HasDownsample(stage, block);
             if (expectDownsample != (shortcutConv is not null) || (shortcutConv is not null) == (identityAdd is not null))
             {
                 throw Error($"block {prefix}: expected {(expectDownsample ? "a projection" : "an identity")} shortcut from '{x}'");
@@ -239,7 +250,7 @@ public static class ResNet18OnnxImporter
             {
                 var tensor = Initializer(initializers[i], name);
                 Expect(tensor, [channels], initializers[i], name);
-                _weights.Add($"{name}.{ResNet18Layout.BatchNormFields[i]}", tensor);
+                _weights.Add($"{name}.{ResNetLayout.BatchNormFields[i]}", tensor);
             }
 
             _mapped.Add(node);
@@ -263,10 +274,11 @@ public static class ResNet18OnnxImporter
         }
 
         // ONNX pads are [top, left, bottom, right]. The leading pads fix where every window starts,
-        // so they must equal torchvision's; trailing pads may be smaller (CNTK exports "same"
-        // padding for its fixed 224x224 input this way) because they only add zeros past the last
-        // window that reads real pixels. With those pads the output size matches symmetric padding
-        // whenever (size + 2*pad - kernel) is divisible by the stride, true for 224x224 input.
+        // so they must equal torchvision's; smaller trailing pads (CNTK's "same" padding for its
+        // fixed 224x224 input) only decide how many windows fit. When the window count matches
+        // symmetric padding, every window reads the same pixels and zeros. It matches when
+        // (size + 2*pad - kernel) mod stride is at least the missing trailing padding: at every
+        // layer for inputs that are multiples of 32, such as 224x224.
         private void CheckPads(NodeProto node, string name, long[] pads, int torchPadding)
         {
             if (pads.Length != 4 || pads[0] != torchPadding || pads[1] != torchPadding
@@ -297,20 +309,20 @@ public static class ResNet18OnnxImporter
 
         private void CheckAllMapped()
         {
-            var left = _model.Graph.Node.Where(n => n.OpType is "Conv" or "BatchNormalization" or "Gemm" or "MatMul" && !_mapped.Contains(n)).ToList();
+            var left = _model.Graph.Node.Where(n => n.OpType is "Conv" or "BatchNormalization" && !_mapped.Contains(n)).ToList();
             if (left.Count > 0)
             {
                 throw Error($"nodes outside the ResNet-18 backbone structure: {string.Join(", ", left.Select(n => $"{n.OpType} '{n.Name}'"))}");
             }
         }
 
-        private void CheckShapes()
+        private void CheckShapes(int[] blocks)
         {
-            var expected = ResNet18Layout.Backbone();
+            var expected = ResNetLayout.Backbone(blocks);
             var names = _weights.Names.ToList();
             if (names.Count != expected.Count || !names.SequenceEqual(expected.Select(s => s.Name)))
             {
-                throw Error($"mapped {names.Count} tensors, expected the {expected.Count} torchvision backbone tensors in order");
+                throw Error($"mapped {names.Count} tensors, expected the {expected.Count} backbone tensors of blocks {string.Join(", ", blocks)} in order");
             }
 
             foreach (var spec in expected)
@@ -354,6 +366,6 @@ public static class ResNet18OnnxImporter
             Attribute(node, name) is { } attribute ? attribute.Ints.ToArray() : null;
 
         private WeightsException Error(string message) =>
-            new($"{_source} is not a torchvision-compatible ResNet-18: {message}.");
+            new($"{_source} is not a torchvision-compatible basic-block ResNet: in {_where}: {message}.");
     }
 }

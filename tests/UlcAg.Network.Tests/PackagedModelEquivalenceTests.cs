@@ -1,0 +1,78 @@
+using Microsoft.ML.OnnxRuntime;
+using UlcAg.Network.Tests.Fixtures;
+using UlcAg.Network.Weights.Onnx;
+
+namespace UlcAg.Network.Tests;
+
+/// <summary>
+/// Checks the mapped weights numerically: the packaged CNTK model run by ONNX Runtime and a plain
+/// torchvision-semantics forward pass (symmetric padding, epsilon 1e-5) over the mapped tensors
+/// must give the same features for the same image.
+/// </summary>
+[TestClass]
+public sealed class PackagedModelEquivalenceTests
+{
+    private const int Size = 224;
+
+    [TestMethod]
+    public void MappedWeightsReproduceTheCntkFeatures()
+    {
+        var backbone = PackagedResNet18.LoadBackbone();
+        var convention = PackagedResNet18.LoadInputConvention();
+        var rgb = RandomImage(seed: 7);
+
+        var prepared = RunOrSkip(PackagedResNet18.PreprocessPath, "OriginalInput", rgb, "PreprocessedInput");
+        var input = new float[rgb.Length];
+        convention.Apply(rgb, input);
+        Assert.AreEqual(0f, MaxAbsDifference(prepared, input), "the convention reproduces ResNetPreprocess.onnx");
+
+        var expected = RunOrSkip(PackagedResNet18.ModelPath, backbone.InputName, input, backbone.FeatureName);
+        var actual = ReferenceResNet.Features(backbone.Weights, backbone.BlocksPerStage, input, Size);
+
+        Assert.HasCount(512, actual);
+        var scale = expected.Max(MathF.Abs);
+        var difference = MaxAbsDifference(expected, actual);
+        Assert.IsGreaterThan(0.1f, scale, "features are not trivially zero");
+        Assert.IsLessThan(1e-4f * scale, difference, $"max |difference| {difference} vs max |feature| {scale}");
+    }
+
+    private static float[] RandomImage(int seed)
+    {
+        var random = new Random(seed);
+        var image = new float[3 * Size * Size];
+        for (var i = 0; i < image.Length; i++)
+        {
+            image[i] = random.Next(256);
+        }
+
+        return image;
+    }
+
+    private static float[] RunOrSkip(string modelPath, string inputName, float[] input, string outputName)
+    {
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(modelPath);
+        }
+        catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException)
+        {
+            Assert.Inconclusive($"ONNX Runtime's native library cannot be loaded here: {e.Message}");
+            throw;
+        }
+
+        using (session)
+        {
+            using var value = OrtValue.CreateTensorValueFromMemory(input, [1, 3, Size, Size]);
+            using var options = new RunOptions();
+            using var outputs = session.Run(options, [inputName], [value], [outputName]);
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+    }
+
+    private static float MaxAbsDifference(float[] a, float[] b)
+    {
+        Assert.HasCount(a.Length, b);
+        return a.Zip(b).Max(p => MathF.Abs(p.First - p.Second));
+    }
+}
