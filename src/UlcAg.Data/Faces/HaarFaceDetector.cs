@@ -32,10 +32,9 @@ public sealed class HaarFaceDetector : IFaceDetector
         var path = cascadePath ?? DefaultCascadePath;
         if (!File.Exists(path))
         {
-            throw new FaceDetectorUnavailableException(cascadePath is null
-                ? $"The Haar face cascade '{path}' is missing. Install Debian's opencv-data package " +
-                  "(apt-get install opencv-data) or give the path of a cascade XML file."
-                : $"The Haar face cascade '{path}' does not exist.");
+            throw new FaceDetectorUnavailableException(
+                $"The Haar face cascade '{path}' does not exist. Debian's opencv-data package installs the default " +
+                $"cascade at {DefaultCascadePath} (apt-get install opencv-data); or give the path of another cascade XML file.");
         }
 
         try
