@@ -64,15 +64,16 @@ public sealed class HaarFaceDetector : IFaceDetector
     public IReadOnlyList<DetectedFace> Detect(Mat bgr)
     {
         ArgumentNullException.ThrowIfNull(bgr);
+        // No histogram equalization: the cascade normalizes each window's variance itself, and
+        // equalizing flat, evenly lit images (synthetic faces) makes it miss them.
         using var gray = new Mat();
         if (bgr.Channels() == 1)
         {
-            Cv2.EqualizeHist(bgr, gray);
+            bgr.CopyTo(gray);
         }
         else
         {
             Cv2.CvtColor(bgr, gray, ColorConversionCodes.BGR2GRAY);
-            Cv2.EqualizeHist(gray, gray);
         }
 
         var minSide = Math.Max(1, (int)(Math.Min(gray.Rows, gray.Cols) * _minSizeFraction));
