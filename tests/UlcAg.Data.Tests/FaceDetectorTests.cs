@@ -6,6 +6,11 @@ namespace UlcAg.Data.Tests;
 [TestClass]
 public sealed class FaceDetectorTests
 {
+    private readonly TempDirectory _temp = new();
+
+    [TestCleanup]
+    public void Cleanup() => _temp.Dispose();
+
     [TestMethod]
     public void Haar_FindsADrawnFace()
     {
@@ -46,7 +51,7 @@ public sealed class FaceDetectorTests
     [TestMethod]
     public void Haar_NotACascade_IsReportedAsUnavailable()
     {
-        var dir = FaceTestImages.NewTempDirectory();
+        var dir = _temp.Path;
         var path = Path.Combine(dir, "broken.xml");
         File.WriteAllText(path, "<?xml version=\"1.0\"?><opencv_storage><nothing/></opencv_storage>");
         var e = Assert.ThrowsExactly<FaceDetectorUnavailableException>(() => new HaarFaceDetector(path));
@@ -56,7 +61,7 @@ public sealed class FaceDetectorTests
     [TestMethod]
     public void YuNet_MissingOrBrokenModel_IsReportedAsUnavailable()
     {
-        var dir = FaceTestImages.NewTempDirectory();
+        var dir = _temp.Path;
         var missing = Path.Combine(dir, "yunet.onnx");
         var e = Assert.ThrowsExactly<FaceDetectorUnavailableException>(() => FaceDetectorSpec.YuNet(missing).Create());
         StringAssert.Contains(e.Message, missing);
@@ -88,7 +93,7 @@ public sealed class FaceDetectorTests
     [TestMethod]
     public void SpecKey_ChangesWithTheModelFile()
     {
-        var dir = FaceTestImages.NewTempDirectory();
+        var dir = _temp.Path;
         var path = Path.Combine(dir, "cascade.xml");
         File.WriteAllText(path, "one");
         var spec = FaceDetectorSpec.Haar(path);

@@ -6,6 +6,11 @@ namespace UlcAg.Data.Tests;
 [TestClass]
 public sealed class FacePipelineTests
 {
+    private readonly TempDirectory _temp = new();
+
+    [TestCleanup]
+    public void Cleanup() => _temp.Dispose();
+
     [TestMethod]
     public void Prepare_PrefersLandmarksThenBoxThenDetectorThenResize()
     {
@@ -84,7 +89,7 @@ public sealed class FacePipelineTests
     public void DetectAndAlign_HaarOnALargePhoto_CropsTheFaceFromTheOriginal()
     {
         FaceDetectorTests.RequireDefaultCascade();
-        var dir = FaceTestImages.NewTempDirectory();
+        var dir = _temp.Path;
         var path = Path.Combine(dir, "photo.jpg");
         using (var photo = new Mat(1800, 2400, MatType.CV_8UC3, new Scalar(200, 200, 200)))
         {

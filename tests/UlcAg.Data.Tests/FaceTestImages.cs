@@ -6,13 +6,6 @@ namespace UlcAg.Data.Tests;
 /// <summary>Images and splits made on the fly for the face, cache and loader tests.</summary>
 internal static class FaceTestImages
 {
-    public static string NewTempDirectory()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "ulcag-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     /// <summary>A BGR image of smooth random blobs over noise, so resizing and cropping change every pixel.</summary>
     public static Mat RandomBgr(int width, int height, int seed)
     {

@@ -6,10 +6,15 @@ namespace UlcAg.Data.Tests;
 [TestClass]
 public sealed class ImageDecoderTests
 {
+    private readonly TempDirectory _temp = new();
+
+    [TestCleanup]
+    public void Cleanup() => _temp.Dispose();
+
     [TestMethod]
     public void DecodeFile_GrayscaleBecomesThreeEqualChannels()
     {
-        var path = Path.Combine(FaceTestImages.NewTempDirectory(), "gray.png");
+        var path = Path.Combine(_temp.Path, "gray.png");
         using (var gray = new Mat(10, 12, MatType.CV_8UC1, Scalar.All(77)))
         {
             Cv2.ImWrite(path, gray);
@@ -23,7 +28,7 @@ public sealed class ImageDecoderTests
     [TestMethod]
     public void DecodeFile_AlphaIsDroppedAndColorsKept()
     {
-        var path = Path.Combine(FaceTestImages.NewTempDirectory(), "alpha.png");
+        var path = Path.Combine(_temp.Path, "alpha.png");
         using (var bgra = new Mat(8, 8, MatType.CV_8UC4, new Scalar(10, 20, 30, 128)))
         {
             Cv2.ImWrite(path, bgra);
@@ -37,7 +42,7 @@ public sealed class ImageDecoderTests
     [TestMethod]
     public void DecodeFile_SixteenBitIsScaledToEightBit()
     {
-        var path = Path.Combine(FaceTestImages.NewTempDirectory(), "deep.png");
+        var path = Path.Combine(_temp.Path, "deep.png");
         using (var deep = new Mat(6, 6, MatType.CV_16UC3, new Scalar(65535, 257 * 100, 0)))
         {
             Cv2.ImWrite(path, deep);
@@ -51,7 +56,7 @@ public sealed class ImageDecoderTests
     [TestMethod]
     public void DecodeFile_CorruptEmptyOrMissing_NamesTheFile()
     {
-        var dir = FaceTestImages.NewTempDirectory();
+        var dir = _temp.Path;
         var corrupt = Path.Combine(dir, "corrupt.jpg");
         File.WriteAllBytes(corrupt, [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3, 4, 5, 6, 7]);
         var empty = Path.Combine(dir, "empty.png");
