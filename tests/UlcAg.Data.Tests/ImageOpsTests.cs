@@ -55,6 +55,29 @@ public sealed class ImageOpsTests
     }
 
     [TestMethod]
+    public void ResizeCrop_FlippedIsTheExactMirrorOfUnflipped()
+    {
+        using var image = FaceTestImages.RandomBgr(37, 29, seed: 12);
+        var source = FaceTestImages.Bytes(image);
+        var plain = new byte[45 * 31 * 3];
+        var flipped = new byte[plain.Length];
+
+        ImageOps.ResizeCrop(source, 37, 29, 6, 2, 31, 27, flip: false, plain, 45, 31);
+        ImageOps.ResizeCrop(source, 37, 29, 6, 2, 31, 27, flip: true, flipped, 45, 31);
+
+        for (var y = 0; y < 31; y++)
+        {
+            for (var x = 0; x < 45; x++)
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    Assert.AreEqual(plain[(((y * 45) + x) * 3) + c], flipped[(((y * 45) + 44 - x) * 3) + c]);
+                }
+            }
+        }
+    }
+
+    [TestMethod]
     public void Shift_MovesPixelsAndFillsTheUncoveredBorder()
     {
         var source = new byte[4 * 3 * 3];

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace UlcAg.Data.Loading;
 
@@ -41,40 +41,7 @@ public static class ImageOps
             return;
         }
 
-        Span<int> columns = destinationWidth <= 1024 ? stackalloc int[destinationWidth * 3] : new int[destinationWidth * 3];
-        for (var x = 0; x < destinationWidth; x++)
-        {
-            var (lo, hi, w) = Tap(x, cropWidth, destinationWidth);
-            var slot = flip ? destinationWidth - 1 - x : x;
-            columns[3 * slot] = (cropX + lo) * Channels;
-            columns[(3 * slot) + 1] = (cropX + hi) * Channels;
-            columns[(3 * slot) + 2] = w;
-        }
-
-        var sourceStride = sourceWidth * Channels;
-        var destinationStride = destinationWidth * Channels;
-        ref var src = ref MemoryMarshal.GetReference(source);
-        for (var y = 0; y < destinationHeight; y++)
-        {
-            var (top, bottom, wy) = Tap(y, cropHeight, destinationHeight);
-            ref var row0 = ref Unsafe.Add(ref src, (cropY + top) * sourceStride);
-            ref var row1 = ref Unsafe.Add(ref src, (cropY + bottom) * sourceStride);
-            var output = destination.Slice(y * destinationStride, destinationStride);
-            var wy0 = One - wy;
-            for (var x = 0; x < destinationWidth; x++)
-            {
-                var a = columns[3 * x];
-                var b = columns[(3 * x) + 1];
-                var wx = columns[(3 * x) + 2];
-                var wx0 = One - wx;
-                for (var c = 0; c < Channels; c++)
-                {
-                    var upper = (Unsafe.Add(ref row0, a + c) * wx0) + (Unsafe.Add(ref row0, b + c) * wx);
-                    var lower = (Unsafe.Add(ref row1, a + c) * wx0) + (Unsafe.Add(ref row1, b + c) * wx);
-                    output[(x * Channels) + c] = (byte)(((upper * wy0) + (lower * wy) + Round) >> (2 * WeightBits));
-                }
-            }
-        }
+        Resample(source, sourceWidth, cropX, cropY, cropWidth, cropHeight, flip, destination, destinationWidth, destinationHeight);
     }
 
     /// <summary>
@@ -154,6 +121,146 @@ public static class ImageOps
         for (var row = 0; row < h; row++)
         {
             noise.Slice(row * w * Channels, w * Channels).CopyTo(image.Slice((((y + row) * width) + x) * Channels, w * Channels));
+        }
+    }
+
+    // Separable bilinear: each source row needed is interpolated horizontally once into a fixed-point
+    // int row (two rows kept, as consecutive output rows mostly share them), then each output row is
+    // the vertical blend of two such rows, vectorized. Same arithmetic as a direct 2-D blend:
+    // out = (h0 (1 - wy) + h1 wy + round) >> 22 with h = p0 (1 - wx) + p1 wx, all weights in 1/2048.
+    private static unsafe void Resample(
+        ReadOnlySpan<byte> source, int sourceWidth, int cropX, int cropY, int cropWidth, int cropHeight, bool flip,
+        Span<byte> destination, int destinationWidth, int destinationHeight)
+    {
+        var rowLength = destinationWidth * Channels;
+        // Two interpolated rows, each with one spare int for the vector store of the last pixel.
+        var small = destinationWidth <= 512;
+        Span<int> taps = small ? stackalloc int[destinationWidth * 3] : new int[destinationWidth * 3];
+        Span<int> rows = small ? stackalloc int[2 * (rowLength + 1)] : new int[2 * (rowLength + 1)];
+        for (var x = 0; x < destinationWidth; x++)
+        {
+            var (lo, hi, w) = Tap(x, cropWidth, destinationWidth);
+            var slot = flip ? destinationWidth - 1 - x : x;
+            taps[3 * slot] = (cropX + lo) * Channels;
+            taps[(3 * slot) + 1] = (cropX + hi) * Channels;
+            taps[(3 * slot) + 2] = (One - w) | (w << 16);
+        }
+
+        fixed (byte* src = source)
+        fixed (byte* dst = destination)
+        fixed (int* tap = taps)
+        fixed (int* rowPair = rows)
+        {
+            var upper = rowPair;
+            var lower = rowPair + rowLength + 1;
+            int upperIndex = -1, lowerIndex = -1;
+            var sourceStride = sourceWidth * Channels;
+            for (var y = 0; y < destinationHeight; y++)
+            {
+                var (top, bottom, wy) = Tap(y, cropHeight, destinationHeight);
+                if (upperIndex != top)
+                {
+                    if (lowerIndex == top)
+                    {
+                        var swap = upper;
+                        upper = lower;
+                        lower = swap;
+                        upperIndex = lowerIndex;
+                        lowerIndex = -1;
+                    }
+                    else
+                    {
+                        HorizontalRow(src + ((long)(cropY + top) * sourceStride), tap, upper, destinationWidth, sourceStride);
+                        upperIndex = top;
+                    }
+                }
+
+                var output = dst + ((long)y * rowLength);
+                if (wy == 0)
+                {
+                    VerticalRow(upper, upper, One, 0, output, rowLength);
+                    continue;
+                }
+
+                if (lowerIndex != bottom)
+                {
+                    HorizontalRow(src + ((long)(cropY + bottom) * sourceStride), tap, lower, destinationWidth, sourceStride);
+                    lowerIndex = bottom;
+                }
+
+                VerticalRow(upper, lower, One - wy, wy, output, rowLength);
+            }
+        }
+    }
+
+    // tap[3x .. 3x + 2] = byte offset of the left pixel, of the right pixel, and (1 - w) | w << 16,
+    // the two 11-bit weights packed so one broadcast gives the (1 - w, w) pairs the vector path needs.
+    private static unsafe void HorizontalRow(byte* row, int* tap, int* output, int width, int rowBytes)
+    {
+        if (Sse41.IsSupported)
+        {
+            // One 8-byte load covers the left pixel a and the right pixel b = a + 3; shuffled to
+            // (a0, b0, a1, b1, a2, b2) and multiply-added with (1 - w, w) pairs this gives the three
+            // channel sums of the scalar path, bit for bit. Where the tap is clamped (b = a) the weight
+            // of b is 0, so reading the next pixel instead is harmless; a load that would run past the
+            // row takes the scalar path.
+            var pairs = Vector128.Create((byte)0, 3, 1, 4, 2, 5, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80);
+            for (var x = 0; x < width; x++, tap += 3, output += 3)
+            {
+                if (tap[0] + 8 > rowBytes)
+                {
+                    HorizontalPixel(row, tap, output);
+                    continue;
+                }
+
+                var bytes = Vector128.CreateScalarUnsafe(*(ulong*)(row + tap[0])).AsByte();
+                var words = Sse41.ConvertToVector128Int16(Ssse3.Shuffle(bytes, pairs));
+                var weights = Vector128.Create(tap[2]).AsInt16();
+                // Writes a fourth int into the next pixel's slot; the row buffer has room for it.
+                Vector128.Store(Sse2.MultiplyAddAdjacent(words, weights), output);
+            }
+
+            return;
+        }
+
+        for (var x = 0; x < width; x++, tap += 3, output += 3)
+        {
+            HorizontalPixel(row, tap, output);
+        }
+    }
+
+    private static unsafe void HorizontalPixel(byte* row, int* tap, int* output)
+    {
+        var a = row + tap[0];
+        var b = row + tap[1];
+        var w0 = tap[2] & 0xFFFF;
+        var w = tap[2] >> 16;
+        output[0] = (a[0] * w0) + (b[0] * w);
+        output[1] = (a[1] * w0) + (b[1] * w);
+        output[2] = (a[2] * w0) + (b[2] * w);
+    }
+
+    private static unsafe void VerticalRow(int* upper, int* lower, int w0, int w1, byte* output, int length)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var vw0 = Vector256.Create(w0);
+            var vw1 = Vector256.Create(w1);
+            var round = Vector256.Create(Round);
+            for (; i + 16 <= length; i += 16)
+            {
+                var a = ((Vector256.Load(upper + i) * vw0) + (Vector256.Load(lower + i) * vw1) + round) >>> (2 * WeightBits);
+                var b = ((Vector256.Load(upper + i + 8) * vw0) + (Vector256.Load(lower + i + 8) * vw1) + round) >>> (2 * WeightBits);
+                // Values are 0..255, so narrowing keeps them exactly.
+                var shorts = Vector256.Narrow(a.AsUInt32(), b.AsUInt32());
+                Vector128.Store(Vector256.Narrow(shorts, shorts).GetLower(), output + i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            output[i] = (byte)(((upper[i] * w0) + (lower[i] * w1) + Round) >> (2 * WeightBits));
         }
     }
 
