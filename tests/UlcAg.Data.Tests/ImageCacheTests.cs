@@ -265,6 +265,52 @@ public sealed class ImageCacheTests
     }
 
     [TestMethod]
+    public void Detector_CropsFacesOfUnannotatedPhotos_AndReportsPhotosWithoutFace()
+    {
+        FaceDetectorTests.RequireDefaultCascade();
+        var dir = _temp.Path;
+        var face = Path.Combine(dir, "face.png");
+        using (var photo = new Mat(300, 360, MatType.CV_8UC3, new Scalar(200, 200, 200)))
+        {
+            FaceTestImages.DrawFace(photo, 200, 150, 1.0);
+            Cv2.ImWrite(face, photo);
+        }
+
+        var plain = Path.Combine(dir, "plain.png");
+        using (var empty = new Mat(120, 120, MatType.CV_8UC3, new Scalar(90, 120, 150)))
+        {
+            Cv2.ImWrite(plain, empty);
+        }
+
+        var split = new DatasetSplit("photos", "train", ["a"], [], [new Sample("face", new ImageSource.File(face), 0), new Sample("plain", new ImageSource.File(plain), 0)]);
+        var settings = new CacheSettings { Faces = new FacePipelineOptions { Size = 32 }, Detector = FaceDetectorSpec.Haar() };
+        var progress = new MaxProgress();
+
+        using var cache = ImageCache.OpenOrBuild(split, settings, Path.Combine(dir, "cache"), progress);
+
+        Assert.AreEqual(1, cache.Report.Box);
+        Assert.AreEqual(1, cache.Report.NoFaceFound);
+        Assert.AreEqual(2, progress.Max);
+        // The face crop's centre is skin (R = 220 > B = 150 in the drawing); RGB order in the cache.
+        var centre = cache.GetImage(0).Slice(((16 * 32) + 16) * 3, 3);
+        Assert.IsTrue(centre[0] > centre[2] + 30, $"centre RGB {centre[0]},{centre[1]},{centre[2]}");
+    }
+
+    [TestMethod]
+    public void MissingDetectorModel_FailsTheBuildWithAClearError()
+    {
+        var dir = _temp.Path;
+        var split = FaceTestImages.RandomPngSplit(dir, 3);
+        var model = Path.Combine(dir, "absent.onnx");
+        var settings = _settings with { Faces = _settings.Faces with { Mode = AlignMode.Auto }, Detector = FaceDetectorSpec.YuNet(model) };
+
+        var e = Assert.ThrowsExactly<FaceDetectorUnavailableException>(() => ImageCache.OpenOrBuild(split, settings, Path.Combine(dir, "cache")));
+
+        StringAssert.Contains(e.Message, model);
+        Assert.IsEmpty(Directory.GetFiles(Path.Combine(dir, "cache")));
+    }
+
+    [TestMethod]
     public void EmptySplit_GivesAnEmptyCache()
     {
         var dir = _temp.Path;
@@ -273,5 +319,20 @@ public sealed class ImageCacheTests
         Assert.AreEqual(0, cache.Count);
         using var again = ImageCache.OpenOrBuild(split, _settings, dir);
         Assert.IsTrue(again.Report.Reused);
+    }
+
+    private sealed class MaxProgress : IProgress<int>
+    {
+        private int _max;
+
+        public int Max => _max;
+
+        public void Report(int value)
+        {
+            int seen;
+            while (value > (seen = Volatile.Read(ref _max)) && Interlocked.CompareExchange(ref _max, value, seen) != seen)
+            {
+            }
+        }
     }
 }

@@ -196,6 +196,15 @@ public sealed class TrainLoaderTests
     }
 
     [TestMethod]
+    public void WorkerErrors_ReachTheConsumer()
+    {
+        var cache = Cache(32);
+        var loader = new TrainLoader(cache, Options(2));
+        cache.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => loader.Epoch(0).ToList());
+    }
+
+    [TestMethod]
     public void InvalidSettings_AreRejected()
     {
         var cache = Cache(8);
