@@ -91,11 +91,7 @@ public sealed class FacePipelineTests
         FaceDetectorTests.RequireDefaultCascade();
         var dir = _temp.Path;
         var path = Path.Combine(dir, "photo.jpg");
-        using (var photo = new Mat(1800, 2400, MatType.CV_8UC3, new Scalar(200, 200, 200)))
-        {
-            FaceTestImages.DrawFace(photo, 1500, 800, 3.0);
-            Cv2.ImWrite(path, photo);
-        }
+        FaceTestImages.WriteFacePhoto(path, 2400, 1800, 1500, 800, 3.0);
 
         using var detector = new HaarFaceDetector();
         var pipeline = new FacePipeline(new FacePipelineOptions { Size = 112, Margin = 0.1f, MaxDetectSide = 640 }, detector);

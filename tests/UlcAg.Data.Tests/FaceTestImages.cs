@@ -67,6 +67,14 @@ internal static class FaceTestImages
         Cv2.GaussianBlur(image, image, new Size(k, k), 2 * s);
     }
 
+    /// <summary>Writes a light gray photo with one drawn face (see <see cref="DrawFace"/>) to <paramref name="path"/>.</summary>
+    public static void WriteFacePhoto(string path, int width, int height, double cx, double cy, double scale)
+    {
+        using var photo = new Mat(height, width, MatType.CV_8UC3, new Scalar(200, 200, 200));
+        DrawFace(photo, cx, cy, scale);
+        Cv2.ImWrite(path, photo);
+    }
+
     /// <summary>The bytes of a continuous 8-bit Mat.</summary>
     public static byte[] Bytes(Mat m)
     {

@@ -270,11 +270,7 @@ public sealed class ImageCacheTests
         FaceDetectorTests.RequireDefaultCascade();
         var dir = _temp.Path;
         var face = Path.Combine(dir, "face.png");
-        using (var photo = new Mat(300, 360, MatType.CV_8UC3, new Scalar(200, 200, 200)))
-        {
-            FaceTestImages.DrawFace(photo, 200, 150, 1.0);
-            Cv2.ImWrite(face, photo);
-        }
+        FaceTestImages.WriteFacePhoto(face, 360, 300, 200, 150, 1.0);
 
         var plain = Path.Combine(dir, "plain.png");
         using (var empty = new Mat(120, 120, MatType.CV_8UC3, new Scalar(90, 120, 150)))

@@ -12,46 +12,16 @@ public sealed class ImageDecoderTests
     public void Cleanup() => _temp.Dispose();
 
     [TestMethod]
-    public void DecodeFile_GrayscaleBecomesThreeEqualChannels()
-    {
-        var path = Path.Combine(_temp.Path, "gray.png");
-        using (var gray = new Mat(10, 12, MatType.CV_8UC1, Scalar.All(77)))
-        {
-            Cv2.ImWrite(path, gray);
-        }
-
-        using var image = ImageDecoder.DecodeFile(path);
-        Assert.AreEqual(MatType.CV_8UC3, image.Type());
-        Assert.AreEqual(new Vec3b(77, 77, 77), image.At<Vec3b>(5, 5));
-    }
+    public void DecodeFile_GrayscaleBecomesThreeEqualChannels() =>
+        Assert.AreEqual(new Vec3b(77, 77, 77), WriteAndDecodeCentre(MatType.CV_8UC1, Scalar.All(77)));
 
     [TestMethod]
-    public void DecodeFile_AlphaIsDroppedAndColorsKept()
-    {
-        var path = Path.Combine(_temp.Path, "alpha.png");
-        using (var bgra = new Mat(8, 8, MatType.CV_8UC4, new Scalar(10, 20, 30, 128)))
-        {
-            Cv2.ImWrite(path, bgra);
-        }
-
-        using var image = ImageDecoder.DecodeFile(path);
-        Assert.AreEqual(MatType.CV_8UC3, image.Type());
-        Assert.AreEqual(new Vec3b(10, 20, 30), image.At<Vec3b>(3, 3));
-    }
+    public void DecodeFile_AlphaIsDroppedAndColorsKept() =>
+        Assert.AreEqual(new Vec3b(10, 20, 30), WriteAndDecodeCentre(MatType.CV_8UC4, new Scalar(10, 20, 30, 128)));
 
     [TestMethod]
-    public void DecodeFile_SixteenBitIsScaledToEightBit()
-    {
-        var path = Path.Combine(_temp.Path, "deep.png");
-        using (var deep = new Mat(6, 6, MatType.CV_16UC3, new Scalar(65535, 257 * 100, 0)))
-        {
-            Cv2.ImWrite(path, deep);
-        }
-
-        using var image = ImageDecoder.DecodeFile(path);
-        Assert.AreEqual(MatType.CV_8UC3, image.Type());
-        Assert.AreEqual(new Vec3b(255, 100, 0), image.At<Vec3b>(2, 2));
-    }
+    public void DecodeFile_SixteenBitIsScaledToEightBit() =>
+        Assert.AreEqual(new Vec3b(255, 100, 0), WriteAndDecodeCentre(MatType.CV_16UC3, new Scalar(65535, 257 * 100, 0)));
 
     [TestMethod]
     public void DecodeFile_CorruptEmptyOrMissing_NamesTheFile()
@@ -93,5 +63,19 @@ public sealed class ImageDecoderTests
         using var bgra = new Mat(4, 4, MatType.CV_8UC4, new Scalar(1, 2, 3, 4));
         using var fromBgra = ImageDecoder.ToBgr8(bgra);
         Assert.AreEqual(new Vec3b(1, 2, 3), fromBgra.At<Vec3b>(0, 0));
+    }
+
+    // Writes a uniform 8 x 8 PNG of the given type and value, decodes it, and returns its centre pixel.
+    private Vec3b WriteAndDecodeCentre(MatType type, Scalar value)
+    {
+        var path = Path.Combine(_temp.Path, $"uniform{type.Value}.png");
+        using (var written = new Mat(8, 8, type, value))
+        {
+            Cv2.ImWrite(path, written);
+        }
+
+        using var image = ImageDecoder.DecodeFile(path);
+        Assert.AreEqual(MatType.CV_8UC3, image.Type());
+        return image.At<Vec3b>(4, 4);
     }
 }

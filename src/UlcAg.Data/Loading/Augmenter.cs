@@ -52,15 +52,9 @@ internal sealed class Augmenter
     // ratio lies in range.
     private (int X, int Y, int W, int H) SampleCrop(ref LoaderRandom rng)
     {
-        var area = (double)_width * _height;
-        var logLo = Math.Log(_options.CropRatioMin);
-        var logHi = Math.Log(_options.CropRatioMax);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var target = area * rng.Uniform(_options.CropScaleMin, _options.CropScaleMax);
-            var ratio = Math.Exp(rng.Uniform(logLo, logHi));
-            var w = (int)Math.Round(Math.Sqrt(target * ratio));
-            var h = (int)Math.Round(Math.Sqrt(target / ratio));
+            var (w, h) = DrawSides(ref rng, _options.CropScaleMin, _options.CropScaleMax, _options.CropRatioMin, _options.CropRatioMax);
             if (w > 0 && h > 0 && w <= _width && h <= _height)
             {
                 return (rng.NextInt(_width - w + 1), rng.NextInt(_height - h + 1), w, h);
@@ -91,15 +85,10 @@ internal sealed class Augmenter
     // log-uniform; up to 10 tries to fit, else nothing is erased.
     private void Erase(Span<byte> image, ref LoaderRandom rng)
     {
-        var area = (double)_width * _height;
-        var logLo = Math.Log(_options.EraseRatioMin);
-        var logHi = Math.Log(_options.EraseRatioMax);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var target = area * rng.Uniform(_options.EraseAreaMin, _options.EraseAreaMax);
-            var ratio = Math.Exp(rng.Uniform(logLo, logHi));
-            var h = (int)Math.Round(Math.Sqrt(target * ratio));
-            var w = (int)Math.Round(Math.Sqrt(target / ratio));
+            // The erasing ratio is height / width.
+            var (h, w) = DrawSides(ref rng, _options.EraseAreaMin, _options.EraseAreaMax, _options.EraseRatioMin, _options.EraseRatioMax);
             if (w <= 0 || h <= 0 || w >= _width || h >= _height)
             {
                 continue;
@@ -128,5 +117,14 @@ internal sealed class Augmenter
 
             return;
         }
+    }
+
+    // Sides (a, b) of a rectangle whose area is a uniform fraction in [areaMin, areaMax] of the image
+    // and whose ratio a / b is log-uniform in [ratioMin, ratioMax].
+    private (int A, int B) DrawSides(ref LoaderRandom rng, double areaMin, double areaMax, double ratioMin, double ratioMax)
+    {
+        var target = (double)_width * _height * rng.Uniform(areaMin, areaMax);
+        var ratio = Math.Exp(rng.Uniform(Math.Log(ratioMin), Math.Log(ratioMax)));
+        return ((int)Math.Round(Math.Sqrt(target * ratio)), (int)Math.Round(Math.Sqrt(target / ratio)));
     }
 }
