@@ -133,9 +133,9 @@ public static class ImageOps
         Span<byte> destination, int destinationWidth, int destinationHeight)
     {
         var rowLength = destinationWidth * Channels;
-        // Two interpolated rows, each with one spare int for the vector store of the last pixel.
         var small = destinationWidth <= 512;
         Span<int> taps = small ? stackalloc int[destinationWidth * 3] : new int[destinationWidth * 3];
+        // Two interpolated rows, each with one spare int for the vector store of the last pixel.
         Span<int> rows = small ? stackalloc int[2 * (rowLength + 1)] : new int[2 * (rowLength + 1)];
         for (var x = 0; x < destinationWidth; x++)
         {
