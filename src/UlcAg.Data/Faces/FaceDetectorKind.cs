@@ -1,0 +1,11 @@
+namespace UlcAg.Data.Faces;
+
+/// <summary>Which face detector to build.</summary>
+public enum FaceDetectorKind
+{
+    /// <summary>OpenCV Haar cascade (<see cref="HaarFaceDetector"/>): boxes only.</summary>
+    Haar,
+
+    /// <summary>OpenCV YuNet from an ONNX file (<see cref="YuNetFaceDetector"/>): boxes, scores, five landmarks.</summary>
+    YuNet,
+}

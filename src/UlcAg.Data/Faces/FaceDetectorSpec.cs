@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace UlcAg.Data.Faces;
+
+/// <summary>
+/// A serializable description of a face detector: the cache key hashes it, and each build thread
+/// creates its own detector from it (detectors are not thread-safe).
+/// </summary>
+/// <param name="Kind">Detector family.</param>
+/// <param name="ModelPath">Cascade XML for Haar (null: Debian's default), ONNX model for YuNet (required).</param>
+/// <param name="ScoreThreshold">YuNet: minimum score kept.</param>
+/// <param name="MinNeighbors">Haar: overlapping candidates needed to keep a detection.</param>
+public sealed record FaceDetectorSpec(
+    FaceDetectorKind Kind,
+    string? ModelPath = null,
+    float ScoreThreshold = 0.6f,
+    int MinNeighbors = 5)
+{
+    /// <summary>The Haar cascade detector (Debian's opencv-data cascade unless a path is given).</summary>
+    public static FaceDetectorSpec Haar(string? cascadePath = null) => new(FaceDetectorKind.Haar, cascadePath);
+
+    /// <summary>The YuNet detector from its ONNX model file.</summary>
+    public static FaceDetectorSpec YuNet(string modelPath) => new(FaceDetectorKind.YuNet, modelPath);
+
+    /// <summary>Creates a new detector instance; the caller disposes it.</summary>
+    /// <exception cref="FaceDetectorUnavailableException">The model or cascade file is missing or unreadable.</exception>
+    public IFaceDetector Create() => Kind switch
+    {
+        FaceDetectorKind.Haar => new HaarFaceDetector(ModelPath, minNeighbors: MinNeighbors),
+        FaceDetectorKind.YuNet => new YuNetFaceDetector(
+            ModelPath ?? throw new FaceDetectorUnavailableException("The YuNet detector needs the path of its .onnx model file."),
+            ScoreThreshold),
+        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown face detector kind"),
+    };
+
+    /// <summary>
+    /// Text identifying the detector's behaviour for cache keys: kind, thresholds, and the model
+    /// file's full path, size and modification time (a replaced model invalidates the cache).
+    /// </summary>
+    public string KeyText()
+    {
+        var path = ModelPath ?? (Kind == FaceDetectorKind.Haar ? HaarFaceDetector.DefaultCascadePath : "");
+        var file = new FileInfo(path);
+        var stamp = file.Exists
+            ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}")
+            : "missing";
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Kind}|{(path.Length == 0 ? "" : Path.GetFullPath(path))}|{stamp}|{ScoreThreshold:R}|{MinNeighbors}");
+    }
+}

@@ -1,0 +1,17 @@
+using OpenCvSharp;
+
+namespace UlcAg.Data.Faces;
+
+/// <summary>Finds faces in an image.</summary>
+public interface IFaceDetector : IDisposable
+{
+    /// <summary>True when the detector reports five landmarks per face.</summary>
+    bool ProvidesLandmarks { get; }
+
+    /// <summary>
+    /// Detects faces in an 8-bit, 3-channel BGR image. Results are sorted largest box first, ties by
+    /// descending score: in expression datasets the largest face is the labelled subject.
+    /// Instances are not thread-safe; use one per thread.
+    /// </summary>
+    IReadOnlyList<DetectedFace> Detect(Mat bgr);
+}
