@@ -34,14 +34,14 @@ public static class ResNet18
             h = g.Relu(m.BatchNorm(m.Conv2d(x, "conv1", 64, 7, 2, 3, group), "bn1", group));
             h = g.MaxPool(h, 3, 2, 1, withIndices: m.Training);
         }
-        for (var stage = 0; stage < ResNet18Layout.StageChannels.Count; stage++)
+        for (var stage = 0; stage < ResNetLayout.StageChannels.Count; stage++)
         {
-            for (var block = 0; block < ResNet18Layout.BlocksPerStage; block++)
+            for (var block = 0; block < ResNetLayout.ResNet18Blocks[stage]; block++)
             {
-                var name = $"layer{stage + 1}.{block}";
+                var name = ResNetLayout.BlockName(stage, block);
                 using (g.Scope(name))
                 {
-                    h = BasicBlock(m, h, name, ResNet18Layout.StageChannels[stage], ResNet18Layout.BlockStride(stage, block), group);
+                    h = BasicBlock(m, h, name, ResNetLayout.StageChannels[stage], ResNetLayout.BlockStride(stage, block), group);
                 }
             }
         }
