@@ -72,6 +72,12 @@ public sealed record DatasetOptions
     /// <summary>Check that every image file exists (a missing one is an issue under <see cref="Policy"/>).</summary>
     public bool CheckImages { get; init; } = true;
 
+    /// <summary>
+    /// <see cref="DatasetSource"/>: a class without samples in a loaded split is an issue under <see cref="Policy"/>
+    /// (it would get no gradient and a class weight of 1). Off for deliberately partial toy sets.
+    /// </summary>
+    public bool CheckEmptyClasses { get; init; } = true;
+
     /// <summary>AU pseudo-labels joined to the samples, or null for none.</summary>
     public AuSourceOptions? Aus { get; init; }
 

@@ -102,6 +102,8 @@ public sealed class DatasetSource : IDatasetAdapter
 
     private DatasetSplit Check(DatasetSplit split)
     {
+        if (!Options.CheckEmptyClasses)
+            return split;
         var counts = new int[split.ClassNames.Count];
         foreach (var sample in split.Samples)
             counts[sample.Label]++;
