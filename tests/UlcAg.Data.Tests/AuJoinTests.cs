@@ -103,6 +103,42 @@ public sealed class AuJoinTests
     }
 
     [TestMethod]
+    public void AuRowsForDroppedImagesAreCountedNotReported()
+    {
+        using var fixture = RafDb();
+        fixture.Write("EmoLabel/list_patition_label.txt", "train_00001.jpg 1", "train_00002.jpg 2", "train_00003.jpg 9", "test_0001.jpg 4", "test_0002.jpg 5");
+        fixture.Write("aus.csv", "file,AU01", "train_00001.jpg,1", "train_00002.jpg,1", "train_00003.jpg,1", "test_0002.jpg,0");
+        // train_00003 is skipped for its label, train_00002 (Fear) and test_0002 (Sadness) by the class selection.
+        var options = Options(fixture, new AuSourceOptions { Path = "aus.csv" }, IssuePolicy.Skip) with { Classes = ["Surprise", "Happiness"] };
+        var source = new DatasetSource(options);
+        var train = source.Load("train");
+        CollectionAssert.AreEqual(new[] { "train_00001.jpg" }, train.Samples.Select(s => s.Id).ToArray());
+        CollectionAssert.AreEqual(new[] { 1f }, train.Samples[0].Aus);
+        Assert.AreEqual(1, source.Report.Total, source.Report.ToString());
+        Assert.AreEqual(1, source.Report.Count(IssueKind.BadLabel));
+        Assert.AreEqual(3, source.Report.TallyOf(AuJoin.NotLoadedTally));
+        CollectionAssert.AreEquivalent(new[] { "train_00002.jpg", "train_00003.jpg", "test_0002.jpg" }, source.DroppedIds.ToArray());
+    }
+
+    [TestMethod]
+    public void AffectNetRowsDroppedByRuleKeepTheirAuRowsKnown()
+    {
+        using var fixture = new Fixture();
+        var landmarks = string.Join(";", Enumerable.Repeat("1.5", 136));
+        fixture.Write("training.csv", "subDirectory_filePath,face_x,face_y,face_width,face_height,facial_landmarks,expression,valence,arousal",
+            $"0/aa.jpg,1,2,3,4,{landmarks},1,0,0", $"0/bb.jpg,1,2,3,4,{landmarks},10,0,0");
+        fixture.Write("validation.csv", $"1/cc.jpg,1,2,3,4,{landmarks},1,0,0");
+        fixture.Write("openface/aa.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([2]));
+        fixture.Write("openface/bb.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([3]));
+        var options = fixture.Options("affectnet") with { CheckImages = false, CheckEmptyClasses = false, Aus = new AuSourceOptions { Path = "openface" } };
+        var source = new DatasetSource(options);
+        CollectionAssert.AreEqual(OpenFaceCsv.Presence(2), source.Load("train").Samples.Single().Aus);
+        Assert.IsNull(source.Load("val").Samples.Single().Aus);
+        Assert.AreEqual(1, source.Report.TallyOf(AuJoin.NotLoadedTally));
+        Assert.AreEqual(0, source.Report.Total);
+    }
+
+    [TestMethod]
     [DataRow("train_00001.jpg,1,0", IssueKind.DuplicateId, "line 3", "already has AU labels on line 2")]
     [DataRow("train_00002.jpg,0.5,0", IssueKind.BadNumber, "field 'AU01'", "0 or 1")]
     [DataRow("train_00002.jpg,1", IssueKind.MalformedRow, "line 3", "2 columns")]

@@ -31,7 +31,7 @@ public sealed class DatasetSourceTests
         CollectionAssert.AreEqual(new[] { "Happiness", "Sadness" }, train.ClassNames.ToArray());
         CollectionAssert.AreEqual(new[] { "fer0000000", "fer0000006" }, train.Samples.Select(s => s.Id).ToArray());
         CollectionAssert.AreEqual(new[] { 0, 1 }, train.Samples.Select(s => s.Label).ToArray());
-        Assert.AreEqual(1, source.Report.TallyOf(DatasetSource.UnselectedTally("Surprise")));
+        Assert.AreEqual(1, source.Report.TallyOf(ClassRemap.DroppedTally("Surprise")));
         Assert.IsNull(source.ClassMap.Entries[0].Index);
     }
 
@@ -39,9 +39,9 @@ public sealed class DatasetSourceTests
     public void SelectingAClassTheDatasetLacksIsAnError()
     {
         using var fixture = new Fixture();
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new DatasetSource(fixture.Options("rafdb") with { Classes = ["Contempt"] }));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new DatasetSource(fixture.Options("rafdb") with { Classes = ["Contempt"] }).ClassMap);
         Assert.Contains("'Contempt' is not a class of dataset 'rafdb'", error.Message);
-        Assert.ThrowsExactly<ArgumentException>(() => new DatasetSource(fixture.Options("rafdb") with { Classes = ["Fear", "fear"] }));
+        Assert.ThrowsExactly<ArgumentException>(() => new DatasetSource(fixture.Options("rafdb") with { Classes = ["Fear", "fear"] }).Load("train"));
     }
 
     [TestMethod]
@@ -51,6 +51,22 @@ public sealed class DatasetSourceTests
         fixture.Write("fer2013.csv", FerFixtures.Fer2013Lines());
         var train = Policies.CheckSource(p => fixture.Options("fer2013", p), "train", IssueKind.EmptyClass, 2, "split 'train' has no sample of class 'Anger'");
         Assert.HasCount(5, train.Samples);
+    }
+
+    [TestMethod]
+    public void RemapOfAPlainSplitKeepsCleanLabels()
+    {
+        var split = new DatasetSplit("ferplus", "train", FerPlusAdapter.ClassNames, [],
+        [
+            new Sample("a", new ImageSource.File("a"), 1, CleanLabel: 0),
+            new Sample("b", new ImageSource.File("b"), 7),
+            new Sample("c", new ImageSource.File("c"), 2, CleanLabel: 7),
+        ]);
+        var report = new IssueReport(IssuePolicy.Fail);
+        var remapped = ClassRemap.Apply(split, ExpressionNames.Common7, report);
+        CollectionAssert.AreEqual(ExpressionNames.Common7.ToArray(), remapped.ClassNames.ToArray());
+        Assert.AreEqual(new Sample("a", new ImageSource.File("a"), 3, CleanLabel: 6), remapped.Samples.Single());
+        Assert.AreEqual(2, report.TallyOf(ClassRemap.DroppedTally("Contempt")));
     }
 
     [TestMethod]

@@ -24,9 +24,17 @@ public static class AuJoin
     /// <summary>Report tally of samples whose AU rows were all rejected (success = 0 or low confidence).</summary>
     public const string RejectedTally = "au: samples whose AU rows were rejected (success/confidence)";
 
+    /// <summary>Report tally of AU rows for images the annotations name but no split holds.</summary>
+    public const string NotLoadedTally = "au: rows for images not loaded (dropped by rules or skipped)";
+
     /// <summary>Returns <paramref name="splits"/> with <see cref="Sample.Aus"/> and <see cref="DatasetSplit.AuNames"/> from <paramref name="table"/>.</summary>
-    public static IReadOnlyList<DatasetSplit> Join(IReadOnlyList<DatasetSplit> splits, AuTable table, IssueReport report)
+    /// <param name="splits">Every split of the dataset.</param>
+    /// <param name="table">The AU labels.</param>
+    /// <param name="report">Where issues and counts go.</param>
+    /// <param name="otherKnownIds">Ids the annotations name but the splits do not hold (see <see cref="Formats.IDatasetAdapter.DroppedIds"/>): their rows are counted, not reported as unknown.</param>
+    public static IReadOnlyList<DatasetSplit> Join(IReadOnlyList<DatasetSplit> splits, AuTable table, IssueReport report, IEnumerable<string>? otherKnownIds = null)
     {
+        var known = new HashSet<string>((otherKnownIds ?? []).Select(SampleKey.Of), SampleKey.Comparer);
         var owners = new Dictionary<string, Sample>(SampleKey.Comparer);
         var ambiguous = new HashSet<string>(SampleKey.Comparer);
         foreach (var sample in splits.SelectMany(s => s.Samples))
@@ -40,7 +48,11 @@ public static class AuJoin
         }
         foreach (var (key, row) in table.Rows.Concat(table.Rejected).OrderBy(r => r.Value.File, StringComparer.Ordinal).ThenBy(r => r.Value.Line))
         {
-            if (!owners.ContainsKey(key))
+            if (owners.ContainsKey(key))
+                continue;
+            if (known.Contains(key))
+                report.Tally(NotLoadedTally);
+            else
                 report.Raise(new DataIssue(IssueKind.UnknownAuRow, row.File, row.Line, null, $"the AU row for image '{key}' matches no sample of the dataset", "AU rows only for images of the loaded splits"));
         }
         var joined = new List<DatasetSplit>(splits.Count);

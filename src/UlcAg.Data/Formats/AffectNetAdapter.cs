@@ -89,13 +89,22 @@ public sealed class AffectNetAdapter : DatasetAdapter
                 Report.Raise(at.Issue(IssueKind.MalformedRow, null, complete ? $"the row has {fields.Count} columns" : "a quote is not closed", $"{columnCount} comma-separated columns"));
                 continue;
             }
-            if (ReadSample(fields, column, at, imagesRoot, landmarks) is Sample sample && gate.Admit(at, sample.Id, ((ImageSource.File)sample.Image).Path))
+            var path = fields[column[0]].Trim();
+            if (path.Length == 0)
+            {
+                Report.Raise(at.Issue(IssueKind.MalformedRow, "subDirectory_filePath", "the field is empty", "an image path such as '689/abc.jpg'"));
+                continue;
+            }
+            var image = Path.Combine(imagesRoot, path);
+            if (ReadSample(fields, column, at, path, image, landmarks) is Sample sample && gate.Admit(at, path, image))
                 samples.Add(sample);
+            else
+                Dropped(path);
         }
         return [NewSplit(split, samples)];
     }
 
-    private Sample? ReadSample(List<string> fields, int[] column, RowContext at, string imagesRoot, float[] landmarks)
+    private Sample? ReadSample(List<string> fields, int[] column, RowContext at, string path, string image, float[] landmarks)
     {
         var expressionText = fields[column[6]];
         if (!Numbers.TryInt(expressionText, out var expression))
@@ -112,12 +121,6 @@ public sealed class AffectNetAdapter : DatasetAdapter
         {
             // The paper's protocol: None, Uncertain and No-Face are not expressions; Contempt is a class only in the 8-class setting.
             Report.Tally($"{Format}: rows with expression {SourceNames[expression]} dropped");
-            return null;
-        }
-        var path = fields[column[0]].Trim();
-        if (path.Length == 0)
-        {
-            Report.Raise(at.Issue(IssueKind.MalformedRow, "subDirectory_filePath", "the field is empty", "an image path such as '689/abc.jpg'"));
             return null;
         }
         Span<float> box = stackalloc float[4];
@@ -137,7 +140,7 @@ public sealed class AffectNetAdapter : DatasetAdapter
             Report.Raise(at.Issue(IssueKind.BadLandmarks, "facial_landmarks", problem, $"{LandmarkPoints} x;y pairs ({landmarks.Length} numbers separated by ';')"));
             return null;
         }
-        return new Sample(path, new ImageSource.File(Path.Combine(imagesRoot, path)), expression,
+        return new Sample(path, new ImageSource.File(image), expression,
             Box: new FaceBox(box[0], box[1], box[2], box[3]), Landmarks: (float[])landmarks.Clone());
     }
 

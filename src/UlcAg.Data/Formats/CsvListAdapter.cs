@@ -70,11 +70,11 @@ public sealed class CsvListAdapter : DatasetAdapter
                 Report.Raise(at.Issue(IssueKind.MalformedRow, "path", "the field is empty", "an image path"));
                 continue;
             }
-            if (Label(fields[columns.Label], classMap, at) is not int label || !ReadAus(fields, columns, at, out var aus))
-                continue;
             var image = Path.GetFullPath(Path.Combine(imagesRoot, path));
-            if (gate.Admit(at, path, image))
+            if (Label(fields[columns.Label], classMap, at) is int label && ReadAus(fields, columns, at, out var aus) && gate.Admit(at, path, image))
                 samples.Add(new Sample(path, new ImageSource.File(image), label, Aus: aus));
+            else
+                Dropped(path);
         }
         if (columns is null)
             Report.Fatal(new DataIssue(IssueKind.MissingHeader, file, null, null, "the file is empty", "a header 'path,label[,AU columns]'"));

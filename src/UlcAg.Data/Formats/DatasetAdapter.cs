@@ -9,6 +9,7 @@ namespace UlcAg.Data.Formats;
 public abstract class DatasetAdapter : IDatasetAdapter
 {
     private readonly Dictionary<string, DatasetSplit> _loaded = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _dropped = new(StringComparer.Ordinal);
 
     /// <summary>Creates the adapter; <paramref name="report"/> defaults to a new one under the options' policy.</summary>
     protected DatasetAdapter(DatasetOptions options, IssueReport? report)
@@ -32,6 +33,9 @@ public abstract class DatasetAdapter : IDatasetAdapter
     /// <inheritdoc/>
     public abstract ClassMap ClassMap { get; }
 
+    /// <inheritdoc/>
+    public IReadOnlyCollection<string> DroppedIds => _dropped;
+
     /// <summary>Other accepted split names, e.g. "validation" -> "val".</summary>
     protected virtual IReadOnlyDictionary<string, string> SplitAliases { get; } = new Dictionary<string, string>();
 
@@ -50,6 +54,9 @@ public abstract class DatasetAdapter : IDatasetAdapter
 
     /// <summary>Reads split <paramref name="split"/> (a name from <see cref="Splits"/>); may return further splits read from the same file.</summary>
     protected abstract IEnumerable<DatasetSplit> Read(string split);
+
+    /// <summary>Records that the annotations name <paramref name="id"/> but it is not loaded.</summary>
+    protected void Dropped(string id) => _dropped.Add(id);
 
     /// <summary>A split of this dataset with the adapter's format and class names.</summary>
     protected DatasetSplit NewSplit(string split, IReadOnlyList<Sample> samples, IReadOnlyList<string>? auNames = null) =>

@@ -15,22 +15,20 @@ namespace UlcAg.Data.Formats;
 public sealed class DatasetSource : IDatasetAdapter
 {
     private readonly Dictionary<string, DatasetSplit> _prepared = new(StringComparer.Ordinal);
-    private readonly int[]? _oldToNew;
+    private readonly Lazy<(ClassMap Map, int[]? OldToNew)> _classes;
+    private readonly HashSet<string> _unselected = new(StringComparer.Ordinal);
 
     /// <summary>Opens the dataset described by <paramref name="options"/>.</summary>
-    /// <exception cref="ArgumentException">Unknown format, or a class selection naming a class the dataset lacks.</exception>
+    /// <exception cref="ArgumentException">Unknown format.</exception>
     public DatasetSource(DatasetOptions options, IssueReport? report = null)
     {
         Options = options;
         Report = report ?? new IssueReport(options.Policy, options.KeepMessages);
         Adapter = DatasetFactory.Create(options, Report);
-        if (options.Classes is { } classes)
-        {
-            ClassMap = Adapter.ClassMap.Select(classes, out var oldToNew);
-            _oldToNew = oldToNew;
-        }
-        else
-            ClassMap = Adapter.ClassMap;
+        // Lazy: some adapters (folder, csv) scan files to learn their classes.
+        _classes = new(() => options.Classes is { } classes
+            ? (Adapter.ClassMap.Select(classes, out var oldToNew), oldToNew)
+            : (Adapter.ClassMap, null));
     }
 
     /// <summary>The options the source was opened with.</summary>
@@ -46,17 +44,20 @@ public sealed class DatasetSource : IDatasetAdapter
     public IReadOnlyList<string> Splits => Adapter.Splits;
 
     /// <summary>The class order after <see cref="DatasetOptions.Classes"/>, and how source labels map into it.</summary>
-    public ClassMap ClassMap { get; }
+    /// <exception cref="ArgumentException">The class selection names a class the dataset lacks.</exception>
+    public ClassMap ClassMap => _classes.Value.Map;
 
     /// <inheritdoc/>
     public IssueReport Report { get; }
 
-    /// <summary>Report tally name of samples dropped by the class selection.</summary>
-    public static string UnselectedTally(string className) => $"classes: samples of unselected class {className} dropped";
+    /// <summary>The adapter's dropped ids and those of samples left out by the class selection.</summary>
+    public IReadOnlyCollection<string> DroppedIds => [.. Adapter.DroppedIds.Union(_unselected)];
 
     /// <inheritdoc/>
     public DatasetSplit Load(string split)
     {
+        // A class selection naming a class the dataset lacks is a configuration error: report it before reading.
+        _ = ClassMap;
         var raw = Adapter.Load(split);
         if (_prepared.TryGetValue(raw.Split, out var done))
             return done;
@@ -76,28 +77,20 @@ public sealed class DatasetSource : IDatasetAdapter
         if (raw.FirstOrDefault(s => s.AuNames.Count > 0) is { } withColumns)
             throw new ArgumentException($"Split '{withColumns.Split}' of '{Format}' already has AU columns; expected either AU columns in the list or an AU source, not both.", nameof(aus));
         var table = AuTableReader.Read(aus, Options.Root, Report);
-        var joined = AuJoin.Join([.. raw.Select(SelectClasses)], table, Report);
+        // Rows for images the annotations name but that were dropped are not rows for unknown images.
+        var joined = AuJoin.Join([.. raw.Select(SelectClasses)], table, Report, raw.SelectMany(s => s.Samples).Select(s => s.Id).Concat(Adapter.DroppedIds));
         foreach (var split in joined)
             _prepared[split.Split] = Check(split);
     }
 
     private DatasetSplit SelectClasses(DatasetSplit split)
     {
-        if (_oldToNew is null)
+        if (_classes.Value.OldToNew is not { } oldToNew)
             return split;
-        var kept = new List<Sample>(split.Samples.Count);
-        foreach (var sample in split.Samples)
-        {
-            var label = _oldToNew[sample.Label];
-            var clean = sample.CleanLabel is int c ? _oldToNew[c] : 0;
-            if (label < 0 || clean < 0)
-            {
-                Report.Tally(UnselectedTally(split.ClassNames[label < 0 ? sample.Label : sample.CleanLabel!.Value]));
-                continue;
-            }
-            kept.Add(sample with { Label = label, CleanLabel = sample.CleanLabel is null ? null : clean });
-        }
-        return split with { ClassNames = ClassMap.ClassNames, Samples = kept };
+        var selected = ClassRemap.Apply(split, oldToNew, ClassMap.ClassNames, Report);
+        if (selected.Samples.Count < split.Samples.Count)
+            _unselected.UnionWith(split.Samples.Select(s => s.Id).Except(selected.Samples.Select(s => s.Id)));
+        return selected;
     }
 
     private DatasetSplit Check(DatasetSplit split)

@@ -48,33 +48,31 @@ public sealed class Fer2013Adapter : DatasetAdapter
         var samples = Splits.ToDictionary(s => s, _ => new List<Sample>());
         foreach (var row in Fer2013File.Read(file, Report))
         {
-            if (!row.Complete)
-            {
-                row.RaiseMalformed(Report);
-                continue;
-            }
-            var target = Fer2013File.Split(row.Usage!);
-            if (target is null)
-            {
-                Report.Raise(row.At.Issue(IssueKind.MalformedRow, "Usage", $"'{row.Usage}' is not a FER2013 usage", "Training, PublicTest or PrivateTest"));
-                continue;
-            }
-            if (!Numbers.TryInt(row.Emotion, out var emotion))
-            {
-                Report.Raise(row.At.Issue(IssueKind.BadNumber, "emotion", $"'{row.Emotion}' is not an integer", "an integer 0..6"));
-                continue;
-            }
-            if (emotion < 0 || emotion >= ClassNames.Count)
-            {
-                Report.Raise(row.At.Issue(IssueKind.BadLabel, "emotion", $"{emotion} is out of range", "an integer 0..6"));
-                continue;
-            }
-            if (Fer2013File.Pixels(row, Report) is byte[] pixels)
-            {
-                var image = new ImageSource.Pixels(pixels, Fer2013File.Side, Fer2013File.Side, 1);
-                samples[target].Add(new Sample(IdOf(row.Index), image, emotion, Box: Fer2013File.Box));
-            }
+            if (ReadRow(row) is (string target, Sample sample))
+                samples[target].Add(sample);
+            else
+                Dropped(IdOf(row.Index));
         }
         return Splits.Select(s => NewSplit(s, samples[s]));
+    }
+
+    /// <summary>The row's split and sample, or null after raising the issue.</summary>
+    private (string Split, Sample Sample)? ReadRow(Fer2013Row row)
+    {
+        if (!row.Complete)
+        {
+            row.RaiseMalformed(Report);
+            return null;
+        }
+        var target = Fer2013File.Split(row.Usage!);
+        if (target is null)
+            Report.Raise(row.At.Issue(IssueKind.MalformedRow, "Usage", $"'{row.Usage}' is not a FER2013 usage", "Training, PublicTest or PrivateTest"));
+        else if (!Numbers.TryInt(row.Emotion, out var emotion))
+            Report.Raise(row.At.Issue(IssueKind.BadNumber, "emotion", $"'{row.Emotion}' is not an integer", "an integer 0..6"));
+        else if (emotion < 0 || emotion >= ClassNames.Count)
+            Report.Raise(row.At.Issue(IssueKind.BadLabel, "emotion", $"{emotion} is out of range", "an integer 0..6"));
+        else if (Fer2013File.Pixels(row, Report) is byte[] pixels)
+            return (target, new Sample(IdOf(row.Index), new ImageSource.Pixels(pixels, Fer2013File.Side, Fer2013File.Side, 1), emotion, Box: Fer2013File.Box));
+        return null;
     }
 }

@@ -116,27 +116,18 @@ public sealed class FerPlusAdapter : DatasetAdapter
             var usage = fields[column[0]].Trim();
             var target = Fer2013File.Split(usage);
             if (target is null)
-            {
                 Report.Raise(at.Issue(IssueKind.MalformedRow, "Usage", $"'{usage}' is not a FER2013 usage", "Training, PublicTest or PrivateTest"));
-                continue;
-            }
-            if (!pixelRow.Complete)
-            {
+            else if (!pixelRow.Complete)
                 pixelRow.RaiseMalformed(Report);
-                continue;
-            }
-            if (!string.Equals(pixelRow.Usage, usage, StringComparison.OrdinalIgnoreCase))
-            {
+            else if (!string.Equals(pixelRow.Usage, usage, StringComparison.OrdinalIgnoreCase))
                 Report.Raise(at.Issue(IssueKind.Inconsistent, "Usage", $"'{usage}' differs from '{pixelRow.Usage}' on line {pixelRow.At.Line} of {pixelFile}", "the same usage in both files (rows are paired by order)"));
-                continue;
-            }
-            if (!ReadVotes(fields, column, at, votes))
-                continue;
-            if (Majority(votes) is int label && Fer2013File.Pixels(pixelRow, Report) is byte[] pixels && gates[target].Admit(at, name, null))
+            else if (ReadVotes(fields, column, at, votes) && Majority(votes) is int label
+                && Fer2013File.Pixels(pixelRow, Report) is byte[] pixels && gates[target].Admit(at, name, null))
             {
-                var image = new ImageSource.Pixels(pixels, Fer2013File.Side, Fer2013File.Side, 1);
-                samples[target].Add(new Sample(name, image, label, Box: Fer2013File.Box));
+                samples[target].Add(new Sample(name, new ImageSource.Pixels(pixels, Fer2013File.Side, Fer2013File.Side, 1), label, Box: Fer2013File.Box));
+                continue;
             }
+            Dropped(name);
         }
         if (pixelRows.MoveNext())
             Report.Fatal(new DataIssue(IssueKind.Inconsistent, votesFile, null, null, $"it has {rows} data rows but {pixelFile} has more", "one fer2013new.csv row per fer2013.csv row, in the same order"));

@@ -20,6 +20,12 @@ public interface IDatasetAdapter
     /// <summary>Issues and rule-based drops of every split loaded so far.</summary>
     IssueReport Report { get; }
 
+    /// <summary>
+    /// Ids the annotations name but no loaded split holds: dropped by the format's rules (e.g. AffectNet's
+    /// None) or skipped as bad input. Side files (AU rows) naming them are not taken for unknown images.
+    /// </summary>
+    IReadOnlyCollection<string> DroppedIds { get; }
+
     /// <summary>Loads one split (a name from <see cref="Splits"/> or an accepted alias such as "validation").</summary>
     /// <exception cref="ArgumentException">The split is unknown.</exception>
     /// <exception cref="DataFormatException">Bad input under <see cref="IssuePolicy.Fail"/>, or an unreadable annotation file.</exception>

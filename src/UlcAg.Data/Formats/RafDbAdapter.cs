@@ -60,23 +60,28 @@ public sealed class RafDbAdapter : DatasetAdapter
             if (!samples.ContainsKey(prefix))
             {
                 Report.Raise(at.Issue(IssueKind.MalformedRow, "name", $"'{name}' has no split prefix", "a name starting with 'train_' or 'test_'"));
-                continue;
-            }
-            if (!Numbers.TryInt(labelText, out var label))
-            {
-                Report.Raise(at.Issue(IssueKind.BadNumber, "label", $"'{labelText}' is not an integer", "an integer 1..7"));
-                continue;
-            }
-            if (label < 1 || label > ClassNames.Count)
-            {
-                Report.Raise(at.Issue(IssueKind.BadLabel, "label", $"{label} is out of range", "an integer 1..7"));
+                Dropped(name);
                 continue;
             }
             var image = ImagePath(name);
-            if (gates[prefix].Admit(at, name, image))
-                samples[prefix].Add(new Sample(name, new ImageSource.File(image), label - 1, Box: Box()));
+            if (Label(labelText, at) is int label && gates[prefix].Admit(at, name, image))
+                samples[prefix].Add(new Sample(name, new ImageSource.File(image), label, Box: Box()));
+            else
+                Dropped(name);
         }
         return Splits.Select(s => NewSplit(s, samples[s]));
+    }
+
+    /// <summary>The 0-based class of a 1-based label, or null after raising the issue.</summary>
+    private int? Label(string text, RowContext at)
+    {
+        if (!Numbers.TryInt(text, out var label))
+            Report.Raise(at.Issue(IssueKind.BadNumber, "label", $"'{text}' is not an integer", "an integer 1..7"));
+        else if (label < 1 || label > ClassNames.Count)
+            Report.Raise(at.Issue(IssueKind.BadLabel, "label", $"{label} is out of range", "an integer 1..7"));
+        else
+            return label - 1;
+        return null;
     }
 
     private string ImagePath(string name) => Options.RafDbImages == RafDbImages.Original
