@@ -70,6 +70,22 @@ internal static class Policies
         return result;
     }
 
+    /// <summary>Input no policy can skip: <paramref name="load"/> throws a DataFormatException of <paramref name="kind"/> under Fail and under Skip.</summary>
+    public static void Fatal(Action<IssuePolicy> load, IssueKind kind, params string[] mentions)
+    {
+        foreach (var policy in new[] { IssuePolicy.Fail, IssuePolicy.Skip })
+        {
+            var error = Assert.ThrowsExactly<DataFormatException>(() => load(policy), policy.ToString());
+            Assert.AreEqual(kind, error.Issue.Kind, error.Message);
+            foreach (var mention in mentions)
+                Assert.Contains(mention, error.Message);
+        }
+    }
+
+    /// <summary><see cref="Fatal"/> for one split of the format adapter built from options.</summary>
+    public static void FatalSplit(Func<IssuePolicy, DatasetOptions> options, string split, IssueKind kind, params string[] mentions) =>
+        Fatal(policy => DatasetFactory.Create(options(policy)).Load(split), kind, mentions);
+
     /// <summary><see cref="Check{T}"/> for one split of the format adapter built from options.</summary>
     public static DatasetSplit CheckSplit(Func<IssuePolicy, DatasetOptions> options, string split, IssueKind kind, int skipped, params string[] mentions) =>
         Check<DatasetSplit>(policy =>

@@ -78,9 +78,6 @@ public sealed class ImageFolderAdapterTests
     public void MissingRootIsFatal()
     {
         using var fixture = new Fixture();
-        var options = fixture.Options("folder", IssuePolicy.Skip) with { Root = fixture.PathOf("nothing") };
-        var error = Assert.ThrowsExactly<DataFormatException>(() => DatasetFactory.Create(options).Load("all"));
-        Assert.AreEqual(IssueKind.UnreadableFile, error.Issue.Kind);
-        Assert.Contains("nothing", error.Message);
+        Policies.FatalSplit(p => fixture.Options("folder", p) with { Root = fixture.PathOf("nothing") }, "all", IssueKind.UnreadableFile, "nothing: the folder does not exist");
     }
 }

@@ -69,8 +69,7 @@ public sealed class NoisyLabelListTests
     public void MissingListIsFatal()
     {
         using var fixture = new Fixture();
-        var error = Assert.ThrowsExactly<DataFormatException>(() => NoisyLabelList.Apply(Split(), fixture.PathOf("absent.txt"), new IssueReport(IssuePolicy.Skip)));
-        Assert.AreEqual(IssueKind.UnreadableFile, error.Issue.Kind);
+        Policies.Fatal(p => NoisyLabelList.Apply(Split(), fixture.PathOf("absent.txt"), new IssueReport(p)), IssueKind.UnreadableFile, "absent.txt: the file does not exist");
     }
 
     [TestMethod]

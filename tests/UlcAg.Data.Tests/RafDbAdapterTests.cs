@@ -68,13 +68,7 @@ public sealed class RafDbAdapterTests
     public void MissingListFileIsFatalUnderBothPolicies()
     {
         using var fixture = new Fixture();
-        foreach (var policy in new[] { IssuePolicy.Fail, IssuePolicy.Skip })
-        {
-            var error = Assert.ThrowsExactly<DataFormatException>(() => DatasetFactory.Create(fixture.Options("rafdb", policy)).Load("train"));
-            Assert.AreEqual(IssueKind.UnreadableFile, error.Issue.Kind);
-            Assert.Contains("list_patition_label.txt", error.Message);
-            Assert.Contains("does not exist", error.Message);
-        }
+        Policies.FatalSplit(p => fixture.Options("rafdb", p), "train", IssueKind.UnreadableFile, "list_patition_label.txt", "does not exist");
     }
 
     [TestMethod]

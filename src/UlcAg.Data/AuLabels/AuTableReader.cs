@@ -46,14 +46,10 @@ public static class AuTableReader
 
     private static void ReadFile(string file, string? fileKey, AuSourceOptions options, List<string>? subset, Builder builder, IssueReport report, bool single)
     {
-        var fields = new List<string>();
         Layout? layout = null;
-        foreach (var line in AnnotationLines.Read(file, "AU CSV", report))
+        foreach (var row in CsvRows.Read(file, "AU CSV", report))
         {
-            if (string.IsNullOrWhiteSpace(line.Text))
-                continue;
-            var at = new RowContext(file, line.Number);
-            var complete = CsvFields.Split(line.Text, fields);
+            var (at, fields) = (row.At, row.Fields);
             if (layout is null)
             {
                 layout = Layout.Of(new CsvHeader(fields), at, options, subset ?? builder.AuNames, single, report);
@@ -62,11 +58,8 @@ public static class AuTableReader
                 builder.AuNames ??= layout.AuNames;
                 continue;
             }
-            if (!complete || fields.Count != layout.Count)
-            {
-                report.Raise(at.Issue(IssueKind.MalformedRow, null, complete ? $"the row has {fields.Count} columns" : "a quote is not closed", $"{layout.Count} columns as in the header"));
+            if (!row.HasColumns(layout.Count, $"{layout.Count} columns as in the header", report))
                 continue;
-            }
             var key = fileKey ?? SampleKey.Of(fields[layout.File]);
             if (key.Length == 0)
             {
@@ -74,7 +67,7 @@ public static class AuTableReader
                 continue;
             }
             if (layout.ReadRow(fields, at, options, report) is (float[] values, float confidence, bool accepted))
-                builder.Add(key, new AuRow(values, file, line.Number, confidence), accepted, layout.HasConfidence, at);
+                builder.Add(key, new AuRow(values, file, at.Line ?? 0, confidence), accepted, layout.HasConfidence, at);
         }
     }
 

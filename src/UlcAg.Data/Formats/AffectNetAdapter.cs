@@ -65,16 +65,12 @@ public sealed class AffectNetAdapter : DatasetAdapter
         var imagesRoot = ImagesRoot();
         var samples = new List<Sample>();
         var gate = new SampleGate(Report, Options.CheckImages);
-        var fields = new List<string>();
         var landmarks = new float[2 * LandmarkPoints];
         int[]? column = null;
         var columnCount = Columns.Length;
-        foreach (var line in AnnotationLines.Read(file, "AffectNet annotation CSV", Report))
+        foreach (var row in CsvRows.Read(file, "AffectNet annotation CSV", Report))
         {
-            if (string.IsNullOrWhiteSpace(line.Text))
-                continue;
-            var at = new RowContext(file, line.Number);
-            var complete = CsvFields.Split(line.Text, fields);
+            var (at, fields) = (row.At, row.Fields);
             if (column is null)
             {
                 column = Layout(fields, at, headerOptional: split == "val" && !_automatic, out var isHeader);
@@ -84,11 +80,8 @@ public sealed class AffectNetAdapter : DatasetAdapter
                     continue;
                 }
             }
-            if (!complete || fields.Count != columnCount)
-            {
-                Report.Raise(at.Issue(IssueKind.MalformedRow, null, complete ? $"the row has {fields.Count} columns" : "a quote is not closed", $"{columnCount} comma-separated columns"));
+            if (!row.HasColumns(columnCount, $"{columnCount} comma-separated columns", Report))
                 continue;
-            }
             var path = fields[column[0]].Trim();
             if (path.Length == 0)
             {

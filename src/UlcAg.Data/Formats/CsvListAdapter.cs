@@ -46,24 +46,17 @@ public sealed class CsvListAdapter : DatasetAdapter
         var imagesRoot = Options.ImagesRoot is null ? Path.GetDirectoryName(file)! : Options.Resolve(Options.ImagesRoot);
         var samples = new List<Sample>();
         var gate = new SampleGate(Report, Options.CheckImages);
-        var fields = new List<string>();
         Columns? columns = null;
-        foreach (var line in AnnotationLines.Read(file, "CSV list", Report))
+        foreach (var row in CsvRows.Read(file, "CSV list", Report))
         {
-            if (string.IsNullOrWhiteSpace(line.Text))
-                continue;
-            var at = new RowContext(file, line.Number);
-            var complete = CsvFields.Split(line.Text, fields);
+            var (at, fields) = (row.At, row.Fields);
             if (columns is null)
             {
                 columns = ReadHeader(fields, at);
                 continue;
             }
-            if (!complete || fields.Count != columns.Count)
-            {
-                Report.Raise(at.Issue(IssueKind.MalformedRow, null, complete ? $"the row has {fields.Count} columns" : "a quote is not closed", $"{columns.Count} columns as in the header"));
+            if (!row.HasColumns(columns.Count, $"{columns.Count} columns as in the header", Report))
                 continue;
-            }
             var path = fields[columns.Path].Trim();
             if (path.Length == 0)
             {
@@ -178,19 +171,14 @@ public sealed class CsvListAdapter : DatasetAdapter
         else
         {
             var names = new SortedSet<string>(StringComparer.Ordinal);
-            var fields = new List<string>();
             foreach (var split in Splits)
             {
-                var file = SplitFile(split);
                 var label = -1;
-                foreach (var line in AnnotationLines.Read(file, "CSV list", Report))
+                foreach (var row in CsvRows.Read(SplitFile(split), "CSV list", Report))
                 {
-                    if (string.IsNullOrWhiteSpace(line.Text))
-                        continue;
-                    CsvFields.Split(line.Text, fields);
                     if (label < 0)
-                        label = ReadHeader(fields, new RowContext(file, line.Number)).Label;
-                    else if (label < fields.Count && fields[label].Trim() is { Length: > 0 } value && !Numbers.TryInt(value, out _))
+                        label = ReadHeader(row.Fields, row.At).Label;
+                    else if (label < row.Fields.Count && row.Fields[label].Trim() is { Length: > 0 } value && !Numbers.TryInt(value, out _))
                         names.Add(value);
                 }
             }

@@ -78,17 +78,13 @@ public sealed class FerPlusAdapter : DatasetAdapter
         var samples = Splits.ToDictionary(s => s, _ => new List<Sample>());
         var gates = Splits.ToDictionary(s => s, _ => new SampleGate(Report, checkImages: false));
         using var pixelRows = Fer2013File.Read(pixelFile, Report).GetEnumerator();
-        var fields = new List<string>();
         var votes = new int[VoteColumns.Length];
         int[]? column = null;
         var expected = 2 + VoteColumns.Length;
         var rows = 0;
-        foreach (var line in AnnotationLines.Read(votesFile, "FERPlus vote CSV", Report))
+        foreach (var row in CsvRows.Read(votesFile, "FERPlus vote CSV", Report))
         {
-            if (string.IsNullOrWhiteSpace(line.Text))
-                continue;
-            var at = new RowContext(votesFile, line.Number);
-            var complete = CsvFields.Split(line.Text, fields);
+            var (at, fields) = (row.At, row.Fields);
             if (column is null)
             {
                 column = Layout(fields, at, out var isHeader);
@@ -102,11 +98,8 @@ public sealed class FerPlusAdapter : DatasetAdapter
             if (!pixelRows.MoveNext())
                 Report.Fatal(at.Issue(IssueKind.Inconsistent, null, $"{pixelFile} has only {rows - 1} data rows", "one fer2013.csv row per fer2013new.csv row, in the same order"));
             var pixelRow = pixelRows.Current;
-            if (!complete || fields.Count != expected)
-            {
-                Report.Raise(at.Issue(IssueKind.MalformedRow, null, complete ? $"the row has {fields.Count} columns" : "a quote is not closed", $"{expected} columns (Usage, Image name and {VoteColumns.Length} vote counts)"));
+            if (!row.HasColumns(expected, $"{expected} columns (Usage, Image name and {VoteColumns.Length} vote counts)", Report))
                 continue;
-            }
             var name = fields[column[1]].Trim();
             if (name.Length == 0)
             {

@@ -41,47 +41,24 @@ public sealed class RafDbAdapter : DatasetAdapter
     protected override IEnumerable<DatasetSplit> Read(string split)
     {
         var list = Options.Resolve(Options.AnnotationFile ?? DefaultListFile);
-        AnnotationLines.RequireFile(list, "RAF-DB label list", Report);
         var samples = Splits.ToDictionary(s => s, _ => new List<Sample>());
         var gates = Splits.ToDictionary(s => s, _ => new SampleGate(Report, Options.CheckImages));
-        foreach (var line in AnnotationLines.Read(list, "RAF-DB label list", Report))
+        foreach (var entry in LabelListFile.Read(list, "RAF-DB label list", ClassNames.Count, Report, Dropped))
         {
-            if (string.IsNullOrWhiteSpace(line.Text))
-                continue;
-            var at = new RowContext(list, line.Number);
-            var parts = line.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length != 2)
-            {
-                Report.Raise(at.Issue(IssueKind.MalformedRow, null, $"the line has {parts.Length} fields", "'<image name> <label>' such as 'train_00001.jpg 5'"));
-                continue;
-            }
-            var (name, labelText) = (parts[0], parts[1]);
+            var at = new RowContext(list, entry.Line);
+            var name = entry.Name;
             var prefix = name.IndexOf('_', StringComparison.Ordinal) is var u and > 0 ? name[..u] : "";
-            if (!samples.ContainsKey(prefix))
-            {
+            var image = ImagePath(name);
+            if (!samples.TryGetValue(prefix, out var target))
                 Report.Raise(at.Issue(IssueKind.MalformedRow, "name", $"'{name}' has no split prefix", "a name starting with 'train_' or 'test_'"));
-                Dropped(name);
+            else if (gates[prefix].Admit(at, name, image))
+            {
+                target.Add(new Sample(name, new ImageSource.File(image), entry.Label, Box: Box()));
                 continue;
             }
-            var image = ImagePath(name);
-            if (Label(labelText, at) is int label && gates[prefix].Admit(at, name, image))
-                samples[prefix].Add(new Sample(name, new ImageSource.File(image), label, Box: Box()));
-            else
-                Dropped(name);
+            Dropped(name);
         }
         return Splits.Select(s => NewSplit(s, samples[s]));
-    }
-
-    /// <summary>The 0-based class of a 1-based label, or null after raising the issue.</summary>
-    private int? Label(string text, RowContext at)
-    {
-        if (!Numbers.TryInt(text, out var label))
-            Report.Raise(at.Issue(IssueKind.BadNumber, "label", $"'{text}' is not an integer", "an integer 1..7"));
-        else if (label < 1 || label > ClassNames.Count)
-            Report.Raise(at.Issue(IssueKind.BadLabel, "label", $"{label} is out of range", "an integer 1..7"));
-        else
-            return label - 1;
-        return null;
     }
 
     private string ImagePath(string name) => Options.RafDbImages == RafDbImages.Original

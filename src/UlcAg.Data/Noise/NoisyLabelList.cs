@@ -35,42 +35,8 @@ public static class NoisyLabelList
 
     /// <summary>Reads a label list for a split with <paramref name="classCount"/> classes.</summary>
     /// <exception cref="DataFormatException">An unreadable file, or bad lines under Fail.</exception>
-    public static IReadOnlyList<LabelListEntry> Read(string path, int classCount, IssueReport report)
-    {
-        AnnotationLines.RequireFile(path, "label list", report);
-        var entries = new List<LabelListEntry>();
-        var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var line in AnnotationLines.Read(path, "label list", report))
-        {
-            if (string.IsNullOrWhiteSpace(line.Text))
-                continue;
-            var at = new RowContext(path, line.Number);
-            var parts = line.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length != 2)
-            {
-                report.Raise(at.Issue(IssueKind.MalformedRow, null, $"the line has {parts.Length} fields", "'<image name> <label>' such as 'train_00001.jpg 5'"));
-                continue;
-            }
-            if (!Numbers.TryInt(parts[1], out var label))
-            {
-                report.Raise(at.Issue(IssueKind.BadNumber, "label", $"'{parts[1]}' is not an integer", $"an integer 1..{classCount}"));
-                continue;
-            }
-            if (label < 1 || label > classCount)
-            {
-                report.Raise(at.Issue(IssueKind.BadLabel, "label", $"{label} is out of range", $"an integer 1..{classCount}"));
-                continue;
-            }
-            if (firstLine.TryGetValue(parts[0], out var first))
-            {
-                report.Raise(at.Issue(IssueKind.DuplicateId, "name", $"'{parts[0]}' already appeared on line {first}", "each image once"));
-                continue;
-            }
-            firstLine[parts[0]] = line.Number;
-            entries.Add(new LabelListEntry(parts[0], label - 1, line.Number));
-        }
-        return entries;
-    }
+    public static IReadOnlyList<LabelListEntry> Read(string path, int classCount, IssueReport report) =>
+        [.. LabelListFile.Read(path, "label list", classCount, report)];
 
     /// <summary>
     /// Sets the labels of the listed samples. A sample's label before the list is kept as its

@@ -23,16 +23,12 @@ internal static class Fer2013File
     public static IEnumerable<Fer2013Row> Read(string path, IssueReport report)
     {
         AnnotationLines.RequireFile(path, "FER2013 CSV", report);
-        var fields = new List<string>();
         int[]? column = null;
         var expected = 3;
         var index = 0;
-        foreach (var line in AnnotationLines.Read(path, "FER2013 CSV", report))
+        foreach (var row in CsvRows.Read(path, "FER2013 CSV", report))
         {
-            if (string.IsNullOrWhiteSpace(line.Text))
-                continue;
-            var at = new RowContext(path, line.Number);
-            var complete = CsvFields.Split(line.Text, fields);
+            var (at, fields) = (row.At, row.Fields);
             if (column is null)
             {
                 var header = new CsvHeader(fields);
@@ -48,7 +44,7 @@ internal static class Fer2013File
                 report.Raise(at.Issue(IssueKind.MissingHeader, null, "the first line is not a header row", "the header 'emotion,pixels,Usage'"));
                 column = [0, 1, 2];
             }
-            yield return complete && fields.Count == expected
+            yield return row.Complete && fields.Count == expected
                 ? new Fer2013Row(at, index++, fields.Count, expected, fields[column[0]], fields[column[1]], fields[column[2]].Trim())
                 : new Fer2013Row(at, index++, fields.Count, expected, null, null, null);
         }

@@ -34,6 +34,4 @@ internal static class Numbers
         }
         return true;
     }
-
-    public static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
