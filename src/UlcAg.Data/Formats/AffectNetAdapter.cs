@@ -120,10 +120,11 @@ public sealed class AffectNetAdapter : DatasetAdapter
         for (var i = 0; i < 4; i++)
         {
             var text = fields[column[1 + i]];
-            if (!Numbers.TryFloat(text, out box[i]) || (i >= 2 && box[i] <= 0) || (i < 2 && box[i] < 0))
+            // A box may reach past the image border (x, y < 0); its size must be positive.
+            if (!Numbers.TryFloat(text, out box[i]) || (i >= 2 && box[i] <= 0))
             {
                 var name = Columns[1 + i];
-                Report.Raise(at.Issue(IssueKind.BadNumber, name, $"'{text}' is not a valid {name}", i >= 2 ? "a positive number" : "a number >= 0"));
+                Report.Raise(at.Issue(IssueKind.BadNumber, name, $"'{text}' is not a valid {name}", i >= 2 ? "a positive number" : "a number"));
                 return null;
             }
         }
