@@ -92,6 +92,18 @@ public sealed class AffectNetAdapterTests
     }
 
     [TestMethod]
+    public void ConfiguredFilesAndImagesRoot()
+    {
+        using var fixture = Make();
+        fixture.Write("lists/my_val.csv", Header, Row("9/z.jpg", 2, 60));
+        fixture.Image("pictures/9/z.jpg");
+        var options = fixture.Options("affectnet") with { SplitFiles = new Dictionary<string, string> { ["val"] = "lists/my_val.csv" }, ImagesRoot = "pictures" };
+        var sample = DatasetFactory.Create(options).Load("val").Samples.Single();
+        Assert.AreEqual(2, sample.Label);
+        Assert.AreEqual(fixture.PathOf("pictures/9/z.jpg"), ((ImageSource.File)sample.Image).Path);
+    }
+
+    [TestMethod]
     public void HeaderlessTrainingIsAnIssue()
     {
         using var fixture = Make(training: [Row("0/a.jpg", 1, 10), Row("1/f.jpg", 6, 30)]);

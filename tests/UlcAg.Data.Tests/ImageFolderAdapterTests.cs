@@ -31,6 +31,23 @@ public sealed class ImageFolderAdapterTests
     }
 
     [TestMethod]
+    public void ConfiguredSplitFoldersAndTheValidationAlias()
+    {
+        using var fixture = new Fixture();
+        fixture.Image("Training/fear/1.png");
+        fixture.Image("Checking/fear/2.png");
+        fixture.Image("Checking/neutral/3.png");
+        var options = fixture.Options("folder") with { SplitFiles = new Dictionary<string, string> { ["train"] = "Training", ["validation"] = "Checking" } };
+        var adapter = DatasetFactory.Create(options);
+        CollectionAssert.AreEqual(new[] { "train", "validation" }, adapter.Splits.ToArray());
+        var val = adapter.Load("val");
+        Assert.AreEqual("validation", val.Split);
+        CollectionAssert.AreEqual(new[] { "Fear", "Neutral" }, val.ClassNames.ToArray());
+        CollectionAssert.AreEqual(new[] { ("Checking/fear/2.png", 0), ("Checking/neutral/3.png", 1) }, val.Samples.Select(s => (s.Id, s.Label)).ToArray());
+        Assert.AreEqual(0, adapter.Load("train").Samples.Single().Label);
+    }
+
+    [TestMethod]
     public void GivenClassOrder()
     {
         using var fixture = new Fixture();
