@@ -18,7 +18,7 @@ public sealed record AuDetection(float[] Presence, float[] Intensity, double Con
 /// <summary>
 /// Simulates an automatic AU detector with a configurable error rate: every presence label is
 /// flipped with a probability proportional to a weight, 1 for an absent AU and
-/// missBias * (1.5 - intensity) for a present one (so weak AUs are missed most), normalized so
+/// missBias * (1.5 - intensity)^2 for a present one (so weak AUs are missed most), normalized so
 /// the expected fraction of wrong labels per image equals the error rate. Intensities are the
 /// true ones plus noise, low for missed AUs and moderate for false detections.
 /// </summary>
@@ -33,7 +33,7 @@ public static class AuDetectorSimulator
         double total = 0;
         for (var k = 0; k < m; k++)
         {
-            weights[k] = values[k] > 0 ? missBias * (1.5 - values[k]) : 1.0;
+            weights[k] = values[k] > 0 ? missBias * (1.5 - values[k]) * (1.5 - values[k]) : 1.0;
             total += weights[k];
         }
         var presence = new float[m];
