@@ -118,8 +118,12 @@ internal static class Program
         Console.WriteLine($"contact sheet: {full} ({new FileInfo(full).Length / 1024} KB)");
     }
 
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
     private static void Bench(Dictionary<string, string> o)
     {
+        Console.WriteLine($"load average: {LoadAverage()}");
         var count = (int)Number(o, "count", 2000);
         var runs = (int)Number(o, "runs", 5);
         var threads = (int)Number(o, "threads", -1);
@@ -130,14 +134,18 @@ internal static class Program
         var rates = new List<double>();
         for (var r = 0; r < runs; r++)
         {
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var watch = Stopwatch.StartNew();
             var split = generator.CreateSplit(SynthSplit.Train, maxDegreeOfParallelism: threads);
             watch.Stop();
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMilliseconds / split.Samples.Count;
             var rate = split.Samples.Count / watch.Elapsed.TotalSeconds;
             rates.Add(rate);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {r + 1}: {split.Samples.Count} images in {watch.Elapsed.TotalSeconds:0.000} s = {rate:0} images/s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"run {r + 1}: {split.Samples.Count} images in {watch.Elapsed.TotalSeconds:0.000} s = {rate:0} images/s ({cpuMs:0.00} CPU ms per image)"));
         }
         rates.Sort();
+        Console.WriteLine($"load average: {LoadAverage()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median: {rates[rates.Count / 2]:0} images/s ({options.ImageSize}x{options.ImageSize}, {count} images, {runs} runs, threads {(threads < 0 ? Environment.ProcessorCount : threads)})"));
     }

@@ -75,8 +75,8 @@ public sealed class FaceRenderer
 
         var (left, right, raise) = shape.Cheeks;
         // Raised cheeks catch more light and look fuller.
-        var blush = FaceIdentity.Mix(skin, Tint(skin, 0.97, 0.96, 1.04), 0.3 + 0.7 * raise);
-        blush = FaceIdentity.Mix(blush, Shade(skin, 1.1), 0.6 * raise);
+        var blush = FaceIdentity.Mix(skin, Tint(skin, 0.97, 0.96, 1.04), 0.3 + 0.5 * raise);
+        blush = FaceIdentity.Mix(blush, Shade(skin, 1.08), 0.5 * raise);
         canvas.FillEllipse(left, 0.22, 0.13 + 0.02 * raise, blush, -10);
         canvas.FillEllipse(right, 0.22, 0.13 + 0.02 * raise, blush, 10);
         if (raise > 0.05)
@@ -135,11 +135,24 @@ public sealed class FaceRenderer
         points.Add(new FacePoint(-0.86 * id.FaceWidth, hairline + 0.45));
         points.Add(new FacePoint(-0.96 * id.FaceWidth, -0.05));
         canvas.Fill(points, id.HairColor, lift: 0.02);
+        // Strands: curves from the crown toward the hairline, a shade darker and lighter.
+        var dark = Shade(id.HairColor, 0.72);
+        var light = FaceIdentity.Mix(id.HairColor, new Scalar(230, 230, 230), 0.15);
+        for (var k = 0; k < 9; k++)
+        {
+            var x = 0.85 * id.FaceWidth * (-1 + k / 4.0);
+            var end = new FacePoint(0.95 * x, hairline + 0.12 * x * x - 0.06);
+            FacePoint[] strand = [new(0.4 * x, -1.5), new(0.85 * x + 0.05, 0.5 * (hairline - 1.5)), end];
+            canvas.Stroke(strand, k % 2 == 0 ? dark : light, 0.018, lift: 0.03);
+        }
         if (id.Hair == HairStyle.Long)
         {
             foreach (var s in new[] { -1.0, 1.0 })
+            {
                 canvas.Fill([new(s * 0.96, -0.1), new(s * 1.02, 0.5), new(s * 1.0, 1.3), new(s * 1.2, 1.6), new(s * 1.25, 0.4), new(s * 1.1, -0.6)],
                     id.HairColor, lift: -0.1);
+                canvas.Stroke([new(s * 1.05, -0.5), new(s * 1.1, 0.4), new(s * 1.12, 1.4)], dark, 0.018, lift: -0.1);
+            }
         }
     }
 

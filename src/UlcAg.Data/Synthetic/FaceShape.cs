@@ -171,8 +171,9 @@ public sealed class FaceShape
         var apart = Mouth.Opening;
         // A dropped jaw hides the upper teeth under the lip and takes the lower ones out of view;
         // smiles, sneers and stretched lips bare them.
-        var bared = Math.Max(Math.Max(a10, a12), a20);
-        Teeth = (Math.Clamp(apart / 0.06, 0, 1) * (1 - 0.65 * a26 * (1 - bared)), Math.Clamp(apart / 0.06, 0, 1) * (1 - a26) * (0.4 + 0.6 * bared));
+        var bared = Math.Max(a10, a12);
+        var shown = Math.Clamp(apart / 0.06, 0, 1);
+        Teeth = (shown * (1 - 0.65 * a26 * (1 - bared)), shown * (1 - a26 * (1 - a20)) * (0.4 + 0.6 * Math.Max(bared, a20)));
     }
 
     /// <summary>
@@ -259,7 +260,7 @@ public sealed class FaceShape
         var y0 = id.MouthY * id.FaceLength;
         halfWidth = id.MouthWidth * (1 + 0.22 * a12 + 0.3 * a20 - 0.17 * a23 - 0.05 * a15 - 0.25 * a26 * (1 - a20));
         // A dropped jaw relaxes the corners down into an oval mouth.
-        var corner = id.MouthCurve - 0.2 * a12 + 0.14 * a15 + 0.05 * a20 - 0.01 * a10 + 0.05 * a26 * (1 - a12);
+        var corner = id.MouthCurve - 0.2 * a12 + 0.14 * a15 + 0.07 * a20 - 0.01 * a10 + 0.05 * a26 * (1 - a12);
         cornerY = y0 + corner;
         var raise = 0.06 * a10 + 0.03 * a9;
         var gap = 0.06 * a25;
@@ -267,10 +268,12 @@ public sealed class FaceShape
         var thin = Math.Max(0.3, 1 - 0.55 * a23 - 0.3 * a20 - 0.15 * a12);
         var upperThickness = id.UpperLip * thin;
         var lowerThickness = id.LowerLip * thin;
-        var openUpper = 0.45 * gap * (1 - 0.8 * a23);
+        // Stretched lips (AU20) pull the upper lip up and back too when the jaw drops: a wide,
+        // rectangular opening rather than an oval.
+        var openUpper = (0.45 * gap + 0.2 * jaw * a20) * (1 - 0.8 * a23);
         var openLower = (0.55 * gap + jaw) * (1 - 0.6 * a23);
         // Stretched open mouths are boxy, dropped jaws oval.
-        var openExponent = Math.Max(0.25, 0.55 - 0.3 * a20 + 0.15 * a26);
+        var openExponent = Math.Max(0.15, 0.55 - 0.4 * a20 + 0.15 * a26 * (1 - a20));
 
         var uo = new FacePoint[LipSamples];
         var ui = new FacePoint[LipSamples];
