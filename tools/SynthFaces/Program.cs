@@ -19,6 +19,7 @@ internal static class Program
         Options:
           --seed N  --size PIXELS  --train N  --test N  --difficulty D  --error-rate P
           --per-class N (sheet columns, 8)  --cell PIXELS (sheet cell size, 112)
+          --bits N (sheet colour bits per channel, 8; 5 makes a small PNG)
           --count N (bench images, 2000)  --runs N (bench runs, 5)  --threads N (-1: all cores)
         """;
 
@@ -111,6 +112,17 @@ internal static class Program
         // The sheet only needs the first few faces of each class.
         var generator = new SyntheticFaceGenerator(options with { TrainSize = Math.Max(options.TrainSize, 200), TestSize = 0 });
         using var sheet = ContactSheet.Build(generator, (int)Number(o, "per-class", 8), (int)Number(o, "cell", 112));
+        var bits = (int)Number(o, "bits", 8);
+        if (bits is < 1 or > 8)
+            throw new FormatException($"Option --bits expects 1 to 8, got {bits}.");
+        if (bits < 8)
+        {
+            // Fewer levels per channel (rounded, not truncated) shrink the PNG several-fold at little visible cost.
+            var step = 1 << (8 - bits);
+            var mask = (double)(0xFF & (0xFF << (8 - bits)));
+            Cv2.Add(sheet, new Scalar(step / 2, step / 2, step / 2), sheet);
+            Cv2.BitwiseAnd(sheet, new Scalar(mask, mask, mask), sheet);
+        }
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         if (!Cv2.ImWrite(full, sheet, new ImageEncodingParam(ImwriteFlags.PngCompression, 9)))
