@@ -47,6 +47,19 @@ public sealed class SyntheticDeterminismTests
     }
 
     [TestMethod]
+    public void IdentityPoolRepeatsIdentitiesWithinASplitOnly()
+    {
+        var generator = new SyntheticFaceGenerator(Small with { IdentityCount = 3 });
+        var train = Enumerable.Range(0, 6).Select(i => generator.Describe(SynthSplit.Train, i).Spec.Identity).ToArray();
+        Assert.AreEqual(train[0], train[3]);
+        Assert.AreEqual(train[2], train[5]);
+        Assert.AreNotEqual(train[0], train[1]);
+        Assert.AreNotEqual(train[0], generator.Describe(SynthSplit.Test, 0).Spec.Identity, "test identities differ from training ones");
+        // Same person, different expression and scene.
+        Assert.AreNotEqual(generator.Describe(SynthSplit.Train, 0).Spec.Scene, generator.Describe(SynthSplit.Train, 3).Spec.Scene);
+    }
+
+    [TestMethod]
     public void RandomStreamsAreIndependentAndStable()
     {
         var x = SynthRandom.For(1, SynthSplit.Train, 5, SynthStream.Scene);

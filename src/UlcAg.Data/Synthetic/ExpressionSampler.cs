@@ -5,7 +5,7 @@ public sealed record SampledExpression(AuIntensities Aus, BasicExpression? Blend
 
 /// <summary>
 /// Draws the action units of a face of a given class from its EMFACS prototype: a shared intensity
-/// for the prototype AUs with per-AU jitter, companion AUs, prototype AUs sometimes missing, stray
+/// for the prototype AUs with per-AU jitter, companion AUs, prototype AUs other than the key AU sometimes missing, stray
 /// AUs sometimes present, and a fraction of blends of two prototypes. Every face keeps its label
 /// honest: its AUs are explained best by its own prototype (<see cref="EmfacsPrototypes.Nearest(AuIntensities)"/>);
 /// a draw that is not is redrawn.

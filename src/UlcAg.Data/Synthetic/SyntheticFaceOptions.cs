@@ -86,7 +86,10 @@ public sealed record SyntheticFaceOptions
     /// <summary>Lowest intensity of a prototype AU at difficulty 1 (intensities are drawn up to 1). Scaled toward 1 as difficulty falls.</summary>
     public double MinAuIntensity { get; init; } = 0.45;
 
-    /// <summary>Probability that a prototype AU is missing from a face (never so many that another class explains it better). Scaled.</summary>
+    /// <summary>
+    /// Probability that a prototype AU is missing from a face; never the class's key AU
+    /// (<see cref="EmfacsPrototypes.KeyAuOf"/>), never so many that another class explains the face better. Scaled.
+    /// </summary>
     public double AuDropProbability { get; init; } = 0.15;
 
     /// <summary>Probability of a stray AU outside the prototype (a second one with half that probability). Scaled.</summary>
