@@ -24,24 +24,30 @@ public static class ResNet18
         return m.G.Relu(h + shortcut);
     }
 
-    /// <summary>The backbone: stem, four stages, global average pooling; returns the 512-d feature f [N, 512].</summary>
-    public static Value ForwardFeatures(ModelContext m, Value x, string group = "backbone")
+    /// <summary>
+    /// The backbone: stem, four stages, global average pooling; returns the 512-d feature f [N, 512].
+    /// <paramref name="blocks"/> gives the basic blocks per stage (ResNet-18: 2, 2, 2, 2; the
+    /// packaged ImageNet model has 2, 2, 2, 3); <paramref name="width"/> the channels of the stem and
+    /// layer1 (64 in ResNet-18; each stage doubles it; narrow widths serve tests).
+    /// </summary>
+    public static Value ForwardFeatures(ModelContext m, Value x, string group = "backbone", IReadOnlyList<int>? blocks = null, int width = 64)
     {
+        blocks ??= ResNetLayout.ResNet18Blocks;
         var g = m.G;
         Value h;
         using (g.Scope("stem"))
         {
-            h = g.Relu(m.BatchNorm(m.Conv2d(x, "conv1", 64, 7, 2, 3, group), "bn1", group));
+            h = g.Relu(m.BatchNorm(m.Conv2d(x, "conv1", width, 7, 2, 3, group), "bn1", group));
             h = g.MaxPool(h, 3, 2, 1, withIndices: m.Training);
         }
         for (var stage = 0; stage < ResNetLayout.StageChannels.Count; stage++)
         {
-            for (var block = 0; block < ResNetLayout.ResNet18Blocks[stage]; block++)
+            for (var block = 0; block < blocks[stage]; block++)
             {
                 var name = ResNetLayout.BlockName(stage, block);
                 using (g.Scope(name))
                 {
-                    h = BasicBlock(m, h, name, ResNetLayout.StageChannels[stage], ResNetLayout.BlockStride(stage, block), group);
+                    h = BasicBlock(m, h, name, width << stage, ResNetLayout.BlockStride(stage, block), group);
                 }
             }
         }

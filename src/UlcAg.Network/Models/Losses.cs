@@ -1,0 +1,67 @@
+using UlcAg.Graph;
+
+namespace UlcAg.Network.Models;
+
+/// <summary>The loss terms of a method: L_cls (CE, SCN's CE or L_wce), L_rr, L_au; absent terms are 0.</summary>
+public sealed record LossTerms(Value Cls, Value Rr, Value Au);
+
+/// <summary>The paper's losses (eq. 3, 4, 7) written with LogSoftmax, one-hot and reductions.</summary>
+public static class Losses
+{
+    public static LossTerms Compute(GraphBuilder g, NetworkOptions o, UlcAgNetwork.Outputs outs, Value labels, Value gamma, Value? auTargets, Value? auMask, Value margin)
+    {
+        var zero = g.Scalar(0);
+        var logits = outs.Logits;
+        var alpha = outs.Alpha;
+        Value cls;
+        if (o.Method.HasWeightedCe())
+        {
+            // eq. 3: every logit of sample i scaled by alpha_i * gamma_{y_i}
+            cls = CrossEntropy(g, logits * g.Unsqueeze(alpha! * gamma, 1), labels, o.Classes);
+        }
+        else if (o.Method == Method.Scn)
+        {
+            cls = CrossEntropy(g, logits * g.Unsqueeze(alpha!, 1), labels, o.Classes);
+        }
+        else
+        {
+            cls = CrossEntropy(g, logits, labels, o.Classes);
+        }
+        var rr = o.Method.HasRankRegularization() ? RankRegularization(g, alpha!, o.RrRatio, margin) : zero;
+        var au = outs.AuScores is not null ? AuLoss(g, outs.AuScores, auTargets!, auMask!, alpha, o.AlphaThroughAuLoss) : zero;
+        return new LossTerms(cls, rr, au);
+    }
+
+    /// <summary>Mean cross-entropy of int64 <paramref name="labels"/> under <paramref name="logits"/> [N, C].</summary>
+    public static Value CrossEntropy(GraphBuilder g, Value logits, Value labels, int classes)
+        => -g.MeanAll(g.ReduceSum(g.LogSoftmax(logits) * g.OneHot(labels, classes), [1]));
+
+    /// <summary>
+    /// eq. 4: max(0, theta - (mean alpha of the top ratio*N - mean alpha of the rest)). The split
+    /// is made by TopK inside the graph; gradients reach the selected alphas, not the selection.
+    /// </summary>
+    public static Value RankRegularization(GraphBuilder g, Value alpha, double ratio, Value margin)
+    {
+        var n = alpha.Shape[0];
+        var k = Math.Clamp((long)Math.Round(ratio * n), 1, n - 1);
+        var (high, _) = g.TopK(alpha, k);
+        var sumHigh = g.SumAll(high);
+        var avgHigh = sumHigh * (1.0 / k);
+        var avgLow = (g.SumAll(alpha) - sumHigh) * (1.0 / (n - k));
+        return g.Relu(margin - (avgHigh - avgLow));
+    }
+
+    /// <summary>
+    /// eq. 7: sum over AUs of binary cross-entropy, weighted by alpha (stop-gradient unless
+    /// <paramref name="alphaGradient"/>), averaged over the samples that have AU labels.
+    /// BCE from scores s and targets z, stably: max(s, 0) - s z + log(1 + exp(-|s|)).
+    /// </summary>
+    public static Value AuLoss(GraphBuilder g, Value scores, Value targets, Value mask, Value? alpha, bool alphaGradient)
+    {
+        var bce = g.Relu(scores) - scores * targets + g.Log(g.Exp(-g.Abs(scores)) + 1.0);
+        var perSample = g.ReduceSum(bce, [1]);
+        var weight = alpha is null ? mask : mask * (alphaGradient ? alpha : g.StopGradient(alpha));
+        var count = g.Max(g.SumAll(mask), g.Scalar(1));
+        return g.SumAll(perSample * weight) / count;
+    }
+}

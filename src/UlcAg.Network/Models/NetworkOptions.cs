@@ -1,0 +1,47 @@
+using UlcAg.Network.Layers;
+using UlcAg.Network.Weights;
+
+namespace UlcAg.Network.Models;
+
+/// <summary>What the s of eq. 8-9 is.</summary>
+public enum SemanticFeature
+{
+    /// <summary>The M pre-sigmoid AU scores (s in R^{1xM}, as the paper states).</summary>
+    AuScores,
+    /// <summary>The flattened node features of the second GCN layer (M x channels).</summary>
+    NodeFeatures,
+}
+
+/// <summary>Shape and switches of the ULC-AG network (and of the methods compared with it).</summary>
+public sealed record NetworkOptions
+{
+    public Method Method { get; init; } = Method.UlcAg;
+    public int Classes { get; init; } = 7;
+    public int InputSize { get; init; } = 112;
+    /// <summary>M: the number of AU nodes.</summary>
+    public int AuCount { get; init; } = 12;
+    /// <summary>B: the width of each AU node's feature taken from the backbone.</summary>
+    public int NodeDim { get; init; } = 64;
+    public int GcnChannels { get; init; } = 64;
+    public double LeakySlope { get; init; } = 0.2;
+    public SemanticFeature Semantic { get; init; } = SemanticFeature.AuScores;
+    /// <summary>Let L_au's gradient reach alpha (off by default: the net could lower L_au by lowering alpha).</summary>
+    public bool AlphaThroughAuLoss { get; init; }
+    /// <summary>phi: the share of the batch in the high-confidence group (0.8 ULC-AG, 0.7 SCN).</summary>
+    public double RrRatio { get; init; } = 0.8;
+    public IReadOnlyList<int> Blocks { get; init; } = ResNetLayout.ResNet18Blocks;
+    /// <summary>Channels of the stem and layer1 (64 in ResNet-18; the feature f has 8x this). Narrow widths serve tests.</summary>
+    public int Width { get; init; } = 64;
+    public Normalization Normalization { get; init; } = Normalization.ImageNet;
+
+    /// <summary>Width of s per sample.</summary>
+    public int SemanticSize => Semantic == SemanticFeature.AuScores ? AuCount : AuCount * GcnChannels;
+
+    public void Validate()
+    {
+        if (Classes < 2) throw new ArgumentException($"a classifier needs at least 2 classes, got {Classes}");
+        if (InputSize < 32) throw new ArgumentException($"input size {InputSize} is too small for ResNet-18 (at least 32)");
+        if (Method.HasAuxBranch() && AuCount < 1) throw new ArgumentException("the AU graph branch needs at least one AU");
+        if (RrRatio <= 0 || RrRatio >= 1) throw new ArgumentException($"rr_ratio must lie in (0, 1), got {RrRatio}");
+    }
+}

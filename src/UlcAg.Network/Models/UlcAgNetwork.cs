@@ -1,0 +1,159 @@
+using Onnx;
+using UlcAg.Graph;
+using UlcAg.Graph.Optim;
+using UlcAg.Network.Layers;
+using UlcAg.Network.Weights;
+using N = UlcAg.Network.Models.ArtifactNames;
+
+namespace UlcAg.Network.Models;
+
+/// <summary>The optimizer of a train step: SGD (momentum, Nesterov), Adam or AdamW.</summary>
+public sealed record OptimizerSettings(string Kind = "sgd", double Momentum = 0.9, double WeightDecay = 1e-4, bool Nesterov = false)
+{
+    internal Optimizer Create()
+    {
+        ParamGroup[] groups = [new(N.GroupBackbone, WeightDecay), new(N.GroupTarget, WeightDecay), new(N.GroupAux, WeightDecay)];
+        return Kind switch
+        {
+            "sgd" => new Sgd(groups, Momentum, Nesterov),
+            "adam" => new Adam(groups),
+            "adamw" => new Adam(groups, decoupledWeightDecay: true),
+            _ => throw new ArgumentException($"unknown optimizer '{Kind}': expected sgd, adam or adamw"),
+        };
+    }
+}
+
+/// <summary>A compiled train step and the weights it carries.</summary>
+/// <param name="Model">The ONNX model bytes (train_step.onnx).</param>
+/// <param name="Weights">Every network weight (parameters and running statistics) with its shape.</param>
+public sealed record TrainStepArtifact(byte[] Model, IReadOnlyList<ParameterSpec> Weights);
+
+/// <summary>
+/// ULC-AG (and the methods compared with it) as graphs: the shared forward pass, the losses of
+/// eq. 1-7 and 11, the train step, the eval graph and the inference export.
+/// <code>
+///   images -> normalize -> ResNet-18 -> f [N,512] -+-> fc -> logits [N,C]            target branch
+///                                                  +-> attention -> sigmoid -> alpha  (eq. 1)
+///                                                  +-> node FC -> X [N,M,B] -> GCN x2 (A, eq. 6)
+///                                                        -> per-AU classifier -> AU scores [N,M]   auxiliary branch
+/// </code>
+/// </summary>
+public static class UlcAgNetwork
+{
+    /// <summary>What the forward pass produces.</summary>
+    public sealed record Outputs(Value Features, Value Logits, Value? Alpha, Value? AuScores, Value? Semantic);
+
+    /// <summary>The forward pass (train or eval form, depending on <paramref name="m"/>'s mode).</summary>
+    public static Outputs Forward(ModelContext m, Value x, Value? adjacency, NetworkOptions o)
+    {
+        var g = m.G;
+        var f = ResNet18.ForwardFeatures(m, x, N.GroupBackbone, o.Blocks, o.Width);
+        Value logits, alpha = null!;
+        using (g.Scope("target"))
+        {
+            logits = ResNet18.ForwardHead(m, f, o.Classes, N.GroupTarget);
+            // eq. 1: alpha_i = sigmoid(W_a^T f_i)
+            if (o.Method.HasAttention()) alpha = g.Reshape(g.Sigmoid(m.Linear(f, "attention", 1, N.GroupTarget)), -1);
+        }
+        if (!o.Method.HasAuxBranch() || adjacency is null) return new Outputs(f, logits, o.Method.HasAttention() ? alpha : null, null, null);
+
+        using (g.Scope("aux"))
+        {
+            // M AU nodes with B-dim features from the shared backbone.
+            var nodes = g.Relu(g.Reshape(m.Linear(f, "aux.nodes", o.AuCount * o.NodeDim, N.GroupAux), -1, o.AuCount, o.NodeDim));
+            // eq. 6, twice: X' = LeakyReLU(A X W)
+            var h = nodes;
+            for (var layer = 1; layer <= 2; layer++)
+            {
+                var w = m.Parameter($"aux.gcn{layer}.weight", [h.Shape[2], o.GcnChannels], N.GroupAux);
+                h = GcnLayer(g, adjacency, h, w, o.LeakySlope);
+            }
+            // One classifier per AU on its own node: score_m = <w_m, h_m> + b_m.
+            var cw = m.Parameter("aux.classifier.weight", [o.AuCount, o.GcnChannels], N.GroupAux);
+            var cb = m.Parameter("aux.classifier.bias", [o.AuCount], N.GroupAux);
+            var scores = g.ReduceSum(h * cw, [2]) + cb;
+            var semantic = o.Semantic == SemanticFeature.AuScores ? scores : g.Reshape(h, -1, o.AuCount * o.GcnChannels);
+            return new Outputs(f, logits, alpha, scores, semantic);
+        }
+    }
+
+    /// <summary>eq. 6: X' = LeakyReLU(A X W) for node features X [N, M, B], adjacency A [M, M], weight W [B, G].</summary>
+    public static Value GcnLayer(GraphBuilder g, Value adjacency, Value x, Value w, double slope)
+        => g.LeakyRelu(g.MatMul(g.MatMul(adjacency, x), w), slope);
+
+    /// <summary>Every weight of the network (parameters and running statistics), in creation order.</summary>
+    public static IReadOnlyList<ParameterSpec> WeightSpecs(NetworkOptions o)
+    {
+        var g = new GraphBuilder("specs");
+        var m = new ModelContext(g, GraphMode.Eval);
+        Forward(m, g.Input(N.Images, DType.Float, 1, 3, o.InputSize, o.InputSize), o.Method.HasAuxBranch() ? g.Input(N.Adjacency, DType.Float, o.AuCount, o.AuCount) : null, o);
+        return m.Specs;
+    }
+
+    /// <summary>
+    /// The train step: forward, the method's losses (eq. 3, 4, 7 combined by eq. 11 with
+    /// lambda1/lambda2 fed at run time), backward and the optimizer update, batch <paramref name="batch"/>.
+    /// </summary>
+    public static TrainStepArtifact BuildTrainStep(NetworkOptions o, int batch, OptimizerSettings optimizer)
+    {
+        var (g, m, outs, losses, total) = BuildLoss(o, batch);
+        var alpha = outs.Alpha ?? g.Expand(g.Scalar(1), new Shape(batch));
+        var results = new List<(string, Value)>
+        {
+            (N.Loss, total), (N.LossCls, losses.Cls), (N.LossRr, losses.Rr), (N.LossAu, losses.Au),
+            (N.Alpha, g.StopGradient(alpha)), (N.Logits, g.StopGradient(outs.Logits)),
+        };
+        if (outs.Semantic is not null) results.Add((N.Semantic, g.StopGradient(outs.Semantic)));
+        var transitions = TrainStep.Build(g, total, m.Parameters, optimizer.Create(), m.BufferUpdates, results);
+        var model = g.ToBytes(new OnnxExportOptions
+        {
+            DocString = $"UlcAg train step: {o.Method.Name()}, batch {batch}, input {o.InputSize}",
+            Metadata = new Dictionary<string, string>([TrainStep.StateMetadata(transitions)]),
+        });
+        return new TrainStepArtifact(model, m.Specs);
+    }
+
+    /// <summary>A forward pass in train mode and the method's loss; the train step and the gradient checks build on it.</summary>
+    public sealed record LossGraph(GraphBuilder Graph, ModelContext Context, Outputs Outputs, LossTerms Terms, Value Total);
+
+    /// <summary>Records the train-mode forward pass and eq. 11's total loss for batch <paramref name="batch"/>; inputs as in <see cref="ArtifactNames"/>.</summary>
+    public static LossGraph BuildLoss(NetworkOptions o, int batch)
+    {
+        o.Validate();
+        if (batch < 2) throw new ArgumentException("the train step needs a batch of at least 2");
+        var g = new GraphBuilder("train_step");
+        var m = new ModelContext(g, GraphMode.Train);
+        var images = g.Input(N.Images, DType.UInt8, batch, o.InputSize, o.InputSize, 3);
+        var labels = g.Input(N.Labels, DType.Int64, batch);
+        var gamma = g.Input(N.ClassWeights, DType.Float, batch);
+        var aux = o.Method.HasAuxBranch();
+        var auTargets = aux ? g.Input(N.AuTargets, DType.Float, batch, o.AuCount) : null;
+        var auMask = aux ? g.Input(N.AuMask, DType.Float, batch) : null;
+        var adjacency = aux ? g.Input(N.Adjacency, DType.Float, o.AuCount, o.AuCount) : null;
+        var lambda1 = g.Input(N.Lambda1, DType.Float);
+        var lambda2 = g.Input(N.Lambda2, DType.Float);
+        var margin = g.Input(N.RrMargin, DType.Float);
+
+        var outs = Forward(m, ImageInput.FromUInt8Nhwc(g, images, o.Normalization), adjacency, o);
+        var losses = Losses.Compute(g, o, outs, labels, gamma, auTargets, auMask, margin);
+        // eq. 11: L = lambda1 / 2 (L_cls + L_rr) + lambda2 L_au
+        var total = lambda1 * 0.5 * (losses.Cls + losses.Rr) + lambda2 * losses.Au;
+        return new LossGraph(g, m, outs, losses, total);
+    }
+
+    /// <summary>The eval graph: forward with running statistics, any batch size; weights are inputs.</summary>
+    public static byte[] BuildEval(NetworkOptions o)
+    {
+        o.Validate();
+        var g = new GraphBuilder("eval");
+        var m = new ModelContext(g, GraphMode.Eval);
+        var images = g.Input(N.Images, DType.UInt8, Shape.Dynamic, o.InputSize, o.InputSize, 3);
+        var adjacency = o.Method.HasAuxBranch() ? g.Input(N.Adjacency, DType.Float, o.AuCount, o.AuCount) : null;
+        var outs = Forward(m, ImageInput.FromUInt8Nhwc(g, images, o.Normalization), adjacency, o);
+        g.Output(outs.Logits, N.Logits);
+        // Methods without attention report alpha = 1 ([N] ones, built from the dynamic batch).
+        g.Output(outs.Alpha ?? g.ReduceSum(outs.Logits * 0.0, [1]) + 1.0, N.Alpha);
+        if (outs.Semantic is not null) g.Output(outs.Semantic, N.Semantic);
+        return g.ToBytes(new OnnxExportOptions { DocString = $"UlcAg eval graph: {o.Method.Name()}" });
+    }
+}

@@ -1,0 +1,170 @@
+using UlcAg.Graph;
+using UlcAg.Network.Models;
+using UlcAg.Network.Weights;
+using UlcAg.Runtime;
+using N = UlcAg.Network.Models.ArtifactNames;
+
+namespace UlcAg.Network.Tests;
+
+[TestClass]
+public sealed class UlcAgNetworkTests
+{
+    [TestMethod]
+    public void EveryMethodsArtifactsLoadAndRunInOnnxRuntime()
+    {
+        foreach (var method in Enum.GetValues<Method>())
+        {
+            var o = NetworkFixture.Tiny(method);
+            var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings());
+            var weights = NetworkFixture.Weights(o);
+            using var session = new TrainingSession(step.Model, Device.Cpu, weights.ToDictionary(kv => kv.Key, kv => kv.Value.Data));
+            foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, 3))
+            {
+                switch (data)
+                {
+                    case byte[] b: b.CopyTo(session.Feed<byte>(name)); break;
+                    case long[] l: l.CopyTo(session.Feed<long>(name)); break;
+                    case float[] f: f.CopyTo(session.Feed<float>(name)); break;
+                }
+            }
+            foreach (var group in new[] { N.GroupBackbone, N.GroupTarget, N.GroupAux })
+            {
+                var lr = UlcAg.Graph.Optim.Optimizer.LearningRateInput(group);
+                if (session.FeedNames.Contains(lr)) session.Feed<float>(lr)[0] = 0.01f;
+            }
+            session.Step();
+            var loss = session.Result<float>(N.Loss)[0];
+            Assert.IsTrue(float.IsFinite(loss) && loss > 0, $"{method}: loss {loss}");
+            Assert.AreEqual(method.HasAuxBranch(), session.ResultNames.Contains(N.Semantic), $"{method}: semantic output");
+
+            using var eval = new ModelRunner(UlcAgNetwork.BuildEval(o));
+            var feeds = new Dictionary<string, (Array, long[])> { [N.Images] = (NetworkFixture.Images(2, o.InputSize, 5), [2, o.InputSize, o.InputSize, 3]) };
+            if (method.HasAuxBranch()) feeds[N.Adjacency] = NetworkFixture.BatchFeeds(o, 3)[N.Adjacency];
+            NetworkFixture.AddWeights(feeds, weights);
+            var outputs = eval.Run(feeds);
+            Assert.HasCount(2 * o.Classes, (float[])outputs[N.Logits]);
+
+            foreach (var float32 in new[] { false, true })
+            {
+                var export = ModelExport.Build(o, weights, new ExportSettings(["a", "b", "c"], Float32Input: float32));
+                using var runner = new ModelRunner(Google.Protobuf.MessageExtensions.ToByteArray(export));
+                Assert.AreEqual(N.ExportImage, runner.Session.InputNames.Single());
+            }
+        }
+    }
+
+    [TestMethod]
+    public void WholeLossGradientMatchesFiniteDifferences()
+    {
+        // Every term on: weighted CE, rank regularization, AU loss with alpha differentiated.
+        var o = NetworkFixture.Tiny(Method.UlcAg, alphaGradient: true);
+        var lg = UlcAgNetwork.BuildLoss(o, NetworkFixture.Batch);
+        var g = lg.Graph;
+        var parameters = lg.Context.Parameters.Select(p => p.Value).ToArray();
+        var grads = UlcAg.Graph.Autodiff.Autodiff.Gradients(lg.Total, parameters);
+        g.Output(lg.Total, "total");
+        for (var i = 0; i < parameters.Length; i++) g.Output(grads[i], $"{parameters[i].Name}_grad");
+        g.Output(lg.Terms.Rr, "rr");
+        g.Output(lg.Terms.Au, "au");
+        using var runner = new ModelRunner(g);
+
+        var weights = NetworkFixture.Weights(o, seed: 2);
+        var feeds = NetworkFixture.BatchFeeds(o, 4);
+        NetworkFixture.AddWeights(feeds, weights);
+        var analytic = runner.Run(feeds);
+        Assert.IsGreaterThan(0f, ((float[])analytic["rr"])[0], "rank regularization should be active at initialization");
+        Assert.IsGreaterThan(0f, ((float[])analytic["au"])[0]);
+
+        string[] sample =
+        [
+            "conv1.weight", "bn1.weight", "layer1.0.bn2.bias", "layer2.0.downsample.0.weight", "layer4.1.conv2.weight",
+            "fc.weight", "fc.bias", "attention.weight", "attention.bias",
+            "aux.nodes.weight", "aux.gcn1.weight", "aux.gcn2.weight", "aux.classifier.weight", "aux.classifier.bias",
+        ];
+        var rng = new Random(9);
+        foreach (var name in sample)
+        {
+            var w = weights[name];
+            var direction = w.Data.Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+            var grad = (float[])analytic[$"{name}_grad"];
+            var exact = grad.Select((v, i) => (double)v * direction[i]).Sum();
+            const double eps = 1e-3;
+            double Loss(double sign)
+            {
+                var shifted = w.Data.Select((v, i) => (float)(v + sign * eps * direction[i])).ToArray();
+                var f = new Dictionary<string, (Array, long[])>(feeds) { [name] = (shifted, w.Shape) };
+                return ((float[])runner.Run(f)["total"])[0];
+            }
+            var numeric = (Loss(1) - Loss(-1)) / (2 * eps);
+            Assert.AreEqual(numeric, exact, 3e-2 * Math.Max(0.05, Math.Abs(numeric)), $"{name}: finite difference {numeric:G5} vs gradient {exact:G5}");
+        }
+    }
+
+    [TestMethod]
+    public void ExportMatchesEvalGraphAndSurvivesASafetensorsRoundTrip()
+    {
+        var o = NetworkFixture.Tiny(Method.UlcAg);
+        var weights = NetworkFixture.Weights(o, seed: 5);
+        // Non-trivial running statistics, so that inference-mode batch norm is really exercised.
+        var rng = new Random(1);
+        foreach (var (name, t) in weights)
+        {
+            if (name.EndsWith("running_mean", StringComparison.Ordinal)) for (var i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(rng.NextDouble() - 0.5);
+            if (name.EndsWith("running_var", StringComparison.Ordinal)) for (var i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(0.5 + rng.NextDouble());
+        }
+        var images = NetworkFixture.Images(3, o.InputSize, 8);
+
+        using var eval = new ModelRunner(UlcAgNetwork.BuildEval(o));
+        var feeds = new Dictionary<string, (Array, long[])>
+        {
+            [N.Images] = (images, [3, o.InputSize, o.InputSize, 3]),
+            [N.Adjacency] = (NetworkFixture.RowNormalized(o.AuCount, rng), [o.AuCount, o.AuCount]),
+        };
+        NetworkFixture.AddWeights(feeds, weights);
+        var ev = eval.Run(feeds);
+        var logits = (float[])ev[N.Logits];
+
+        var path = Path.Combine(Path.GetTempPath(), $"ulcag-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            SafeTensorsFile.Write(path, weights);
+            var reread = SafeTensorsFile.Read(path);
+            foreach (var map in new[] { weights, reread })
+            {
+                var model = ModelExport.Build(o, map, new ExportSettings(["x", "y", "z"]));
+                using var runner = new ModelRunner(Google.Protobuf.MessageExtensions.ToByteArray(model));
+                var ex = runner.Run(new Dictionary<string, (Array, long[])> { [N.ExportImage] = (images, [3, o.InputSize, o.InputSize, 3]) });
+                var probs = (float[])ex[N.Probabilities];
+                for (var n = 0; n < 3; n++)
+                {
+                    var row = logits.Skip(n * 3).Take(3).ToArray();
+                    var max = row.Max();
+                    var z = row.Sum(v => Math.Exp(v - max));
+                    for (var c = 0; c < 3; c++) Assert.AreEqual(Math.Exp(row[c] - max) / z, probs[n * 3 + c], 1e-5, $"sample {n} class {c}");
+                }
+                var (ea, xa) = ((float[])ev[N.Alpha], (float[])ex[N.Alpha]);
+                for (var n = 0; n < 3; n++) Assert.AreEqual(ea[n], xa[n], 1e-5, $"alpha of sample {n}");
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [TestMethod]
+    public void ExportUsesTheLowestOpsetAndDescribesItself()
+    {
+        var o = NetworkFixture.Tiny(Method.UlcAg);
+        var model = ModelExport.Build(o, NetworkFixture.Weights(o), new ExportSettings(["neutral", "happy", "sad"], "{\"mode\":\"box\"}"));
+        Assert.AreEqual(11, model.OpsetImport.Single().Version);
+        var meta = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
+        Assert.AreEqual("[\"neutral\",\"happy\",\"sad\"]", meta[ModelExport.KeyClasses]);
+        Assert.AreEqual("32", meta[ModelExport.KeyInputSize]);
+        Assert.AreEqual("NHWC", meta[ModelExport.KeyLayout]);
+        Assert.AreEqual("uint8", meta[ModelExport.KeyInputType]);
+        StringAssert.StartsWith(meta[ModelExport.KeyProducer], "UlcAg ");
+        Assert.IsFalse(model.Graph.Node.Any(n => n.OpType.StartsWith("aux", StringComparison.Ordinal) || n.Name.Contains("aux", StringComparison.Ordinal)), "the export holds the target branch only");
+        Assert.IsFalse(model.Graph.Initializer.Any(t => t.Name.StartsWith("aux.", StringComparison.Ordinal)));
+    }
+}
