@@ -36,6 +36,35 @@ public sealed class PackagedModelEquivalenceTests
         Assert.IsLessThan(1e-4f * scale, difference, $"max |difference| {difference} vs max |feature| {scale}");
     }
 
+    [TestMethod]
+    public void CompiledBackboneReproducesTheCntkFeatures()
+    {
+        // The compiled backbone (uint8 NHWC RGB in, normalization inside the graph) loaded with the
+        // packaged weights, at the packaged model's own depth (blocks 2, 2, 2, 3) and size.
+        var backbone = PackagedResNet18.LoadBackbone();
+        var pretrained = UlcAg.Network.Models.Pretrained.Load("imagenet", Size, backbone.BlocksPerStage)!;
+        var g = new UlcAg.Graph.GraphBuilder();
+        var m = new UlcAg.Network.Layers.ModelContext(g, UlcAg.Network.Layers.GraphMode.Export, pretrained.Weights);
+        var images = g.Input("images", UlcAg.Graph.DType.UInt8, 1, Size, Size, 3);
+        var x = UlcAg.Network.Layers.ImageInput.FromUInt8Nhwc(g, images, pretrained.Normalization);
+        g.Output(UlcAg.Network.Models.ResNet18.ForwardFeatures(m, x, blocks: backbone.BlocksPerStage), "features");
+
+        var rgb = RandomImage(seed: 11);
+        var nhwc = new byte[rgb.Length];
+        for (var c = 0; c < 3; c++)
+        {
+            for (var i = 0; i < Size * Size; i++) nhwc[i * 3 + c] = (byte)rgb[c * Size * Size + i];
+        }
+        using var runner = new UlcAg.Runtime.ModelRunner(g);
+        var actual = (float[])runner.Run(new Dictionary<string, (Array, long[])> { ["images"] = (nhwc, [1, Size, Size, 3]) })["features"];
+
+        var prepared = RunOrSkip(PackagedResNet18.PreprocessPath, "OriginalInput", rgb, "PreprocessedInput");
+        var expected = RunOrSkip(PackagedResNet18.ModelPath, backbone.InputName, prepared, backbone.FeatureName);
+        var scale = expected.Max(MathF.Abs);
+        var worst = expected.Zip(actual).Max(p => MathF.Abs(p.First - p.Second)) / scale;
+        Assert.IsLessThanOrEqualTo(1e-4f, worst, $"max relative error {worst:G3} (max |feature| {scale})");
+    }
+
     private static float[] RandomImage(int seed)
     {
         var random = new Random(seed);

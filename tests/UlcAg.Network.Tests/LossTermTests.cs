@@ -1,0 +1,134 @@
+using UlcAg.Graph;
+using UlcAg.Network.Models;
+using UlcAg.Runtime;
+
+namespace UlcAg.Network.Tests;
+
+[TestClass]
+public sealed class LossTermTests
+{
+    private static float[] Run(GraphBuilder g, Value output, Dictionary<string, (Array, long[])> feeds)
+    {
+        g.Output(output, "out");
+        using var runner = new ModelRunner(g);
+        return (float[])runner.Run(feeds)["out"];
+    }
+
+    private static readonly float[] LogitValues = [1.0f, -0.5f, 2.0f, 0.3f, 0.3f, -1.2f];
+    private static readonly long[] LabelValues = [2, 0];
+
+    private static double HandCe(float[] logits, long[] labels, int classes, Func<int, double> scale)
+    {
+        double sum = 0;
+        for (var n = 0; n < labels.Length; n++)
+        {
+            var row = logits.Skip(n * classes).Take(classes).Select(v => v * scale(n)).ToArray();
+            var lse = Math.Log(row.Sum(v => Math.Exp(v)));
+            sum += lse - row[labels[n]];
+        }
+        return sum / labels.Length;
+    }
+
+    private static (GraphBuilder G, UlcAgNetwork.Outputs Outs, Value Labels, Value Gamma) TargetGraph(out Dictionary<string, (Array, long[])> feeds, float[] alpha, float[] gamma)
+    {
+        var g = new GraphBuilder();
+        var logits = g.Input("logits", DType.Float, 2, 3);
+        var a = g.Input("alpha", DType.Float, 2);
+        var labels = g.Input("labels", DType.Int64, 2);
+        var gm = g.Input("gamma", DType.Float, 2);
+        feeds = new()
+        {
+            ["logits"] = (LogitValues, [2, 3]), ["alpha"] = (alpha, [2]), ["labels"] = (LabelValues, [2]), ["gamma"] = (gamma, [2]),
+        };
+        return (g, new UlcAgNetwork.Outputs(logits, logits, a, null, null), labels, gm);
+    }
+
+    [TestMethod]
+    public void WeightedCeWithUnitAlphaAndGammaIsPlainCrossEntropy()
+    {
+        var (g, outs, labels, gamma) = TargetGraph(out var feeds, [1, 1], [1, 1]);
+        var o = new NetworkOptions { Method = Method.TargetOnly, Classes = 3 };
+        var terms = Losses.Compute(g, o, outs, labels, gamma, null, null, g.Scalar(0.15));
+        Assert.AreEqual(HandCe(LogitValues, LabelValues, 3, _ => 1), Run(g, terms.Cls, feeds)[0], 1e-6);
+    }
+
+    [TestMethod]
+    public void WeightedCeScalesLogitsByAlphaTimesGamma()
+    {
+        float[] alpha = [0.7f, 0.4f], gamma = [0.9f, 0.5f];
+        var (g, outs, labels, gm) = TargetGraph(out var feeds, alpha, gamma);
+        var terms = Losses.Compute(g, new NetworkOptions { Method = Method.UlcAg, Classes = 3 }, outs, labels, gm, null, null, g.Scalar(0.15));
+        Assert.AreEqual(HandCe(LogitValues, LabelValues, 3, n => alpha[n] * gamma[n]), Run(g, terms.Cls, feeds)[0], 1e-6);
+    }
+
+    [TestMethod]
+    public void RankRegularizationMatchesHandComputation()
+    {
+        // phi = 0.8 of 5 -> the top 4 {0.9, 0.8, 0.6, 0.3} average 0.65; the rest {0.2}: gap 0.45.
+        var g = new GraphBuilder();
+        var alpha = g.Input("alpha", DType.Float, 5);
+        var feeds = new Dictionary<string, (Array, long[])> { ["alpha"] = (new[] { 0.9f, 0.2f, 0.3f, 0.8f, 0.6f }, [5]) };
+        var active = Losses.RankRegularization(g, alpha, 0.8, g.Scalar(0.6));
+        var inactive = Losses.RankRegularization(g, alpha, 0.8, g.Scalar(0.15));
+        g.Output(inactive, "inactive");
+        Assert.AreEqual(0.15, Run(g, active, feeds)[0], 1e-6);
+        using var runner = new ModelRunner(g);
+        Assert.AreEqual(0f, ((float[])runner.Run(feeds)["inactive"])[0]);
+    }
+
+    [TestMethod]
+    public void AuLossMatchesHandComputedWeightedBce()
+    {
+        float[] scores = [2.0f, -1.0f, 0.5f, -3.0f, 0.1f, 4.0f];
+        float[] targets = [1, 0, 0, 1, 1, 1];
+        float[] mask = [1, 0, 1];
+        float[] alpha = [0.8f, 0.5f, 0.3f];
+        var g = new GraphBuilder();
+        var s = g.Input("s", DType.Float, 3, 2);
+        var z = g.Input("z", DType.Float, 3, 2);
+        var m = g.Input("m", DType.Float, 3);
+        var a = g.Input("a", DType.Float, 3);
+        var loss = Losses.AuLoss(g, s, z, m, a, alphaGradient: false);
+        var feeds = new Dictionary<string, (Array, long[])>
+        {
+            ["s"] = (scores, [3, 2]), ["z"] = (targets, [3, 2]), ["m"] = (mask, [3]), ["a"] = (alpha, [3]),
+        };
+        double expected = 0;
+        for (var n = 0; n < 3; n++)
+        {
+            double bce = 0;
+            for (var k = 0; k < 2; k++)
+            {
+                var p = 1 / (1 + Math.Exp(-scores[n * 2 + k]));
+                var t = targets[n * 2 + k];
+                bce -= t * Math.Log(p) + (1 - t) * Math.Log(1 - p);
+            }
+            expected += mask[n] * alpha[n] * bce;
+        }
+        expected /= mask.Sum();
+        Assert.AreEqual(expected, Run(g, loss, feeds)[0], 1e-5);
+    }
+
+    [TestMethod]
+    public void GcnLayerMatchesHandComputationOnThreeNodes()
+    {
+        float[] a = [0.5f, 0.5f, 0, 0, 1, 0, 0.2f, 0.3f, 0.5f];
+        float[] x = [1, -2, 0.5f, 3, -1, 1];   // one sample, 3 nodes x 2 features
+        float[] w = [1, 0.5f, -1, 2];           // 2 x 2
+        var g = new GraphBuilder();
+        var y = UlcAgNetwork.GcnLayer(g, g.Input("a", DType.Float, 3, 3), g.Input("x", DType.Float, 1, 3, 2), g.Input("w", DType.Float, 2, 2), 0.2);
+        var got = Run(g, y, new() { ["a"] = (a, [3, 3]), ["x"] = (x, [1, 3, 2]), ["w"] = (w, [2, 2]) });
+        for (var p = 0; p < 3; p++)
+        {
+            for (var c = 0; c < 2; c++)
+            {
+                double v = 0;
+                for (var q = 0; q < 3; q++)
+                {
+                    for (var k = 0; k < 2; k++) v += a[p * 3 + q] * x[q * 2 + k] * w[k * 2 + c];
+                }
+                Assert.AreEqual(v > 0 ? v : 0.2 * v, got[p * 2 + c], 1e-6, $"node {p} channel {c}");
+            }
+        }
+    }
+}
