@@ -1,0 +1,12 @@
+namespace UlcAg.Training.Correction;
+
+/// <summary>eq. 2: gamma_j = 1 - N_j / N over the batch's current labels, given per sample as gamma_{y_i}.</summary>
+public static class ClassWeights
+{
+    public static void PerSample(ReadOnlySpan<long> labels, int classes, Span<float> gamma)
+    {
+        Span<int> counts = stackalloc int[classes];
+        foreach (var y in labels) counts[(int)y]++;
+        for (var i = 0; i < labels.Length; i++) gamma[i] = 1f - (float)counts[(int)labels[i]] / labels.Length;
+    }
+}

@@ -1,0 +1,34 @@
+namespace UlcAg.Training.Correction;
+
+/// <summary>A label change made by relabeling.</summary>
+public sealed record RelabelEvent(int Sample, int Epoch, int OldLabel, int NewLabel, float Alpha, double OldDistance, double NewDistance);
+
+/// <summary>
+/// The training labels as they evolve: the labels the run started from (possibly noisy), the
+/// current labels (after corrections, used by later batches for gamma and the loss), and the
+/// clean labels where they are known (injected noise, synthetic data).
+/// </summary>
+public sealed class LabelStore
+{
+    public LabelStore(int[] initial, int?[]? clean = null)
+    {
+        Initial = (int[])initial.Clone();
+        Current = (int[])initial.Clone();
+        Clean = clean;
+    }
+
+    public int[] Initial { get; }
+    public int[] Current { get; }
+    public int?[]? Clean { get; }
+    public int Count => Current.Length;
+
+    /// <summary>Changes sample <paramref name="sample"/>'s label.</summary>
+    public void Set(int sample, int label) => Current[sample] = label;
+
+    /// <summary>Restores the current labels (resume).</summary>
+    public void Restore(int[] current)
+    {
+        if (current.Length != Current.Length) throw new ArgumentException($"label store of {current.Length} entries for {Current.Length} samples");
+        current.CopyTo(Current, 0);
+    }
+}

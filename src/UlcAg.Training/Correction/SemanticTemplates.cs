@@ -1,0 +1,69 @@
+namespace UlcAg.Training.Correction;
+
+/// <summary>
+/// Per-class semantic templates (eq. 8): T_j = (1/K_j) sum of alpha_k s_k over the batch's
+/// high-confidence samples labelled j, blended into a running template with
+/// <see cref="Momentum"/> ("dynamically updated throughout the whole training"). A class with
+/// no high-confidence sample in a batch keeps its template; a class never seen has none.
+/// </summary>
+public sealed class SemanticTemplates(int classes, int size, double momentum)
+{
+    private readonly float[][] _templates = new float[classes][];
+
+    public int Classes { get; } = classes;
+    public int Size { get; } = size;
+    public double Momentum { get; } = momentum;
+
+    public bool Has(int c) => _templates[c] is not null;
+    public ReadOnlySpan<float> Template(int c) => _templates[c];
+
+    /// <summary>Updates from one batch: <paramref name="semantic"/> [N, Size], <paramref name="high"/> marks the high-confidence group.</summary>
+    public void Update(ReadOnlySpan<float> semantic, ReadOnlySpan<float> alpha, ReadOnlySpan<long> labels, ReadOnlySpan<bool> high)
+    {
+        var sums = new double[Classes][];
+        var counts = new int[Classes];
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (!high[i]) continue;
+            var c = (int)labels[i];
+            sums[c] ??= new double[Size];
+            counts[c]++;
+            var s = semantic.Slice(i * Size, Size);
+            for (var k = 0; k < Size; k++) sums[c][k] += alpha[i] * s[k];
+        }
+        for (var c = 0; c < Classes; c++)
+        {
+            if (counts[c] == 0) continue;
+            var batch = sums[c].Select(v => (float)(v / counts[c])).ToArray();
+            if (_templates[c] is null)
+            {
+                _templates[c] = batch;
+                continue;
+            }
+            for (var k = 0; k < Size; k++) _templates[c][k] = (float)(Momentum * _templates[c][k] + (1 - Momentum) * batch[k]);
+        }
+    }
+
+    /// <summary>eq. 9: 1 - cos(t_j, s).</summary>
+    public double Distance(int c, ReadOnlySpan<float> s)
+    {
+        var t = _templates[c];
+        double dot = 0, nt = 0, ns = 0;
+        for (var k = 0; k < Size; k++)
+        {
+            dot += t[k] * s[k];
+            nt += t[k] * t[k];
+            ns += s[k] * s[k];
+        }
+        return nt == 0 || ns == 0 ? 1 : 1 - dot / Math.Sqrt(nt * ns);
+    }
+
+    /// <summary>All templates (null where a class has none), for checkpoints.</summary>
+    public float[]?[] Snapshot() => _templates.Select(t => t?.ToArray()).ToArray();
+
+    public void Restore(float[]?[] templates)
+    {
+        if (templates.Length != Classes) throw new ArgumentException($"{templates.Length} templates for {Classes} classes");
+        for (var c = 0; c < Classes; c++) _templates[c] = templates[c]?.ToArray()!;
+    }
+}
