@@ -1,0 +1,56 @@
+namespace UlcAg.Training.Config;
+
+/// <summary>YAML section <c>model</c>: the ResNet-18 backbone's starting weights and the auxiliary AU graph branch.</summary>
+public sealed record ModelOptions
+{
+    /// <summary>
+    /// YAML <c>pretrained</c>: <c>imagenet</c> (the packaged ImageNet ResNet-18), <c>none</c> (random
+    /// initialization), or a PyTorch <c>.pth</c> checkpoint or <c>.safetensors</c> file with torchvision
+    /// parameter names (e.g. a ResNet-18 trained on MS-Celeb-1M, as in the paper).
+    /// </summary>
+    public string Pretrained { get; init; } = "imagenet";
+
+    /// <summary>YAML <c>semantic_feature</c>: what the relabeling compares with the templates (eq. 8-9).</summary>
+    public SemanticFeature SemanticFeature { get; init; } = SemanticFeature.AuScores;
+
+    /// <summary>YAML <c>node_dim</c>: B, the dimension of each AU node's feature taken from the backbone.</summary>
+    public int NodeDim { get; init; } = 64;
+
+    /// <summary>YAML <c>gcn_channels</c>: channels of each of the two GCN layers (eq. 6; 64 in the paper).</summary>
+    public int GcnChannels { get; init; } = 64;
+
+    /// <summary>YAML <c>leaky_slope</c>: the negative slope of the GCN's LeakyReLU (eq. 6).</summary>
+    public double LeakySlope { get; init; } = 0.2;
+
+    /// <summary>
+    /// YAML <c>alpha_through_au_loss</c>: let the AU loss (eq. 7) send gradients into the confidence
+    /// weight alpha. Off by default: the network could otherwise lower L_au by lowering alpha.
+    /// </summary>
+    public bool AlphaThroughAuLoss { get; init; }
+
+    /// <summary>True when <see cref="Pretrained"/> names the packaged ImageNet weights.</summary>
+    public bool UsesImageNetWeights => string.Equals(Pretrained, "imagenet", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The weights file of <see cref="Pretrained"/>, or null for <c>imagenet</c> and <c>none</c>.</summary>
+    public string? PretrainedFile => IsKeyword(Pretrained) ? null : Pretrained;
+
+    internal void Check(ConfigChecker check)
+    {
+        if (!IsKeyword(Pretrained))
+        {
+            check.FileExists("pretrained", Pretrained, "expected imagenet, none, or a .pth/.safetensors weights file");
+        }
+
+        check.Between("node_dim", NodeDim, 1, 4096);
+        check.Between("gcn_channels", GcnChannels, 1, 4096);
+        check.Between("leaky_slope", LeakySlope, 0, 1, maxOpen: true);
+    }
+
+    internal ModelOptions WithFullPaths(string baseDirectory) => this with
+    {
+        Pretrained = IsKeyword(Pretrained) ? Pretrained.ToLowerInvariant() : ConfigChecker.FullPath(baseDirectory, Pretrained),
+    };
+
+    private static bool IsKeyword(string value) =>
+        string.Equals(value, "imagenet", StringComparison.OrdinalIgnoreCase) || string.Equals(value, "none", StringComparison.OrdinalIgnoreCase);
+}

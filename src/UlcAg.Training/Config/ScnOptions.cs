@@ -1,0 +1,29 @@
+namespace UlcAg.Training.Config;
+
+/// <summary>YAML section <c>scn</c>: the Self-Cure Network comparison method (Wang et al. 2020), used by method scn.</summary>
+public sealed record ScnOptions
+{
+    /// <summary>YAML <c>rr_ratio</c>: fraction of each batch in the high-importance group (0.7 in SCN).</summary>
+    public double RrRatio { get; init; } = 0.7;
+
+    /// <summary>YAML <c>rr_margin</c>: the rank regularization margin (0.15 in SCN).</summary>
+    public double RrMargin { get; init; } = 0.15;
+
+    /// <summary>YAML <c>relabel_threshold</c>: relabel when the largest predicted probability exceeds the given label's by more than this (0.2 in SCN).</summary>
+    public double RelabelThreshold { get; init; } = 0.2;
+
+    /// <summary>YAML <c>relabel_start_epoch</c>: relabeling begins once this many epochs are complete (10 in SCN).</summary>
+    public int RelabelStartEpoch { get; init; } = 10;
+
+    internal void Check(ConfigChecker check, TrainOptions options)
+    {
+        check.Between("rr_ratio", RrRatio, 0, 1, minOpen: true, maxOpen: true);
+        check.Between("rr_margin", RrMargin, 0, 1);
+        check.Between("relabel_threshold", RelabelThreshold, 0, 1);
+        check.AtLeast("relabel_start_epoch", RelabelStartEpoch, 0);
+        if (options.Method == TrainMethod.Scn)
+        {
+            UlcAgOptions.CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+namespace UlcAg.Training.Config;
+
+/// <summary>
+/// YAML section <c>train</c>: epochs, batches, optimizer and learning-rate schedule. Epoch-valued
+/// settings count completed epochs: a milestone of 10 changes the rate after the 10th epoch.
+/// </summary>
+public sealed record TrainLoopOptions
+{
+    /// <summary>YAML <c>epochs</c>: passes over the training set (30 in the paper).</summary>
+    public int Epochs { get; init; } = 30;
+
+    /// <summary>YAML <c>batch_size</c>: images per step; the last partial batch of an epoch is dropped (512 in the paper, on two GPUs).</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>YAML <c>optimizer</c>: the update rule.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
+
+    /// <summary>YAML <c>momentum</c>: SGD momentum (Adam's beta1 for adam and adamw).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>YAML <c>weight_decay</c>: L2 penalty (decoupled for adamw).</summary>
+    public double WeightDecay { get; init; } = 1e-4;
+
+    /// <summary>YAML <c>lr</c>: initial learning rate of the backbone and target branch (0.01 in the paper).</summary>
+    public double Lr { get; init; } = 0.01;
+
+    /// <summary>YAML <c>aux_lr</c>: initial learning rate of the auxiliary AU graph branch (0.005 in the paper).</summary>
+    public double AuxLr { get; init; } = 0.005;
+
+    /// <summary>YAML <c>lr_milestones</c>: completed epochs after which both rates are multiplied by <see cref="LrGamma"/>; strictly increasing.</summary>
+    public IReadOnlyList<int> LrMilestones { get; init; } = [10, 20];
+
+    /// <summary>YAML <c>lr_gamma</c>: the factor applied at each milestone.</summary>
+    public double LrGamma { get; init; } = 0.1;
+
+    /// <summary>YAML <c>workers</c>: threads that decode and augment batches ahead of the training step.</summary>
+    public int Workers { get; init; } = 2;
+
+    /// <summary>YAML <c>eval_batch_size</c>: images per evaluation run.</summary>
+    public int EvalBatchSize { get; init; } = 128;
+
+    /// <summary>YAML <c>checkpoint_every</c>: save a checkpoint every N epochs; 0 saves only at the end.</summary>
+    public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>The multiplier of the initial learning rates during epoch <paramref name="completedEpochs"/> + 1.</summary>
+    public double LrFactor(int completedEpochs) => Math.Pow(LrGamma, LrMilestones.Count(m => m <= completedEpochs));
+
+    internal void Check(ConfigChecker check)
+    {
+        check.Between("epochs", Epochs, 1, 100_000);
+        check.Between("batch_size", BatchSize, 2, 65_536);
+        check.Between("momentum", Momentum, 0, 1, maxOpen: true);
+        check.Between("weight_decay", WeightDecay, 0, 1);
+        check.Between("lr", Lr, 0, 10, minOpen: true);
+        check.Between("aux_lr", AuxLr, 0, 10, minOpen: true);
+        for (var i = 0; i < LrMilestones.Count; i++)
+        {
+            var key = $"lr_milestones[{i}]";
+            check.AtLeast(key, LrMilestones[i], 1);
+            if (i > 0)
+            {
+                check.Require(LrMilestones[i] > LrMilestones[i - 1], key,
+                    $"is {LrMilestones[i]}, not after the previous milestone {LrMilestones[i - 1]}; expected strictly increasing epochs");
+            }
+
+            if (LrMilestones[i] >= Epochs)
+            {
+                check.Warn(key, $"is {LrMilestones[i]}, at or after the last epoch ({Epochs}): it never takes effect");
+            }
+        }
+
+        check.Between("lr_gamma", LrGamma, 0, 1, minOpen: true);
+        check.Between("workers", Workers, 0, 64);
+        check.Between("eval_batch_size", EvalBatchSize, 1, 65_536);
+        check.AtLeast("checkpoint_every", CheckpointEvery, 0);
+    }
+}
