@@ -1,0 +1,62 @@
+using System.Text.Json;
+using UlcAg.Training.Config;
+using UlcAg.Training.Metrics;
+using UlcAg.Training.Trainer;
+
+namespace UlcAg.Training.Tests;
+
+[TestClass]
+public sealed class TrainerEndToEndTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    internal static TrainOptions Tiny(string output, TrainMethod method = TrainMethod.UlcAg, int epochs = 3) => new()
+    {
+        Method = method,
+        Seed = 3,
+        Output = output,
+        RunName = "run",
+        Threads = 2,
+        Data = new DataOptions
+        {
+            InputSize = 64,
+            CacheDir = Path.Combine(output, "cache"),
+            ValFraction = 0,
+            Noise = new LabelNoiseOptions { Rate = 0.3 },
+            Synthetic = new SyntheticOptions { Train = 320, Test = 64, Difficulty = 0.3, AuErrorRate = 0.05 },
+        },
+        Augment = new AugmentationOptions { Crop = AugmentCrop.None, Erase = 0 },
+        Train = new TrainLoopOptions { Epochs = epochs, BatchSize = 32, Lr = 0.01, AuxLr = 0.005, LrMilestones = [100], Workers = 1, EvalBatchSize = 64 },
+        UlcAg = new UlcAgOptions { RampBeta = 1, RelabelStartEpoch = 1 },
+        Scn = new ScnOptions { RelabelStartEpoch = 1 },
+    };
+
+    [TestMethod]
+    public void ShortRunLearnsAndCorrectsPlantedNoise()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ulcag-e2e-{Guid.NewGuid():N}");
+        try
+        {
+            var log = new StringWriter();
+            var code = new UlcAgTrainer().Run(Tiny(dir), log, CancellationToken.None);
+            TestContext.WriteLine(log.ToString());
+            Assert.AreEqual(0, code, log.ToString());
+            var run = Path.Combine(dir, "run");
+            foreach (var f in new[] { "config.yaml", "train_step.onnx", "eval.onnx", "model.onnx", "model.float32.onnx", "metrics.jsonl", "relabels.csv", "adjacency.csv", "test.json" })
+                Assert.IsTrue(File.Exists(Path.Combine(run, f)), $"{f} missing");
+            var epochs = MetricsLog.Read(Path.Combine(run, MetricsLog.FileName)).Entries;
+            Assert.HasCount(3, epochs);
+            Assert.IsLessThan(epochs[0].Losses[LossTerms.Total], epochs[^1].Losses[LossTerms.Total], "the loss should fall");
+            var test = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "test.json"))).RootElement;
+            Assert.IsGreaterThan(1.0 / 7 + 0.1, test.GetProperty("accuracy").GetDouble(), "test accuracy should beat chance");
+            var relabeled = test.GetProperty("relabeled").GetInt32();
+            Assert.IsGreaterThan(0, relabeled, "relabeling should change some labels");
+            // Chance precision for a random new label is about 1/6 (one right class of six others).
+            Assert.IsGreaterThan(1.0 / 6, test.GetProperty("relabel_precision").GetDouble());
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}
