@@ -8,7 +8,8 @@ public static class Initializers
     /// <summary>
     /// Initial values for <paramref name="specs"/>: convolutions Kaiming-normal (fan_out, ReLU),
     /// batch-norm weight 1, bias 0, running mean 0, running var 1; linear layers uniform in
-    /// +-1/sqrt(fan_in) (PyTorch's nn.Linear default).
+    /// +-1/sqrt(fan_in) (PyTorch's nn.Linear default), except the AU branch's node projection and
+    /// GCN weights, Kaiming-normal over their fan-in.
     /// </summary>
     public static TensorMap Default(IEnumerable<ParameterSpec> specs, int seed)
     {
@@ -19,7 +20,16 @@ public static class Initializers
             var n = (int)HostTensor.ElementCount(spec.Shape);
             var data = new float[n];
             var leaf = spec.Name[(spec.Name.LastIndexOf('.') + 1)..];
-            if (spec.Shape.Length == 4)
+            if (spec.Name.StartsWith("aux.", StringComparison.Ordinal) && leaf == "weight" && spec.Name != "aux.classifier.weight")
+            {
+                // The AU branch stacks three ReLU-type layers before its classifiers; Kaiming-normal
+                // (fan_in) keeps their activations from shrinking layer by layer, which with
+                // nn.Linear's default init stalls the branch for many epochs.
+                var fanIn = spec.Name.Contains(".gcn", StringComparison.Ordinal) ? spec.Shape[0] : spec.Shape[1];
+                var std = Math.Sqrt(2.0 / fanIn);
+                for (var i = 0; i < n; i++) data[i] = (float)(Gaussian(rng) * std);
+            }
+            else if (spec.Shape.Length == 4)
             {
                 var std = Math.Sqrt(2.0 / (spec.Shape[0] * spec.Shape[2] * spec.Shape[3]));
                 for (var i = 0; i < n; i++) data[i] = (float)(Gaussian(rng) * std);

@@ -1,0 +1,91 @@
+using UlcAg.Network.Weights;
+using UlcAg.Training.Config;
+using UlcAg.Training.Trainer;
+
+namespace UlcAg.Training.Tests;
+
+[TestClass]
+public sealed class TrainerRunTests
+{
+    private static TrainOptions Small(string output, string name, int epochs) => TrainerEndToEndTests.Tiny(output) with
+    {
+        RunName = name,
+        Data = TrainerEndToEndTests.Tiny(output).Data with { InputSize = 32, Synthetic = new SyntheticOptions { Train = 64, Test = 16, Difficulty = 0.3 } },
+        Model = new ModelOptions { Pretrained = "none" },
+        Train = TrainerEndToEndTests.Tiny(output).Train with { Epochs = epochs, BatchSize = 16 },
+        UlcAg = new UlcAgOptions { RampBeta = 1, RelabelStartEpoch = 0 },
+    };
+
+    private static string TempDir() => Path.Combine(Path.GetTempPath(), $"ulcag-run-{Guid.NewGuid():N}");
+
+    [TestMethod]
+    public void ResumingAfterOneEpochEqualsTwoEpochsStraight()
+    {
+        var dir = TempDir();
+        try
+        {
+            var log = new StringWriter();
+            Assert.AreEqual(0, new UlcAgTrainer().Run(Small(dir, "straight", 2), log, CancellationToken.None), log.ToString());
+            Assert.AreEqual(0, new UlcAgTrainer().Run(Small(dir, "resumed", 1), log, CancellationToken.None), log.ToString());
+            var resume = Small(dir, "resumed", 2) with { ResumeFrom = Path.Combine(dir, "resumed") };
+            Assert.AreEqual(0, new UlcAgTrainer().Run(resume, log, CancellationToken.None), log.ToString());
+
+            var (a, sa) = Checkpoint.Load(Path.Combine(dir, "straight", "checkpoints", "last"));
+            var (b, sb) = Checkpoint.Load(Path.Combine(dir, "resumed", "checkpoints", "last"));
+            Assert.AreEqual(sa.Epoch, sb.Epoch);
+            Assert.AreEqual(sa.Step, sb.Step);
+            CollectionAssert.AreEqual(sa.Labels, sb.Labels, "label store");
+            CollectionAssert.AreEquivalent(a.Keys.ToList(), b.Keys.ToList());
+            foreach (var (name, data) in a) CollectionAssert.AreEqual(data, b[name], $"state '{name}' differs");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void NonFiniteLossStopsTheRunAndKeepsTheLastGoodCheckpoint()
+    {
+        var dir = TempDir();
+        try
+        {
+            var log = new StringWriter();
+            Assert.AreEqual(0, new UlcAgTrainer().Run(Small(dir, "run", 1), log, CancellationToken.None), log.ToString());
+            var last = Path.Combine(dir, "run", "checkpoints", "last");
+            var before = File.ReadAllBytes(Path.Combine(last, Checkpoint.TensorsFile));
+
+            var exploding = Small(dir, "run", 3) with { ResumeFrom = Path.Combine(dir, "run") };
+            exploding = exploding with { Train = exploding.Train with { Lr = 1e30, AuxLr = 1e30 } };
+            var code = new UlcAgTrainer().Run(exploding, log, CancellationToken.None);
+            Assert.AreEqual(TrainingRun.ExitNonFinite, code, log.ToString());
+            StringAssert.Contains(log.ToString(), "the loss became");
+            CollectionAssert.AreEqual(before, File.ReadAllBytes(Path.Combine(last, Checkpoint.TensorsFile)), "the last good checkpoint must stay as it was");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void CancellationWritesACheckpointToResumeFrom()
+    {
+        var dir = TempDir();
+        try
+        {
+            using var cts = new CancellationTokenSource();
+            cts.Cancel();
+            var log = new StringWriter();
+            var code = new UlcAgTrainer().Run(Small(dir, "run", 2), log, cts.Token);
+            Assert.AreEqual(TrainingRun.ExitInterrupted, code, log.ToString());
+            var (_, state) = Checkpoint.Load(Path.Combine(dir, "run", "checkpoints", "last"));
+            Assert.AreEqual(0, state.Epoch);
+            Assert.AreEqual(1, state.Batch, "stops after the batch in flight");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}
