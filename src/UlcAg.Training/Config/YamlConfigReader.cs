@@ -34,7 +34,13 @@ internal static partial class YamlConfigReader
     private static ConfigNode? ReadSingle(TextReader text, string source, bool positions)
     {
         var parser = new Parser(text);
-        ConfigLocation At(Mark mark) => positions ? new ConfigLocation(source, (int)mark.Line, (int)mark.Column) : new ConfigLocation(source);
+        var last = Mark.Empty;
+        ConfigLocation At(Mark mark)
+        {
+            last = mark;
+            return positions ? new ConfigLocation(source, (int)mark.Line, (int)mark.Column) : new ConfigLocation(source);
+        }
+
         var anchors = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
         try
         {
@@ -57,6 +63,12 @@ internal static partial class YamlConfigReader
         catch (YamlException e)
         {
             throw new ConfigException(new ConfigMessage("", "invalid YAML: " + WithoutPosition(e.Message), At(e.Start)));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (without a position) for some unterminated flow collections.
+            var after = last;
+            throw new ConfigException(new ConfigMessage("", "invalid YAML: an unterminated or malformed value after this point", At(after)));
         }
     }
 
