@@ -54,15 +54,15 @@ internal sealed class ConfigChecker
     public void AtLeast(string key, int value, int min) =>
         Require(value >= min, key, Invariant($"is {value}; expected a whole number of at least {min}"));
 
-    public void Between(string key, int value, int min, int max) =>
+    public bool Between(string key, int value, int min, int max) =>
         Require(value >= min && value <= max, key, Invariant($"is {value}; expected a whole number from {min} to {max}"));
 
-    public void Between(string key, double value, double min, double max, bool minOpen = false, bool maxOpen = false)
+    public bool Between(string key, double value, double min, double max, bool minOpen = false, bool maxOpen = false)
     {
         var ok = (minOpen ? value > min : value >= min) && (maxOpen ? value < max : value <= max);
         var low = minOpen ? $"greater than {min}" : $"at least {min}";
         var high = maxOpen ? $"less than {max}" : $"at most {max}";
-        Require(ok, key, Invariant($"is {value}; expected a number {low} and {high}"));
+        return Require(ok, key, Invariant($"is {value}; expected a number {low} and {high}"));
     }
 
     public void NotBlank(string key, string value) => Require(value.Trim().Length > 0, key, "is empty; expected a name");
@@ -90,9 +90,9 @@ internal sealed class ConfigChecker
     private ConfigMessage Message(string key, string text, string? relatedKey)
     {
         var path = ConfigPath.Child(_prefix, key);
-        var related = relatedKey is null ? null : ConfigPath.Child(_prefix, relatedKey);
+        // A related key is looked up in this section first, then as a full path.
         var location = _locations.GetValueOrDefault(path)
-            ?? (related is null ? null : _locations.GetValueOrDefault(related))
+            ?? (relatedKey is null ? null : _locations.GetValueOrDefault(ConfigPath.Child(_prefix, relatedKey)) ?? _locations.GetValueOrDefault(relatedKey))
             ?? Enclosing(path);
         return new ConfigMessage(path, text, location);
     }

@@ -156,27 +156,8 @@ internal sealed class OptionsBinder
     private static string UnknownKey(string key, IReadOnlyList<string> known, string section)
     {
         var where = section.Length == 0 ? "at the top level" : $"in section {section}";
-        var close = known.Select(k => (Key: k, Distance: EditDistance(key.ToLowerInvariant(), k))).MinBy(c => c.Distance);
-        var hint = close.Key is not null && close.Distance <= Math.Max(2, key.Length / 3) ? $"did you mean '{close.Key}'? " : "";
+        var hint = Suggestion.Closest(key, known) is { } close ? $"did you mean '{close}'? " : "";
         return $"unknown key {where}; {hint}expected one of {string.Join(", ", known)}";
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var diagonal = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-
-        return row[b.Length];
     }
 
     private bool Fail(string path, string text, ConfigLocation location)

@@ -32,7 +32,7 @@ public static class OptionsYaml
         emitter.Emit(new DocumentStart());
         foreach (var line in header?.Split('\n') ?? [])
         {
-            emitter.Emit(new Comment(line.TrimEnd('\r').Length == 0 ? "" : " " + line.TrimEnd('\r'), isInline: false));
+            emitter.Emit(new Comment(line.TrimEnd('\r'), isInline: false));
         }
 
         EmitSection(emitter, options);

@@ -17,11 +17,11 @@ public sealed record ScnOptions
 
     internal void Check(ConfigChecker check, TrainOptions options)
     {
-        check.Between("rr_ratio", RrRatio, 0, 1, minOpen: true, maxOpen: true);
+        var ratioInRange = check.Between("rr_ratio", RrRatio, 0, 1, minOpen: true, maxOpen: true);
         check.Between("rr_margin", RrMargin, 0, 1);
         check.Between("relabel_threshold", RelabelThreshold, 0, 1);
         check.AtLeast("relabel_start_epoch", RelabelStartEpoch, 0);
-        if (options.Method == TrainMethod.Scn)
+        if (options.Method == TrainMethod.Scn && ratioInRange)
         {
             UlcAgOptions.CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
         }

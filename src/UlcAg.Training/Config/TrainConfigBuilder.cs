@@ -31,17 +31,20 @@ public sealed class TrainConfigBuilder
     public string BaseDirectory { get; }
 
     /// <summary>Adds a YAML file as the next layer.</summary>
+    /// <param name="path">The file, absolute or relative to <see cref="BaseDirectory"/>.</param>
+    /// <param name="displayName">How messages name the file (default: <paramref name="path"/> as given).</param>
     /// <exception cref="ConfigException">The file is missing or is not valid YAML of one mapping.</exception>
-    public TrainConfigBuilder AddFile(string path)
+    public TrainConfigBuilder AddFile(string path, string? displayName = null)
     {
         var full = Path.GetFullPath(path, BaseDirectory);
+        var name = displayName ?? path;
         if (!File.Exists(full))
         {
-            throw new ConfigException(new ConfigMessage("", $"configuration file '{path}' does not exist; expected a YAML file", new ConfigLocation(path)));
+            throw new ConfigException(new ConfigMessage("", $"configuration file '{path}' does not exist; expected a YAML file", new ConfigLocation(name)));
         }
 
         using var reader = new StreamReader(full);
-        return AddLayer(YamlConfigReader.ReadDocument(reader, path), path);
+        return AddLayer(YamlConfigReader.ReadDocument(reader, name), name);
     }
 
     /// <summary>Adds YAML text as the next layer; <paramref name="sourceName"/> names it in messages.</summary>

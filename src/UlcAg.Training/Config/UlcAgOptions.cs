@@ -31,7 +31,7 @@ public sealed record UlcAgOptions
 
     internal void Check(ConfigChecker check, TrainOptions options)
     {
-        check.Between("rr_ratio", RrRatio, 0, 1, minOpen: true, maxOpen: true);
+        var ratioInRange = check.Between("rr_ratio", RrRatio, 0, 1, minOpen: true, maxOpen: true);
         check.Between("rr_margin", RrMargin, 0, 1);
         check.Between("ramp_beta", RampBeta, 0, 10_000, minOpen: true);
         check.AtLeast("relabel_start_epoch", RelabelStartEpoch, 0);
@@ -43,7 +43,11 @@ public sealed record UlcAgOptions
             return;
         }
 
-        CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
+        if (ratioInRange)
+        {
+            CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
+        }
+
         if (options.Method != TrainMethod.TargetOnly && RelabelStartEpoch >= options.Train.Epochs)
         {
             check.Warn("relabel_start_epoch", $"is {RelabelStartEpoch}, at or after the last epoch ({options.Train.Epochs}): no label is ever corrected");

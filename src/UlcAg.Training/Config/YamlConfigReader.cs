@@ -14,7 +14,7 @@ internal static partial class YamlConfigReader
     /// <summary>Reads a whole configuration file; an empty file or a document of only comments is an empty mapping.</summary>
     public static ConfigMapping ReadDocument(TextReader text, string source)
     {
-        var node = ReadSingle(text, source);
+        var node = ReadSingle(text, source, positions: true);
         return node switch
         {
             null => new ConfigMapping(new ConfigLocation(source, 1, 1)),
@@ -24,13 +24,23 @@ internal static partial class YamlConfigReader
         };
     }
 
-    /// <summary>Reads one value (scalar, flow list or flow mapping), as given to <c>--set key=value</c>; empty text is null.</summary>
+    /// <summary>
+    /// Reads one value (scalar, flow list or flow mapping), as given to <c>--set key=value</c>; empty text
+    /// is null. Locations name the argument without a line.
+    /// </summary>
     public static ConfigNode ReadValue(string text, string source) =>
-        ReadSingle(new StringReader(text), source) ?? new ConfigScalar(null, new ConfigLocation(source));
+        ReadSingle(new StringReader(text), source, positions: false) ?? new ConfigScalar(null, new ConfigLocation(source));
 
-    private static ConfigNode? ReadSingle(TextReader text, string source)
+    private static ConfigNode? ReadSingle(TextReader text, string source, bool positions)
     {
         var parser = new Parser(text);
+        var last = Mark.Empty;
+        ConfigLocation At(Mark mark)
+        {
+            last = mark;
+            return positions ? new ConfigLocation(source, (int)mark.Line, (int)mark.Column) : new ConfigLocation(source);
+        }
+
         var anchors = new Dictionary<string, ConfigNode>(StringComparer.Ordinal);
         try
         {
@@ -41,24 +51,30 @@ internal static partial class YamlConfigReader
             }
 
             parser.Consume<DocumentStart>();
-            var node = ReadNode(parser, source, anchors, "");
+            var node = ReadNode(parser, At, anchors, "");
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var second))
             {
-                throw new ConfigException(new ConfigMessage("", "a second YAML document ('---') follows; expected one document per file", At(source, second.Start)));
+                throw new ConfigException(new ConfigMessage("", "a second YAML document ('---') follows; expected one document per file", At(second.Start)));
             }
 
             return node;
         }
         catch (YamlException e)
         {
-            throw new ConfigException(new ConfigMessage("", "invalid YAML: " + WithoutPosition(e.Message), At(source, e.Start)));
+            throw new ConfigException(new ConfigMessage("", "invalid YAML: " + WithoutPosition(e.Message), At(e.Start)));
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet's scanner throws this (without a position) for some unterminated flow collections.
+            var after = last;
+            throw new ConfigException(new ConfigMessage("", "invalid YAML: an unterminated or malformed value after this point", At(after)));
         }
     }
 
-    private static ConfigNode ReadNode(IParser parser, string source, Dictionary<string, ConfigNode> anchors, string path)
+    private static ConfigNode ReadNode(IParser parser, Func<Mark, ConfigLocation> at, Dictionary<string, ConfigNode> anchors, string path)
     {
-        var start = parser.Current ?? throw new ConfigException(new ConfigMessage("", "the YAML ends early", new ConfigLocation(source)));
+        var start = parser.Current ?? throw new ConfigException(new ConfigMessage(path, "the YAML ends early", at(Mark.Empty)));
         ConfigNode node;
         switch (start)
         {
@@ -66,28 +82,28 @@ internal static partial class YamlConfigReader
                 parser.MoveNext();
                 return anchors.TryGetValue(alias.Value.Value, out var target)
                     ? target
-                    : throw new ConfigException(new ConfigMessage("", $"the alias *{alias.Value} has no anchor before it", At(source, alias.Start)));
+                    : throw new ConfigException(new ConfigMessage("", $"the alias *{alias.Value} has no anchor before it", at(alias.Start)));
             case Scalar scalar:
                 parser.MoveNext();
-                node = new ConfigScalar(IsNull(scalar) ? null : scalar.Value, At(source, scalar.Start));
+                node = new ConfigScalar(IsNull(scalar) ? null : scalar.Value, at(scalar.Start));
                 break;
             case SequenceStart sequenceStart:
                 parser.MoveNext();
                 var items = new List<ConfigNode>();
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    items.Add(ReadNode(parser, source, anchors, ConfigPath.Item(path, items.Count)));
+                    items.Add(ReadNode(parser, at, anchors, ConfigPath.Item(path, items.Count)));
                 }
 
-                node = new ConfigSequence(items, At(source, sequenceStart.Start));
+                node = new ConfigSequence(items, at(sequenceStart.Start));
                 break;
             case MappingStart mappingStart:
                 parser.MoveNext();
-                var mapping = new ConfigMapping(At(source, mappingStart.Start));
+                var mapping = new ConfigMapping(at(mappingStart.Start));
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    var keyLocation = At(source, parser.Current!.Start);
-                    if (ReadNode(parser, source, anchors, path) is not ConfigScalar { Text: { } key })
+                    var keyLocation = at(parser.Current!.Start);
+                    if (ReadNode(parser, at, anchors, path) is not ConfigScalar { Text: { } key })
                     {
                         throw new ConfigException(new ConfigMessage(path, "a key is not a plain name; expected key: value", keyLocation));
                     }
@@ -98,13 +114,13 @@ internal static partial class YamlConfigReader
                         throw new ConfigException(new ConfigMessage(keyPath, $"appears twice in one section (first at line {earlier.KeyLocation.Line}); expected each key once", keyLocation));
                     }
 
-                    mapping.Add(new ConfigEntry(key, keyLocation, ReadNode(parser, source, anchors, keyPath)));
+                    mapping.Add(new ConfigEntry(key, keyLocation, ReadNode(parser, at, anchors, keyPath)));
                 }
 
                 node = mapping;
                 break;
             default:
-                throw new ConfigException(new ConfigMessage("", $"unexpected YAML event {start.GetType().Name}", At(source, start.Start)));
+                throw new ConfigException(new ConfigMessage("", $"unexpected YAML event {start.GetType().Name}", at(start.Start)));
         }
 
         if (start is NodeEvent { Anchor.IsEmpty: false } anchored)
@@ -118,8 +134,6 @@ internal static partial class YamlConfigReader
     // YAML 1.2 core schema nulls; a quoted "null" is text.
     private static bool IsNull(Scalar scalar) =>
         scalar.Style == ScalarStyle.Plain && scalar.Value is "" or "~" or "null" or "Null" or "NULL";
-
-    private static ConfigLocation At(string source, Mark mark) => new(source, (int)mark.Line, (int)mark.Column);
 
     private static string WithoutPosition(string message) => PositionPrefix().Replace(message, "");
 

@@ -1,0 +1,20 @@
+namespace UlcAg.Training.Config;
+
+/// <summary>Process exit codes of <c>dotnet ulcag-train</c>.</summary>
+public static class TrainExitCodes
+{
+    /// <summary>Training finished, or help, version or configuration was printed.</summary>
+    public const int Success = 0;
+
+    /// <summary>Training failed (unreadable data, a runtime error, ...).</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad command-line arguments or an invalid configuration.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The configuration is valid but this build has no trainer.</summary>
+    public const int TrainingUnavailable = 3;
+
+    /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+}

@@ -1,0 +1,156 @@
+using UlcAg.Data.AuLabels;
+using UlcAg.Data.Faces;
+using UlcAg.Data.Issues;
+using UlcAg.Data.Loading;
+using UlcAg.Data.Noise;
+using UlcAg.Training.Config;
+
+namespace UlcAg.Training.Tests;
+
+[TestClass]
+public sealed class ConfigDefaultsTests
+{
+    [TestMethod]
+    public void DefaultsMatchTheDocumentedSchema()
+    {
+        using var files = new ConfigTestFiles();
+        var config = files.Builder().Build();
+        var o = config.Options;
+
+        Assert.AreEqual(TrainMethod.UlcAg, o.Method);
+        Assert.AreEqual(0, o.Seed);
+        Assert.AreEqual("cpu", o.Device);
+        Assert.IsNull(o.CudaDeviceId);
+        Assert.AreEqual(Path.Combine(files.Root, "artifacts", "runs"), o.Output);
+        Assert.IsNull(o.RunName);
+        Assert.AreEqual(0, o.Threads);
+        Assert.IsNull(o.ResumeFrom);
+
+        Assert.AreEqual(DataFormat.Synthetic, o.Data.Format);
+        Assert.IsNull(o.Data.Root);
+        Assert.AreEqual("train", o.Data.TrainSplit);
+        Assert.AreEqual("test", o.Data.TestSplit);
+        Assert.IsNull(o.Data.ValSplit);
+        Assert.AreEqual(0.1, o.Data.ValFraction);
+        Assert.AreEqual(112, o.Data.InputSize);
+        Assert.IsNull(o.Data.Classes);
+        Assert.AreEqual(AlignMode.Auto, o.Data.Align);
+        Assert.AreEqual(0.2, o.Data.Margin);
+        Assert.AreEqual("haar", o.Data.Detector);
+        Assert.AreEqual(Path.Combine(files.Root, "artifacts", "cache"), o.Data.CacheDir);
+        Assert.AreEqual(IssuePolicy.Fail, o.Data.BadInput);
+        Assert.AreEqual(AuSource.None, o.Data.Au.Source);
+        Assert.AreEqual(AuMode.Presence, o.Data.Au.Mode);
+        Assert.AreEqual(1.0, o.Data.Au.Threshold);
+        Assert.AreEqual(0.0, o.Data.Noise.Rate);
+        Assert.AreEqual(NoiseKind.Symmetric, o.Data.Noise.Kind);
+        Assert.IsNull(o.Data.Noise.List);
+        Assert.IsNull(o.Data.Noise.Seed);
+        Assert.AreEqual(3000, o.Data.Synthetic.Train);
+        Assert.AreEqual(750, o.Data.Synthetic.Test);
+        Assert.AreEqual(1.0, o.Data.Synthetic.Difficulty);
+        Assert.AreEqual(0.1, o.Data.Synthetic.AuErrorRate);
+
+        Assert.AreEqual(AugmentCrop.Resized, o.Augment.Crop);
+        CollectionAssert.AreEqual(new[] { 0.8, 1.0 }, o.Augment.Scale.ToArray());
+        Assert.IsTrue(o.Augment.Flip);
+        Assert.AreEqual(0.25, o.Augment.Erase);
+
+        Assert.AreEqual("imagenet", o.Model.Pretrained);
+        Assert.IsTrue(o.Model.UsesImageNetWeights);
+        Assert.IsNull(o.Model.PretrainedFile);
+        Assert.AreEqual(SemanticFeature.AuScores, o.Model.SemanticFeature);
+        Assert.AreEqual(64, o.Model.NodeDim);
+        Assert.AreEqual(64, o.Model.GcnChannels);
+        Assert.AreEqual(0.2, o.Model.LeakySlope);
+        Assert.IsFalse(o.Model.AlphaThroughAuLoss);
+
+        Assert.AreEqual(30, o.Train.Epochs);
+        Assert.AreEqual(64, o.Train.BatchSize);
+        Assert.AreEqual(OptimizerKind.Sgd, o.Train.Optimizer);
+        Assert.AreEqual(0.9, o.Train.Momentum);
+        Assert.AreEqual(1e-4, o.Train.WeightDecay);
+        Assert.AreEqual(0.01, o.Train.Lr);
+        Assert.AreEqual(0.005, o.Train.AuxLr);
+        CollectionAssert.AreEqual(new[] { 10, 20 }, o.Train.LrMilestones.ToArray());
+        Assert.AreEqual(0.1, o.Train.LrGamma);
+        Assert.AreEqual(2, o.Train.Workers);
+        Assert.AreEqual(128, o.Train.EvalBatchSize);
+        Assert.AreEqual(1, o.Train.CheckpointEvery);
+
+        Assert.AreEqual(0.8, o.UlcAg.RrRatio);
+        Assert.AreEqual(0.15, o.UlcAg.RrMargin);
+        Assert.AreEqual(10.0, o.UlcAg.RampBeta);
+        Assert.AreEqual(10, o.UlcAg.RelabelStartEpoch);
+        Assert.AreEqual(0.0, o.UlcAg.RelabelMargin);
+        Assert.AreEqual(0.9, o.UlcAg.TemplateMomentum);
+        Assert.AreEqual(0, o.UlcAg.AuxStartEpoch);
+
+        Assert.AreEqual(0.7, o.Scn.RrRatio);
+        Assert.AreEqual(0.15, o.Scn.RrMargin);
+        Assert.AreEqual(0.2, o.Scn.RelabelThreshold);
+        Assert.AreEqual(10, o.Scn.RelabelStartEpoch);
+
+        Assert.AreEqual(0, config.Warnings.Count);
+    }
+
+    [TestMethod]
+    public void LearningRateFactorFollowsTheMilestones()
+    {
+        var train = new TrainLoopOptions();
+        Assert.AreEqual(1.0, train.LrFactor(0));
+        Assert.AreEqual(1.0, train.LrFactor(9));
+        Assert.AreEqual(0.1, train.LrFactor(10), 1e-12);
+        Assert.AreEqual(0.1, train.LrFactor(19), 1e-12);
+        Assert.AreEqual(0.01, train.LrFactor(20), 1e-12);
+    }
+
+    [TestMethod]
+    public void RunNameIsGeneratedFromMethodDatasetAndTime()
+    {
+        var options = new TrainOptions { Method = TrainMethod.TargetOnly, Output = "/runs" };
+        var named = options.WithRunName(new DateTimeOffset(2025, 1, 31, 14, 25, 1, TimeSpan.Zero));
+        Assert.AreEqual("target-only-synthetic-20250131-142501", named.RunName);
+        Assert.AreEqual(Path.Combine("/runs", "target-only-synthetic-20250131-142501"), named.RunDirectory);
+        Assert.AreSame(named, named.WithRunName(DateTimeOffset.UnixEpoch), "a given name is kept");
+        Assert.ThrowsExactly<InvalidOperationException>(() => _ = options.RunDirectory);
+    }
+
+    [TestMethod]
+    public void CudaDevicesAreParsed()
+    {
+        Assert.AreEqual(0, new TrainOptions { Device = "cuda" }.CudaDeviceId);
+        Assert.AreEqual(3, new TrainOptions { Device = "cuda:3" }.CudaDeviceId);
+        Assert.IsNull(new TrainOptions { Device = "cuda:x" }.CudaDeviceId);
+    }
+
+    [TestMethod]
+    public void SectionsMapToTheDataLayerOptions()
+    {
+        var augment = new AugmentationOptions { Crop = AugmentCrop.Pad, Scale = [0.5, 0.9], Flip = false, Erase = 0.4 }.ToAugmentOptions();
+        Assert.AreEqual(CropMode.PadCrop, augment.Crop);
+        Assert.AreEqual(0.5, augment.CropScaleMin);
+        Assert.AreEqual(0.9, augment.CropScaleMax);
+        Assert.AreEqual(0.0, augment.FlipProbability);
+        Assert.AreEqual(0.4, augment.EraseProbability);
+        Assert.AreEqual(0.5, new AugmentationOptions().ToAugmentOptions().FlipProbability);
+
+        Assert.IsNull(new LabelNoiseOptions().ToNoiseOptions(7));
+        var noise = new LabelNoiseOptions { Rate = 0.3, Kind = NoiseKind.Pairwise }.ToNoiseOptions(7)!;
+        Assert.AreEqual((0.3, NoiseKind.Pairwise, 7), (noise.Rate, noise.Kind, noise.Seed));
+        Assert.AreEqual(11, new LabelNoiseOptions { Rate = 0.1, Seed = 11 }.ToNoiseOptions(7)!.Seed);
+
+        var synthetic = new SyntheticOptions { Train = 100, Test = 20, Difficulty = 0.5, AuErrorRate = 0.2, AmbiguousFraction = 0 }.ToSyntheticFaceOptions(96, 5);
+        Assert.AreEqual((96, 100, 20, 0.5, 0.2, 0.0, 5L),
+            (synthetic.ImageSize, synthetic.TrainSize, synthetic.TestSize, synthetic.Difficulty, synthetic.PseudoLabelErrorRate, synthetic.AmbiguousFraction, synthetic.Seed));
+
+        Assert.IsNull(new AuOptions { Path = "/x" }.ToAuSourceOptions());
+        var aus = new AuOptions { Source = AuSource.OpenFace, Path = "/x", Mode = AuMode.Intensity, Threshold = 2, Subset = ["AU12"] }.ToAuSourceOptions()!;
+        Assert.AreEqual(("/x", AuMode.Intensity, 2f), (aus.Path, aus.Mode, aus.IntensityThreshold));
+
+        Assert.IsNull(new DataOptions { Detector = "none" }.DetectorSpec);
+        Assert.AreEqual(FaceDetectorKind.Haar, new DataOptions().DetectorSpec!.Kind);
+        Assert.AreEqual(FaceDetectorKind.YuNet, new DataOptions { Detector = "/m/yunet.onnx" }.DetectorSpec!.Kind);
+        Assert.AreEqual("/m/c.xml", new DataOptions { Detector = "/m/c.xml" }.DetectorSpec!.ModelPath);
+    }
+}

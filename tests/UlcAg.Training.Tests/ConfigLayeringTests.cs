@@ -1,0 +1,130 @@
+using UlcAg.Training.Config;
+
+namespace UlcAg.Training.Tests;
+
+[TestClass]
+public sealed class ConfigLayeringTests
+{
+    [TestMethod]
+    public void LaterLayersWinKeyByKey()
+    {
+        using var files = new ConfigTestFiles();
+        var first = files.Write("first.yaml", """
+            seed: 1
+            train:
+              epochs: 12
+              lr: 0.05
+              lr_milestones: [4, 8, 10]
+            data:
+              noise: {rate: 0.3, kind: pairwise}
+            """);
+        var second = files.Write("second.yaml", """
+            seed: 2
+            train:
+              epochs: 9
+              lr_milestones: [5]
+            data:
+              noise:
+                rate: 0.1
+            """);
+
+        var config = files.Builder()
+            .AddFile(first)
+            .AddFile(second)
+            .Set(ConfigSetting.Parse("seed=3"))
+            .Set(ConfigSetting.Parse("seed=4"))
+            .Build();
+        var o = config.Options;
+
+        Assert.AreEqual(4, o.Seed, "the last --set wins");
+        Assert.AreEqual(9, o.Train.Epochs, "the second file wins over the first");
+        Assert.AreEqual(0.05, o.Train.Lr, "keys the second file leaves out keep the first file's value");
+        CollectionAssert.AreEqual(new[] { 5 }, o.Train.LrMilestones.ToArray(), "lists are replaced whole");
+        Assert.AreEqual(0.1, o.Data.Noise.Rate);
+        Assert.AreEqual(UlcAg.Data.Noise.NoiseKind.Pairwise, o.Data.Noise.Kind, "sections merge key by key");
+        Assert.AreEqual(64, o.Train.BatchSize, "keys no layer sets keep the built-in default");
+        CollectionAssert.AreEqual(new[] { first, second, "--set seed=3", "--set seed=4" }, config.Sources.ToArray());
+    }
+
+    [TestMethod]
+    public void CommandLineSettingsBeatEveryFile()
+    {
+        using var files = new ConfigTestFiles();
+        var file = files.Write("a.yaml", "train:\n  epochs: 12\n");
+        var o = files.Builder()
+            .Set(ConfigSetting.Parse("train.epochs=3"))
+            .AddFile(file)
+            .Build().Options;
+
+        // Layers apply in the order added; the command builds files first, then settings.
+        Assert.AreEqual(12, o.Train.Epochs);
+
+        var command = new TrainCommand(ConfigTestFiles.Presets, null, TextWriter.Null, TextWriter.Null, files.Root);
+        var loaded = command.Load(TrainCommandLine.Parse(["--epochs", "3", "--config", file, "--set", "train.epochs=4", "--epochs=5"]));
+        Assert.AreEqual(5, loaded.Options.Train.Epochs, "command-line overrides apply after all files, in their own order");
+    }
+
+    [TestMethod]
+    public void NullResetsAValueAndAnEmptySectionKeepsDefaults()
+    {
+        using var files = new ConfigTestFiles();
+        var o = files.Builder()
+            .AddYaml("run_name: first\ndata:\n  classes: [Happiness, Sadness]\n", "a")
+            .AddYaml("run_name: null\ndata:\n  classes: ~\naugment:\n", "b")
+            .Build().Options;
+        Assert.IsNull(o.RunName);
+        Assert.IsNull(o.Data.Classes);
+        Assert.AreEqual(0.25, o.Augment.Erase);
+    }
+
+    [TestMethod]
+    public void RelativePathsResolveAgainstTheBaseDirectory()
+    {
+        using var files = new ConfigTestFiles();
+        files.Folder("data/raf");
+        files.Write("data/raf/aus.csv", "file,AU01_c\n");
+        files.Write("noisy.txt", "train_00001.jpg 1\n");
+        files.Write("w/r18.pth", "not checked here");
+        var o = files.Builder().AddYaml("""
+            output: out/runs
+            data:
+              format: rafdb
+              root: data/raf
+              cache_dir: cache
+              au: {source: openface, path: data/raf/aus.csv}
+              noise: {list: noisy.txt}
+            model:
+              pretrained: w/r18.pth
+            """, "paths.yaml").Build().Options;
+        Assert.AreEqual(Path.Combine(files.Root, "out", "runs"), o.Output);
+        Assert.AreEqual(Path.Combine(files.Root, "data", "raf"), o.Data.Root);
+        Assert.AreEqual(Path.Combine(files.Root, "cache"), o.Data.CacheDir);
+        Assert.AreEqual(Path.Combine(files.Root, "data", "raf", "aus.csv"), o.Data.Au.Path);
+        Assert.AreEqual(Path.Combine(files.Root, "noisy.txt"), o.Data.Noise.List);
+        Assert.AreEqual(Path.Combine(files.Root, "w", "r18.pth"), o.Model.PretrainedFile);
+    }
+
+    [TestMethod]
+    public void ResumeLoadsTheStoredConfigurationAndAllowsOverrides()
+    {
+        using var files = new ConfigTestFiles();
+        var stored = new TrainOptions { Seed = 42, RunName = "old", Train = new TrainLoopOptions { Epochs = 8, LrMilestones = [4] } };
+        var runDir = files.Folder("runs/old");
+        OptionsYaml.WriteFile(stored, Path.Combine(runDir, OptionsYaml.RunFileName));
+
+        var command = new TrainCommand(ConfigTestFiles.Presets, null, TextWriter.Null, TextWriter.Null, files.Root);
+        var o = command.Load(TrainCommandLine.Parse(["--resume", "runs/old", "--epochs", "10"])).Options;
+        Assert.AreEqual(42, o.Seed);
+        Assert.AreEqual("old", o.RunName);
+        Assert.AreEqual(10, o.Train.Epochs);
+        CollectionAssert.AreEqual(new[] { 4 }, o.Train.LrMilestones.ToArray());
+        Assert.AreEqual(runDir, o.ResumeFrom);
+        Assert.AreEqual(runDir, o.RunDirectory);
+
+        var missing = Assert.ThrowsExactly<ConfigException>(() => command.Load(TrainCommandLine.Parse(["--resume", "runs/none"])));
+        StringAssert.Contains(missing.Message, "run directory 'runs/none' does not exist");
+        files.Folder("runs/empty");
+        var empty = Assert.ThrowsExactly<ConfigException>(() => command.Load(TrainCommandLine.Parse(["--resume", "runs/empty"])));
+        StringAssert.Contains(empty.Message, "holds no config.yaml");
+    }
+}
