@@ -1,0 +1,164 @@
+using System.Text;
+using UlcAg.Training.Metrics;
+
+namespace UlcAg.Training.Reporting;
+
+/// <summary>
+/// The text of <c>report.md</c>: a summary of the run, where its files are, its charts, per-class test
+/// results and a table of every epoch. Columns that no epoch has a value for are left out.
+/// </summary>
+public static class RunReportMarkdown
+{
+    /// <summary>Builds the report; <paramref name="figures"/> are embedded by their relative paths.</summary>
+    /// <exception cref="ArgumentException">The test confusion matrix does not match the class names.</exception>
+    public static string Build(RunReport report, IReadOnlyList<ReportFigure> figures, string? reportFolder = null)
+    {
+        if (report.Test is { } test && test.ClassCount != report.ClassNames.Count)
+            throw new ArgumentException($"The test confusion matrix has {test.ClassCount} classes but the report names {report.ClassNames.Count}.", nameof(report));
+        var text = new StringBuilder();
+        var noise = report.Noise is null ? "" : $", {report.Noise} label noise";
+        text.Append($"# {report.Method} on {report.Dataset}{noise}\n\n");
+        Summary(text, report);
+        Files(text, report, reportFolder);
+        foreach (var figure in figures)
+            text.Append($"## {figure.Title}\n\n![{figure.Title}]({MarkdownText.LinkTarget(figure.RelativePath)})\n\n{figure.Caption}\n\n");
+        PerClass(text, report);
+        PerEpoch(text, report.Epochs);
+        return text.ToString();
+    }
+
+    private static void Summary(StringBuilder text, RunReport report)
+    {
+        var epochs = report.Epochs;
+        var rows = new List<IReadOnlyList<string>>
+        {
+            new[] { "Method", report.Method },
+            new[] { "Dataset", report.Dataset },
+            new[] { "Label noise", report.Noise ?? "none added" },
+            new[] { "Classes", string.Join(", ", report.ClassNames) },
+            new[] { "Epochs run", epochs.Count == 0 ? "0" : $"{epochs.Count} (epochs {epochs[0].Epoch}-{epochs[^1].Epoch})" },
+        };
+        if (report.Test is { } test)
+        {
+            rows.Add([$"Final {report.TestSplit} accuracy", MarkdownText.Percent(test.Accuracy)]);
+            rows.Add([$"Final {report.TestSplit} mean class accuracy", MarkdownText.Percent(test.MeanClassAccuracy)]);
+            rows.Add([$"{Capitalize(report.TestSplit)} samples", MarkdownText.Integer(test.Total)]);
+        }
+        if (RunFacts.BestValEpoch(epochs) is { } best)
+            rows.Add(["Best validation epoch", $"{best.Epoch} ({MarkdownText.Percent(best.ValAccuracy)}, mean class {MarkdownText.Percent(best.ValMeanClassAccuracy)})"]);
+        if (RunFacts.LastRelabel(epochs) is { Relabel: { } audit } last)
+        {
+            rows.Add(["Labels changed by relabeling", $"{MarkdownText.Integer(audit.ChangedTotal)} of {MarkdownText.Integer(audit.Samples)} (by epoch {last.Epoch})"]);
+            if (audit.CleanKnown)
+            {
+                rows.Add(["Relabel precision (all changes)", MarkdownText.Percent(audit.PrecisionTotal)]);
+                rows.Add(["Relabel recall (noisy labels fixed)", $"{MarkdownText.Percent(audit.Recall)} ({MarkdownText.Integer(audit.NoisyFixed)} of {MarkdownText.Integer(audit.Noisy)})"]);
+                rows.Add(["Noisy labels still wrong", MarkdownText.Percent(audit.NoisyStillWrong)]);
+                rows.Add(["Clean labels broken", MarkdownText.Integer(audit.CleanBroken)]);
+                rows.Add(["Noise rate: start -> end", $"{MarkdownText.Percent(Share(audit.Noisy, audit.Samples))} -> {MarkdownText.Percent(audit.NoiseRate)}"]);
+            }
+        }
+        if (epochs.LastOrDefault(e => e.AlphaAuc is not null) is { } withAuc)
+            rows.Add(["AUC of low alpha for noisy labels", $"{MarkdownText.Number(withAuc.AlphaAuc, "0.000")} (epoch {withAuc.Epoch})"]);
+        var seconds = epochs.Sum(e => e.Seconds ?? 0);
+        if (seconds > 0)
+            rows.Add(["Training time", MarkdownText.Duration(seconds)]);
+        if (epochs.Where(e => e.ImagesPerSecond is > 0).Select(e => e.ImagesPerSecond!.Value).ToArray() is { Length: > 0 } speeds)
+            rows.Add(["Throughput (median over epochs)", $"{MarkdownText.Number(Median(speeds), "0.0")} images/s"]);
+        foreach (var (key, value) in report.Settings)
+            rows.Add([key, value]);
+
+        text.Append("## Summary\n\n");
+        MarkdownText.Table(text, ["Quantity", "Value"], rows);
+    }
+
+    private static void Files(StringBuilder text, RunReport report, string? reportFolder)
+    {
+        if (report.Files.Count == 0)
+            return;
+        text.Append("## Files\n\n");
+        foreach (var link in report.Files)
+        {
+            var path = reportFolder is not null && IsInside(reportFolder, link.Path)
+                ? Path.GetRelativePath(reportFolder, link.Path)
+                : link.Path;
+            text.Append($"- {link.Label}: [{path.Replace('\\', '/')}]({MarkdownText.LinkTarget(path)})\n");
+        }
+        text.Append('\n');
+    }
+
+    private static void PerClass(StringBuilder text, RunReport report)
+    {
+        if (report.Test is not { } test)
+            return;
+        text.Append($"## Per-class results ({report.TestSplit})\n\n");
+        var rows = report.ClassNames.Select((name, c) => (IReadOnlyList<string>)
+        [
+            name,
+            MarkdownText.Integer(test.Support(c)),
+            MarkdownText.Integer(test.PredictedCount(c)),
+            MarkdownText.Percent(test.ClassAccuracy(c)),
+            MarkdownText.Percent(test.Precision(c)),
+            MostConfused(test, report.ClassNames, c),
+        ]);
+        MarkdownText.Table(text, ["Class", "Samples", "Times predicted", "Accuracy (recall)", "Precision", "Most often mistaken for"], rows);
+    }
+
+    private static void PerEpoch(StringBuilder text, IReadOnlyList<EpochMetrics> epochs)
+    {
+        if (epochs.Count == 0)
+            return;
+        var columns = new List<(string Header, Func<EpochMetrics, string?> Cell)> { ("Epoch", e => e.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture)) };
+        foreach (var group in RunFacts.LearningRateGroups(epochs))
+            columns.Add(($"lr {group}", e => e.LearningRates.TryGetValue(group, out var lr) ? MarkdownText.Rate(lr) : null));
+        columns.Add(("lambda1", e => e.Lambda1 is null ? null : MarkdownText.Number(e.Lambda1, "0.000")));
+        columns.Add(("lambda2", e => e.Lambda2 is null ? null : MarkdownText.Number(e.Lambda2, "0.000")));
+        foreach (var term in LossTerms.Ordered(epochs.SelectMany(e => e.Losses.Keys)))
+            columns.Add(($"loss {term}", e => e.Losses.TryGetValue(term, out var v) ? MarkdownText.Number(v) : null));
+        columns.Add(("train acc", e => e.TrainAccuracy is null ? null : MarkdownText.Percent(e.TrainAccuracy)));
+        // The best validation epoch is set in bold.
+        var best = RunFacts.BestValEpoch(epochs);
+        columns.Add(("val acc", e => e.ValAccuracy is null ? null : ReferenceEquals(e, best) ? $"**{MarkdownText.Percent(e.ValAccuracy)}**" : MarkdownText.Percent(e.ValAccuracy)));
+        columns.Add(("val mean class acc", e => e.ValMeanClassAccuracy is null ? null : MarkdownText.Percent(e.ValMeanClassAccuracy)));
+        columns.Add(("relabeled", e => e.Relabel is { } r ? MarkdownText.Integer(r.Changed) : null));
+        columns.Add(("relabel precision", e => e.Relabel?.Precision is { } p ? MarkdownText.Percent(p, 1) : null));
+        columns.Add(("relabel recall", e => e.Relabel?.Recall is { } r ? MarkdownText.Percent(r, 1) : null));
+        columns.Add(("noisy still wrong", e => e.Relabel?.NoisyStillWrong is { } w ? MarkdownText.Percent(w, 1) : null));
+        columns.Add(("alpha AUC", e => e.AlphaAuc is null ? null : MarkdownText.Number(e.AlphaAuc, "0.000")));
+        columns.Add(("images/s", e => e.ImagesPerSecond is null ? null : MarkdownText.Number(e.ImagesPerSecond, "0.0")));
+        columns.Add(("seconds", e => e.Seconds is null ? null : MarkdownText.Number(e.Seconds, "0.0")));
+
+        var used = columns.Where(c => epochs.Any(e => c.Cell(e) is not null)).ToArray();
+        text.Append("## Per-epoch metrics\n\n");
+        MarkdownText.Table(text, [.. used.Select(c => c.Header)],
+            epochs.Select(e => (IReadOnlyList<string>)[.. used.Select(c => c.Cell(e) ?? "")]));
+    }
+
+    private static string MostConfused(ConfusionMatrix matrix, IReadOnlyList<string> names, int c)
+    {
+        var best = -1;
+        for (var p = 0; p < matrix.ClassCount; p++)
+        {
+            if (p != c && matrix[c, p] > 0 && (best < 0 || matrix[c, p] > matrix[c, best]))
+                best = p;
+        }
+        return best < 0 ? "-" : $"{names[best]} ({MarkdownText.Percent((double)matrix[c, best] / matrix.Support(c), 1)})";
+    }
+
+    private static double? Share(int part, int whole) => whole > 0 ? (double)part / whole : null;
+
+    private static double Median(double[] values)
+    {
+        var sorted = values.Order().ToArray();
+        var mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static string Capitalize(string word) => word.Length == 0 ? word : char.ToUpperInvariant(word[0]) + word[1..];
+
+    private static bool IsInside(string folder, string path)
+    {
+        var relative = Path.GetRelativePath(Path.GetFullPath(folder), Path.GetFullPath(path));
+        return !relative.StartsWith("..", StringComparison.Ordinal) && !Path.IsPathRooted(relative);
+    }
+}
