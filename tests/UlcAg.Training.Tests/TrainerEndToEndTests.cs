@@ -10,7 +10,7 @@ public sealed class TrainerEndToEndTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    internal static TrainOptions Tiny(string output, TrainMethod method = TrainMethod.UlcAg, int epochs = 3) => new()
+    internal static TrainOptions Tiny(string output, TrainMethod method = TrainMethod.UlcAg, int epochs = 4) => new()
     {
         Method = method,
         Seed = 3,
@@ -26,8 +26,8 @@ public sealed class TrainerEndToEndTests
             Synthetic = new SyntheticOptions { Train = 320, Test = 64, Difficulty = 0.3, AuErrorRate = 0.05 },
         },
         Augment = new AugmentationOptions { Crop = AugmentCrop.None, Erase = 0 },
-        Train = new TrainLoopOptions { Epochs = epochs, BatchSize = 32, Lr = 0.01, AuxLr = 0.005, LrMilestones = [100], Workers = 1, EvalBatchSize = 64 },
-        UlcAg = new UlcAgOptions { RampBeta = 1, RelabelStartEpoch = 1 },
+        Train = new TrainLoopOptions { Epochs = epochs, BatchSize = 32, Lr = 0.01, AuxLr = 0.01, LrMilestones = [100], Workers = 1, EvalBatchSize = 64 },
+        UlcAg = new UlcAgOptions { RampBeta = 2, RelabelStartEpoch = 3 },
         Scn = new ScnOptions { RelabelStartEpoch = 1 },
     };
 
@@ -42,10 +42,10 @@ public sealed class TrainerEndToEndTests
             TestContext.WriteLine(log.ToString());
             Assert.AreEqual(0, code, log.ToString());
             var run = Path.Combine(dir, "run");
-            foreach (var f in new[] { "config.yaml", "train_step.onnx", "eval.onnx", "model.onnx", "model.float32.onnx", "metrics.jsonl", "relabels.csv", "adjacency.csv", "test.json" })
+            foreach (var f in new[] { "config.yaml", "train_step.onnx", "eval.onnx", "model.onnx", "model.float32.onnx", "metrics.jsonl", "relabels.csv", "adjacency.csv", "test.json", "report.md" })
                 Assert.IsTrue(File.Exists(Path.Combine(run, f)), $"{f} missing");
             var epochs = MetricsLog.Read(Path.Combine(run, MetricsLog.FileName)).Entries;
-            Assert.HasCount(3, epochs);
+            Assert.HasCount(4, epochs);
             Assert.IsLessThan(epochs[0].Losses[LossTerms.Total], epochs[^1].Losses[LossTerms.Total], "the loss should fall");
             var test = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "test.json"))).RootElement;
             Assert.IsGreaterThan(1.0 / 7 + 0.1, test.GetProperty("accuracy").GetDouble(), "test accuracy should beat chance");

@@ -13,6 +13,8 @@ using UlcAg.Runtime;
 using UlcAg.Training.Config;
 using UlcAg.Training.Correction;
 using UlcAg.Training.Metrics;
+using UlcAg.Training.Progress;
+using UlcAg.Training.Reporting;
 using UlcAg.Training.Schedule;
 using LossTerms = UlcAg.Training.Metrics.LossTerms;
 using N = UlcAg.Network.Models.ArtifactNames;
@@ -31,7 +33,7 @@ internal sealed class TrainingRun : IDisposable
     public const int ExitNonFinite = 4, ExitInterrupted = 130;
 
     private readonly TrainOptions _o;
-    private readonly TextWriter _log;
+    private readonly IProgressReporter _progress;
     private readonly string _dir;
     private readonly Method _method;
     private readonly List<IDisposable> _owned = [];
@@ -47,11 +49,12 @@ internal sealed class TrainingRun : IDisposable
     private float[]? _adjacency;
     private float[] _lastAlpha = [];
     private TrainerState _state = new();
+    private readonly List<EpochMetrics> _epochs = [];
 
-    public TrainingRun(TrainOptions options, TextWriter log)
+    public TrainingRun(TrainOptions options, IProgressReporter progress)
     {
         _o = options;
-        _log = log;
+        _progress = progress;
         _dir = Path.GetFullPath(options.RunDirectory);
         _method = Enum.Parse<Method>(options.Method.ToString());
     }
@@ -64,7 +67,7 @@ internal sealed class TrainingRun : IDisposable
         var resuming = _o.ResumeFrom is not null;
         System.IO.Directory.CreateDirectory(_dir);
         if (!resuming) OptionsYaml.WriteFile(_o, Path.Combine(_dir, "config.yaml"), "Resolved configuration of this run.");
-        _log.WriteLine($"run: {_dir}");
+        Say($"run: {_dir}");
 
         // 2. Data: splits, label noise, image caches.
         PrepareData(ct);
@@ -88,8 +91,8 @@ internal sealed class TrainingRun : IDisposable
     private void PrepareData(CancellationToken ct)
     {
         _data = PreparedData.Load(_o);
-        _log.WriteLine($"data: {_data.Description}");
-        foreach (var note in _data.Notes) _log.WriteLine($"  {note}");
+        Say($"data: {_data.Description}");
+        foreach (var note in _data.Notes) Say($"  {note}");
         var settings = new CacheSettings
         {
             Faces = new FacePipelineOptions { Size = _o.Data.InputSize, Mode = _o.Data.Align, Margin = (float)_o.Data.Margin },
@@ -102,7 +105,7 @@ internal sealed class TrainingRun : IDisposable
             var cache = ImageCache.OpenOrBuild(split, settings, cacheDir, cancellation: ct);
             _owned.Add(cache);
             var r = cache.Report;
-            _log.WriteLine($"  cache {split.Split}: {cache.Count} images {(r.Reused ? "reused" : "built")}{(r.Skipped.Count > 0 ? $", {r.Skipped.Count} skipped" : "")}");
+            Say($"  cache {split.Split}: {cache.Count} images {(r.Reused ? "reused" : "built")}{(r.Skipped.Count > 0 ? $", {r.Skipped.Count} skipped" : "")}");
             return cache;
         }
         _trainCache = Open(_data.Train);
@@ -143,7 +146,7 @@ internal sealed class TrainingRun : IDisposable
         if (resuming)
         {
             (initial, _state) = Checkpoint.Load(Path.Combine(_dir, "checkpoints", "last"));
-            _log.WriteLine($"resuming at epoch {_state.Epoch + 1}, batch {_state.Batch} (step {_state.Step})");
+            Say($"resuming at epoch {_state.Epoch + 1}, batch {_state.Batch} (step {_state.Step})");
         }
         else
         {
@@ -152,7 +155,7 @@ internal sealed class TrainingRun : IDisposable
             {
                 var report = WeightLoader.Apply(pretrained.Weights, _step.Weights.Where(s => !IsHeadOrAux(s.Name)), pretrained.Description);
                 foreach (var (name, t) in report.Tensors) init.Set(name, t);
-                _log.WriteLine($"pretrained: {pretrained.Description}: {report.Loaded.Count()} loaded, {report.Missing.Count} missing, {report.Unexpected.Count} unexpected");
+                Say($"pretrained: {pretrained.Description}: {report.Loaded.Count()} loaded, {report.Missing.Count} missing, {report.Unexpected.Count} unexpected");
             }
             initial = init.ToDictionary(kv => kv.Key, kv => kv.Value.Data);
         }
@@ -210,8 +213,8 @@ internal sealed class TrainingRun : IDisposable
         var losses = new LossAverages();
         int correct = 0, seen = 0;
         var watch = Stopwatch.StartNew();
-        var lastReport = watch.Elapsed;
         var startBatch = _state.Batch;
+        _progress.EpochStarted(new EpochStart(epoch + 1, _o.Train.Epochs, batches, _o.Train.BatchSize));
         var epochStart = _state.EpochStartLabels.Length == _labels.Count ? _state.EpochStartLabels : _labels.Current.ToArray();
         foreach (var batch in loader.Epoch(epoch, startBatch, ct))
         {
@@ -221,7 +224,7 @@ internal sealed class TrainingRun : IDisposable
             var loss = _session.Result<float>(N.Loss)[0];
             if (!float.IsFinite(loss))
             {
-                _log.WriteLine($"error: the loss became {loss} at epoch {epoch + 1}, batch {b + 1} (step {_state.Step + 1}); training stopped. " +
+                Say($"error: the loss became {loss} at epoch {epoch + 1}, batch {b + 1} (step {_state.Step + 1}); training stopped. " +
                     $"The last good checkpoint is {Path.Combine(_dir, "checkpoints", "last")}; lower train.lr or check the data.");
                 return ExitNonFinite;
             }
@@ -241,16 +244,12 @@ internal sealed class TrainingRun : IDisposable
             if (ct.IsCancellationRequested)
             {
                 SaveCheckpoint(epoch, b + 1, epochStart);
-                _log.WriteLine($"stopped at epoch {epoch + 1}, batch {b + 1}; checkpoint saved. Resume with: dotnet ulcag-train --resume {_dir}");
+                Say($"stopped at epoch {epoch + 1}, batch {b + 1}; checkpoint saved. Resume with: dotnet ulcag-train --resume {_dir}");
                 return ExitInterrupted;
             }
-            if ((watch.Elapsed - lastReport).TotalSeconds >= 15 || b == batches - 1)
-            {
-                lastReport = watch.Elapsed;
-                var rate = seen / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
-                var eta = TimeSpan.FromSeconds((batches - 1 - b) * _o.Train.BatchSize / Math.Max(rate, 1e-9));
-                _log.WriteLine($"  epoch {epoch + 1} batch {b + 1}/{batches}: {FormatLosses(losses.Recent)} | {rate:F0} img/s | eta {eta:mm\\:ss}");
-            }
+            var rate = seen / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
+            var remaining = TimeSpan.FromSeconds((batches - 1 - b) * _o.Train.BatchSize / Math.Max(rate, 1e-9));
+            _progress.StepCompleted(new StepProgress(epoch + 1, _o.Train.Epochs, b + 1, batches, rate, remaining, losses.Recent));
         }
 
         // Validation, audit, metrics, checkpoints.
@@ -261,7 +260,7 @@ internal sealed class TrainingRun : IDisposable
         var auc = noisy is not null && _method.HasAttention() && noisy.Any(x => x) && !_lastAlpha.Any(float.IsNaN)
             ? RocAuc.AlphaFlagsNoise(_lastAlpha, noisy) : null;
         var seconds = watch.Elapsed.TotalSeconds;
-        metrics.Append(new EpochMetrics
+        var entry = new EpochMetrics
         {
             Epoch = epoch + 1,
             Step = _state.Step,
@@ -276,15 +275,15 @@ internal sealed class TrainingRun : IDisposable
             AlphaAuc = auc,
             ImagesPerSecond = seen / Math.Max(1e-9, seconds),
             Seconds = seconds,
-        });
+        };
+        metrics.Append(entry);
+        _epochs.Add(entry);
         var improved = (val.Accuracy ?? 0) > _state.BestValAccuracy;
         if (improved) _state = _state with { BestEpoch = epoch + 1, BestValAccuracy = val.Accuracy ?? 0 };
         SaveCheckpoint(epoch + 1, 0, _labels.Current.ToArray());
         if (improved) SaveBest(weights);
-        _log.WriteLine($"epoch {epoch + 1}/{_o.Train.Epochs}: {FormatLosses(losses.EpochMeans)} | train acc {(double)correct / Math.Max(1, seen):P1} | " +
-            $"val acc {val.Accuracy:P2} (mean class {val.MeanClassAccuracy:P2}){(improved ? " *" : "")} | relabeled {audit.Changed}" +
-            (audit.CleanKnown ? $", noisy still wrong {audit.NoisyStillWrong:P1}" : "") + (auc is { } a ? $", alpha AUC {a:F3}" : "") +
-            $" | {seen / Math.Max(1e-9, seconds):F0} img/s, {seconds:F0} s");
+        _progress.EpochCompleted(entry);
+        if (improved) Say($"epoch {epoch + 1}: best validation accuracy so far ({val.Accuracy:P2}); checkpoint kept");
         return 0;
     }
 
@@ -404,13 +403,46 @@ internal sealed class TrainingRun : IDisposable
             relabel_recall = audit.Recall,
             noisy_still_wrong = audit.NoisyStillWrong,
         }));
-        _log.WriteLine();
-        _log.WriteLine($"test accuracy {test.Accuracy:P2} (mean class {test.MeanClassAccuracy:P2}) with the best validation epoch {_state.BestEpoch}");
+                Say($"test accuracy {test.Accuracy:P2} (mean class {test.MeanClassAccuracy:P2}) with the best validation epoch {_state.BestEpoch}");
         if (audit.CleanKnown)
-            _log.WriteLine($"relabeling: {audit.ChangedTotal} labels changed, precision {Fmt(audit.PrecisionTotal)}, recall {Fmt(audit.Recall)}, noisy labels still wrong {Fmt(audit.NoisyStillWrong)}");
-        _log.WriteLine($"model: {Path.Combine(_dir, "model.onnx")}");
-        _log.WriteLine($"run: {_dir} (config.yaml, metrics.jsonl, relabels.csv, checkpoints/)");
+            Say($"relabeling: {audit.ChangedTotal} labels changed, precision {Fmt(audit.PrecisionTotal)}, recall {Fmt(audit.Recall)}, noisy labels still wrong {Fmt(audit.NoisyStillWrong)}");
+        WriteReport(test);
+        Say($"model: {Path.Combine(_dir, "model.onnx")}");
+        Say($"report: {Path.Combine(_dir, RunReportWriter.FileName)}");
+        Say($"run: {_dir} (config.yaml, metrics.jsonl, relabels.csv, checkpoints/)");
         return 0;
+    }
+
+    private void WriteReport(ConfusionMatrix test)
+    {
+        var history = MetricsLog.Read(Path.Combine(_dir, MetricsLog.FileName)).Entries;
+        var clean = CleanOrNull();
+        var report = new RunReport
+        {
+            Method = _method.Name(),
+            Dataset = _data.Description,
+            Noise = _data.Notes.FirstOrDefault(n => n.StartsWith("noise:", StringComparison.Ordinal)),
+            ClassNames = _data.ClassNames,
+            Epochs = history.Count > 0 ? history : _epochs,
+            Test = test,
+            Alpha = clean is not null && _method.HasAttention() && !_lastAlpha.Any(float.IsNaN)
+                ? new AlphaSnapshot(_state.Epoch, _lastAlpha, _labels.Initial.Select((l, i) => l != clean[i]).ToArray())
+                : null,
+            Settings =
+            [
+                new("input size", _o.Data.InputSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("epochs", _o.Train.Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("batch size", _o.Train.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new("pretrained", _o.Model.Pretrained),
+                new("best validation epoch", _state.BestEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ],
+            Files =
+            [
+                new ReportLink("exported model", "model.onnx"), new ReportLink("configuration", "config.yaml"),
+                new ReportLink("metrics per epoch", MetricsLog.FileName), new ReportLink("relabel events", "relabels.csv"),
+            ],
+        };
+        RunReportWriter.Write(report, _dir);
     }
 
     private static string Fmt(double? v) => v is { } x ? x.ToString("P1", System.Globalization.CultureInfo.InvariantCulture) : "n/a";
@@ -450,8 +482,7 @@ internal sealed class TrainingRun : IDisposable
         if (_session.FeedNames.Contains(name)) _session.Feed<float>(name)[0] = (float)value;
     }
 
-    private static string FormatLosses(IReadOnlyDictionary<string, double> terms)
-        => string.Join(" ", LossTerms.Ordered(terms.Keys).Select(k => $"{k} {terms[k]:F3}"));
+    private void Say(string text) => _progress.Message(text);
 
     private static int ArgMax(ReadOnlySpan<float> row)
     {

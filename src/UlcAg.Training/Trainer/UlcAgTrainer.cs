@@ -2,6 +2,7 @@ using UlcAg.Data.Issues;
 using UlcAg.Network.Weights;
 using UlcAg.Runtime;
 using UlcAg.Training.Config;
+using UlcAg.Training.Progress;
 
 namespace UlcAg.Training.Trainer;
 
@@ -10,21 +11,28 @@ public sealed class UlcAgTrainer : ITrainingJob
 {
     public int Run(TrainOptions options, TextWriter log, CancellationToken ct)
     {
+        var progress = ProgressReporters.Create(ProgressMode.Auto, plainWriter: log);
+        string? error = null;
+        int code;
         try
         {
-            using var run = new TrainingRun(options, log);
-            return run.Execute(ct);
+            using var run = new TrainingRun(options, progress);
+            code = run.Execute(ct);
         }
         catch (Exception e) when (IsUserFacing(e))
         {
-            log.WriteLine($"error: {e.Message}");
-            return 1;
+            (error, code) = (e.Message, 1);
         }
         catch (OperationCanceledException)
         {
-            log.WriteLine("stopped before training began; nothing to resume.");
-            return TrainingRun.ExitInterrupted;
+            (error, code) = ("stopped before training began; nothing to resume.", TrainingRun.ExitInterrupted);
         }
+        finally
+        {
+            progress.Dispose();
+        }
+        if (error is not null) log.WriteLine($"error: {error}");
+        return code;
     }
 
     /// <summary>Failures whose message is written for the user (bad data, config, weights, device, disk).</summary>
