@@ -38,7 +38,7 @@ public static class Annotator
         {
             var face = result.Faces[i];
             var color = Palette[face.Prediction.ClassIndex % Palette.Length];
-            var text = string.Create(CultureInfo.InvariantCulture, $"{i + 1} {face.Prediction.Label} {face.Prediction.Confidence:P0}");
+            var text = string.Create(CultureInfo.InvariantCulture, $"{i + 1} {face.Prediction.Label} {face.Prediction.Confidence * 100:F0}%");
             if (face.Box is { } box)
             {
                 var rect = new Rect((int)Math.Round(box.X), (int)Math.Round(box.Y), (int)Math.Round(box.Width), (int)Math.Round(box.Height));

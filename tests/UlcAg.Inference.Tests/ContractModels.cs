@@ -1,5 +1,7 @@
 using UlcAg.Graph;
 using UlcAg.Inference;
+using UlcAg.Network.Layers;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Inference.Tests;
 
@@ -48,8 +50,30 @@ internal static class ContractModels
         Save(g, probabilities, alpha, path, Metadata(["Red", "Green", "Blue"], size, type), null);
     }
 
+    /// <summary>
+    /// ResNet-18 in torchvision's topology (UlcAg.Network) with the export head: softmax over 7
+    /// classes and alpha = sigmoid(W_a f) (eq. 1); torchvision-initialized weights embedded and
+    /// batch norm in inference mode, as the trainer exports it.
+    /// </summary>
+    public static void WriteResNet18(string path, int size, PixelType type = PixelType.UInt8, int seed = 0)
+    {
+        // The first pass only collects the weight names and shapes the second embeds.
+        var specs = ResNet18Graph(new ModelContext(new GraphBuilder("specs"), GraphMode.Eval), size, type).Specs;
+        var export = ResNet18Graph(new ModelContext(new GraphBuilder("ulcag_resnet18"), GraphMode.Export, Initializers.Default(specs, seed)), size, type);
+        export.G.ToModel(new OnnxExportOptions { Opset = 13, Metadata = Metadata(Expressions, size, type) }).Save(path);
+    }
+
     public static Dictionary<string, string> Metadata(IReadOnlyList<string> classes, int size, PixelType type) =>
         ModelMetadata.Create(classes, size, type, Mean, Std, FaceAlignmentSpec.Default);
+
+    private static ModelContext ResNet18Graph(ModelContext m, int size, PixelType type)
+    {
+        var g = m.G;
+        var f = ResNet18.ForwardFeatures(m, NormalizedInput(g, size, type, Shape.Dynamic));
+        g.Output(g.Softmax(ResNet18.ForwardHead(m, f, Expressions.Length)), ModelMetadataKeys.ProbabilitiesOutput);
+        g.Output(g.Reshape(g.Sigmoid(m.Linear(f, "alpha", 1, "head")), -1), ModelMetadataKeys.AlphaOutput);
+        return m;
+    }
 
     /// <summary>The contract's input, cast to float NCHW and normalized as (x / 255 - mean) / std.</summary>
     private static Value NormalizedInput(GraphBuilder g, int size, PixelType type, long batch)

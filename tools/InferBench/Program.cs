@@ -11,6 +11,7 @@ using OpenCvSharp;
 using UlcAg.Data.Faces;
 using UlcAg.Data.Tests;
 using UlcAg.Inference;
+using UlcAg.Inference.Tests;
 
 var resolutions = new List<int>();
 int batch = 32, runs = 30, rounds = 3, threads = 2;
@@ -55,7 +56,7 @@ using (var frame = new Mat(720, 1280, MatType.CV_8UC3, new Scalar(170, 185, 200)
 foreach (var res in resolutions)
 {
     var modelPath = Path.Combine(dir, $"resnet18-{res}.onnx");
-    ExportModel.Write(modelPath, res);
+    ContractModels.WriteResNet18(modelPath, res);
     using var model = ExpressionModel.Load(modelPath, threads: threads, maxBatch: batch);
     var crops = Enumerable.Range(0, batch).Select(i => FaceTestImages.RandomBgr(res, res, seed: i)).ToList();
     var one = new[] { crops[0] };
