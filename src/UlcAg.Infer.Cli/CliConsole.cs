@@ -1,0 +1,53 @@
+using Spectre.Console;
+
+namespace UlcAg.Infer.Cli;
+
+/// <summary>
+/// Where the command writes: results to standard output (raw for JSON, through Spectre for
+/// tables), problems and progress to standard error. Interactive means a person watches the
+/// error stream, so a progress bar is worth drawing.
+/// </summary>
+internal sealed class CliConsole
+{
+    public CliConsole(TextWriter output, TextWriter errors, bool interactive, bool outputIsTerminal)
+    {
+        RawOutput = output;
+        Output = Create(output, outputIsTerminal);
+        Errors = Create(errors, interactive);
+        Interactive = interactive;
+    }
+
+    /// <summary>Standard output for machine-readable text.</summary>
+    public TextWriter RawOutput { get; }
+
+    /// <summary>Standard output for tables.</summary>
+    public IAnsiConsole Output { get; }
+
+    /// <summary>Standard error for messages and progress.</summary>
+    public IAnsiConsole Errors { get; }
+
+    /// <summary>True when progress may be drawn on the error stream.</summary>
+    public bool Interactive { get; }
+
+    /// <summary>The process's own console streams.</summary>
+    public static CliConsole ForProcess() =>
+        new(Console.Out, Console.Error, interactive: !Console.IsErrorRedirected, outputIsTerminal: !Console.IsOutputRedirected);
+
+    private static IAnsiConsole Create(TextWriter writer, bool terminal)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            // A file or pipe has no width; wide enough that a 7-class table is not wrapped.
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
+}

@@ -1,0 +1,3 @@
+using UlcAg.Infer.Cli;
+
+return InferCommand.Run(args, CliConsole.ForProcess(), Environment.CurrentDirectory);

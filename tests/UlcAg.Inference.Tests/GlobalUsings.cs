@@ -1,0 +1,2 @@
+// The helpers linked from the data tests keep their namespace.
+global using UlcAg.Data.Tests;
