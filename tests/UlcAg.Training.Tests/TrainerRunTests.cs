@@ -58,7 +58,7 @@ public sealed class TrainerRunTests
             var exploding = Small(dir, "run", 3) with { ResumeFrom = Path.Combine(dir, "run") };
             exploding = exploding with { Train = exploding.Train with { Lr = 1e30, AuxLr = 1e30 } };
             var code = new UlcAgTrainer().Run(exploding, log, CancellationToken.None);
-            Assert.AreEqual(TrainingRun.ExitNonFinite, code, log.ToString());
+            Assert.AreEqual(TrainExitCodes.NonFiniteLoss, code, log.ToString());
             StringAssert.Contains(log.ToString(), "the loss became");
             CollectionAssert.AreEqual(before, File.ReadAllBytes(Path.Combine(last, Checkpoint.TensorsFile)), "the last good checkpoint must stay as it was");
         }
@@ -74,11 +74,11 @@ public sealed class TrainerRunTests
         var dir = TempDir();
         try
         {
+            // Ctrl-C as the first epoch begins: the batch in flight completes, then the run saves and stops.
             using var cts = new CancellationTokenSource();
-            cts.Cancel();
-            var log = new StringWriter();
+            var log = new CancelOnLine(cts, "epoch 1/");
             var code = new UlcAgTrainer().Run(Small(dir, "run", 2), log, cts.Token);
-            Assert.AreEqual(TrainingRun.ExitInterrupted, code, log.ToString());
+            Assert.AreEqual(TrainExitCodes.Interrupted, code, log.ToString());
             var (_, state) = Checkpoint.Load(Path.Combine(dir, "run", "checkpoints", "last"));
             Assert.AreEqual(0, state.Epoch);
             Assert.AreEqual(1, state.Batch, "stops after the batch in flight");
@@ -86,6 +86,16 @@ public sealed class TrainerRunTests
         finally
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>A log that requests cancellation when a line containing a marker is written.</summary>
+    private sealed class CancelOnLine(CancellationTokenSource cts, string marker) : StringWriter
+    {
+        public override void Write(string? value)
+        {
+            base.Write(value);
+            if (value?.Contains(marker, StringComparison.Ordinal) == true) cts.Cancel();
         }
     }
 }

@@ -29,9 +29,6 @@ namespace UlcAg.Training.Trainer;
 /// </summary>
 internal sealed class TrainingRun : IDisposable
 {
-    /// <summary>Exit codes besides 0 (done) and 1 (error).</summary>
-    public const int ExitNonFinite = 4, ExitInterrupted = 130;
-
     private readonly TrainOptions _o;
     private readonly IProgressReporter _progress;
     private readonly string _dir;
@@ -147,6 +144,9 @@ internal sealed class TrainingRun : IDisposable
         {
             (initial, _state) = Checkpoint.Load(Path.Combine(_dir, "checkpoints", "last"));
             Say($"resuming at epoch {_state.Epoch + 1}, batch {_state.Batch} (step {_state.Step})");
+            // Lines written after the checkpoint (a crash between checkpoint and the next one) would be written again.
+            if (File.Exists(Path.Combine(_dir, MetricsLog.FileName))) MetricsLog.TruncateAfter(Path.Combine(_dir, MetricsLog.FileName), _state.Epoch);
+            if (_state.Batch == 0 && File.Exists(Path.Combine(_dir, "relabels.csv"))) RelabelLog.TruncateAfter(Path.Combine(_dir, "relabels.csv"), _state.Epoch);
         }
         else
         {
@@ -216,7 +216,8 @@ internal sealed class TrainingRun : IDisposable
         var startBatch = _state.Batch;
         _progress.EpochStarted(new EpochStart(epoch + 1, _o.Train.Epochs, batches, _o.Train.BatchSize));
         var epochStart = _state.EpochStartLabels.Length == _labels.Count ? _state.EpochStartLabels : _labels.Current.ToArray();
-        foreach (var batch in loader.Epoch(epoch, startBatch, ct))
+        // The run checks the token itself after each step, so that an interrupt always ends on a checkpoint.
+        foreach (var batch in loader.Epoch(epoch, startBatch, CancellationToken.None))
         {
             var b = batch.BatchIndex;
             FeedBatch(batch);
@@ -226,7 +227,7 @@ internal sealed class TrainingRun : IDisposable
             {
                 Say($"error: the loss became {loss} at epoch {epoch + 1}, batch {b + 1} (step {_state.Step + 1}); training stopped. " +
                     $"The last good checkpoint is {Path.Combine(_dir, "checkpoints", "last")}; lower train.lr or check the data.");
-                return ExitNonFinite;
+                return TrainExitCodes.NonFiniteLoss;
             }
             var terms = new Dictionary<string, double>
             {
@@ -245,7 +246,7 @@ internal sealed class TrainingRun : IDisposable
             {
                 SaveCheckpoint(epoch, b + 1, epochStart);
                 Say($"stopped at epoch {epoch + 1}, batch {b + 1}; checkpoint saved. Resume with: dotnet ulcag-train --resume {_dir}");
-                return ExitInterrupted;
+                return TrainExitCodes.Interrupted;
             }
             var rate = seen / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
             var remaining = TimeSpan.FromSeconds((batches - 1 - b) * _o.Train.BatchSize / Math.Max(rate, 1e-9));

@@ -25,7 +25,7 @@ public sealed class UlcAgTrainer : ITrainingJob
         }
         catch (OperationCanceledException)
         {
-            (error, code) = ("stopped before training began; nothing to resume.", TrainingRun.ExitInterrupted);
+            (error, code) = ("stopped before training began; nothing to resume.", TrainExitCodes.Interrupted);
         }
         finally
         {
