@@ -59,7 +59,7 @@ public sealed class ConfigLayeringTests
         // Layers apply in the order added; the command builds files first, then settings.
         Assert.AreEqual(12, o.Train.Epochs);
 
-        var command = new TrainCommand(ConfigTestFiles.Presets, null, TextWriter.Null, TextWriter.Null, files.Root);
+        var command = new TrainCommand(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
         var loaded = command.Load(TrainCommandLine.Parse(["--epochs", "3", "--config", file, "--set", "train.epochs=4", "--epochs=5"]));
         Assert.AreEqual(5, loaded.Options.Train.Epochs, "command-line overrides apply after all files, in their own order");
     }
@@ -112,7 +112,7 @@ public sealed class ConfigLayeringTests
         var runDir = files.Folder("runs/old");
         OptionsYaml.WriteFile(stored, Path.Combine(runDir, OptionsYaml.RunFileName));
 
-        var command = new TrainCommand(ConfigTestFiles.Presets, null, TextWriter.Null, TextWriter.Null, files.Root);
+        var command = new TrainCommand(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
         var o = command.Load(TrainCommandLine.Parse(["--resume", "runs/old", "--epochs", "10"])).Options;
         Assert.AreEqual(42, o.Seed);
         Assert.AreEqual("old", o.RunName);

@@ -10,7 +10,7 @@ namespace UlcAg.Training.Config;
 public sealed class TrainCommand
 {
     private readonly PresetCatalog _presets;
-    private readonly ITrainingJob? _job;
+    private readonly ITrainingJob _job;
     private readonly TextWriter _output;
     private readonly TextWriter _error;
     private readonly string? _baseDirectory;
@@ -23,7 +23,7 @@ public sealed class TrainCommand
     /// <param name="error">Errors and warnings.</param>
     /// <param name="baseDirectory">The folder relative paths are taken against (default: the current directory).</param>
     /// <param name="clock">The time used to name new runs (default: the system clock).</param>
-    public TrainCommand(PresetCatalog presets, ITrainingJob? job, TextWriter output, TextWriter error, string? baseDirectory = null, TimeProvider? clock = null)
+    public TrainCommand(PresetCatalog presets, ITrainingJob job, TextWriter output, TextWriter error, string? baseDirectory = null, TimeProvider? clock = null)
     {
         _presets = presets;
         _job = job;
@@ -83,13 +83,6 @@ public sealed class TrainCommand
         {
             OptionsYaml.Write(options, _output, header);
             return TrainExitCodes.Success;
-        }
-
-        if (_job is null)
-        {
-            OptionsYaml.Write(options, _output, header);
-            _error.WriteLine("error: training is not available in this build of ulcag-train; the configuration above is valid.");
-            return TrainExitCodes.TrainingUnavailable;
         }
 
         return RunJob(_job, options, ct);

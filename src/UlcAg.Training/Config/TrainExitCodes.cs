@@ -12,9 +12,6 @@ public static class TrainExitCodes
     /// <summary>Bad command-line arguments or an invalid configuration.</summary>
     public const int Usage = 2;
 
-    /// <summary>The configuration is valid but no trainer was given to the command (tests of the command line).</summary>
-    public const int TrainingUnavailable = 3;
-
     /// <summary>The loss became NaN or infinite; the last good checkpoint is kept.</summary>
     public const int NonFiniteLoss = 4;
 
