@@ -16,10 +16,20 @@ packages="$PWD/artifacts/packages"
 nuget_cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
 mkdir -p "$packages"
 
-# Rows of `dotnet tool list --local`: package id, version, commands, manifest (after two header lines).
+# Restore from the local folder alone.
+cat > "$packages/nuget.config" <<CONFIG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="ulcag-local" value="$packages" />
+  </packageSources>
+</configuration>
+CONFIG
+
+# Rows of `dotnet tool list --local`: package id, version, command, manifest (after two header lines).
 mapfile -t rows < <(dotnet tool list --local | tail -n +3)
-entries=()
-commands=()
+ready=()
 for row in "${rows[@]}"; do
   read -r id version command _ <<<"$row"
   [ -n "${id:-}" ] || continue
@@ -36,34 +46,28 @@ for row in "${rows[@]}"; do
   for rid_package in "$nuget_cache/$id".*; do
     if [ -d "$rid_package/$version" ]; then rm -rf "${rid_package:?}/$version"; fi
   done
-  entries+=("    \"$id\": { \"version\": \"$version\", \"commands\": [\"$command\"], \"rollForward\": false }")
-  commands+=("${command#dotnet-}")
+
+  # One manifest per tool: only the tools built here are restored (an absent project's entry would
+  # fail the whole restore), and one at a time (restoring a RID-specific tool package together
+  # with another tool fails in SDK 10.0.4xx).
+  manifest="$packages/manifests/$id/dotnet-tools.json"
+  mkdir -p "$(dirname "$manifest")"
+  cat > "$manifest" <<MANIFEST
+{
+  "version": 1,
+  "isRoot": true,
+  "tools": {
+    "$id": { "version": "$version", "commands": ["$command"], "rollForward": false }
+  }
+}
+MANIFEST
+  dotnet tool restore --tool-manifest "$manifest" --configfile "$packages/nuget.config"
+  ready+=("dotnet ${command#dotnet-}")
 done
 
-if [ ${#entries[@]} -eq 0 ]; then
-  echo "setup: no tool project found; nothing to restore" >&2
+if [ ${#ready[@]} -eq 0 ]; then
+  echo "setup: no tool project found; nothing restored" >&2
   exit 1
 fi
 
-# Restore from the local folder alone, and only the tools built here: a manifest entry whose
-# project is absent would fail the whole restore.
-cat > "$packages/nuget.config" <<CONFIG
-<?xml version="1.0" encoding="utf-8"?>
-<configuration>
-  <packageSources>
-    <clear />
-    <add key="ulcag-local" value="$packages" />
-  </packageSources>
-</configuration>
-CONFIG
-{
-  echo '{'
-  echo '  "version": 1,'
-  echo '  "isRoot": true,'
-  echo '  "tools": {'
-  (IFS=$'\n'; echo "${entries[*]}" | sed '$!s/$/,/')
-  echo '  }'
-  echo '}'
-} > "$packages/dotnet-tools.json"
-dotnet tool restore --tool-manifest "$packages/dotnet-tools.json" --configfile "$packages/nuget.config"
-echo "setup: ready: $(printf 'dotnet %s, ' "${commands[@]}" | sed 's/, $//')"
+echo "setup: ready: $(printf '%s, ' "${ready[@]}" | sed 's/, $//')"

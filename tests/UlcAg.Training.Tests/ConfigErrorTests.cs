@@ -175,7 +175,8 @@ public sealed class ConfigErrorTests
         var both = Single(Fails(files, "data:\n  noise: {rate: 0.2, list: " + files.Write("n.txt", "") + "}\n"), "data.noise.list");
         StringAssert.Contains(both.Text, "expected one of the two");
 
-        Single(Fails(files, "data: {val_split: train}\n"), "data.val_split");
+        Assert.AreEqual(2, Fails(files, "data: {val_split: train}\n").Errors.Count(m => m.Key == "data.val_split"), "the training split, and no such synthetic split");
+        StringAssert.Contains(Single(Fails(files, "data: {test_split: val}\n"), "data.test_split").Text, "the synthetic dataset's splits are train and test");
         Single(Fails(files, "device: gpu\n"), "device");
         Single(Fails(files, "run_name: a/b\n"), "run_name");
     }

@@ -124,6 +124,11 @@ public sealed record DataOptions
         Synthetic.Check(check.At("synthetic"));
         if (!real)
         {
+            // The generated dataset has exactly these two splits (RAF-DB layout).
+            check.Require(TrainSplit == "train", "train_split", $"is '{TrainSplit}'; the synthetic dataset's splits are train and test");
+            check.Require(TestSplit == "test", "test_split", $"is '{TestSplit}'; the synthetic dataset's splits are train and test");
+            check.Require(ValSplit is null, "val_split", $"is '{ValSplit}'; the synthetic dataset has no validation split (use data.val_fraction)");
+
             // The loader drops the last partial batch (static shapes), so a smaller training set gives no step at all.
             var trainImages = (int)Math.Round(Synthetic.Train * (1 - (ValSplit is null ? ValFraction : 0)));
             check.Require(
