@@ -45,7 +45,7 @@ public sealed class ConfigCommandLineTests
     [TestMethod]
     public void HelpListsOptionsPresetsAndExitCodes()
     {
-        var (code, output, _) = Run(null, "--help");
+        var (code, output, _) = Run(new RecordingJob(0), "--help");
         Assert.AreEqual(TrainExitCodes.Success, code);
         foreach (var option in new[] { "--config", "--set", "--method", "--epochs", "--device", "--seed", "--data-root", "--format", "--output", "--resume", "--print-config" })
         {
@@ -60,15 +60,14 @@ public sealed class ConfigCommandLineTests
     }
 
     [TestMethod]
-    public void WithoutATrainerAValidConfigurationIsPrintedAndExitCodeIsThree()
+    public void AValidConfigurationIsHandedToTheTrainer()
     {
-        var (code, output, error) = Run(null, "--epochs", "4", "--set", "train.lr_milestones=[2,3]");
-        Assert.AreEqual(TrainExitCodes.TrainingUnavailable, code);
-        StringAssert.StartsWith(output, "# ulcag-train ");
-        StringAssert.Contains(output, "resolved configuration from preset demo, --epochs 4, --set train.lr_milestones=[2,3]");
-        StringAssert.Contains(output, "run_name: ulcag-synthetic-20250131-142501\n");
-        StringAssert.Contains(output, "  epochs: 4\n");
-        StringAssert.Contains(error, "training is not available in this build");
+        var job = new RecordingJob(0);
+        var (code, _, _) = Run(job, "--epochs", "4", "--set", "train.lr_milestones=[2,3]");
+        Assert.AreEqual(TrainExitCodes.Success, code);
+        Assert.AreEqual(4, job.Options!.Train.Epochs);
+        CollectionAssert.AreEqual(new[] { 2, 3 }, job.Options.Train.LrMilestones.ToArray());
+        Assert.AreEqual("ulcag-synthetic-20250131-142501", job.Options.RunName);
     }
 
     [TestMethod]
@@ -92,11 +91,11 @@ public sealed class ConfigCommandLineTests
         StringAssert.Contains(error, "--set train.epochs=0: train.epochs: is 0; expected a whole number from 1 to 100000");
         Assert.IsFalse(error.Contains("   at ", StringComparison.Ordinal), error);
 
-        (code, _, error) = Run(null, "--config", "nosuch");
+        (code, _, error) = Run(new RecordingJob(0), "--config", "nosuch");
         Assert.AreEqual(TrainExitCodes.Usage, code);
         StringAssert.Contains(error, "configuration file 'nosuch' does not exist");
 
-        (code, _, error) = Run(null, "--bogus");
+        (code, _, error) = Run(new RecordingJob(0), "--bogus");
         Assert.AreEqual(TrainExitCodes.Usage, code);
         StringAssert.Contains(error, "Run 'dotnet ulcag-train --help' for usage.");
     }
@@ -131,7 +130,7 @@ public sealed class ConfigCommandLineTests
         StringAssert.Contains(errors.ToString(), "Stopped.");
     }
 
-    private static (int Code, string Output, string Error) Run(ITrainingJob? job, params string[] args)
+    private static (int Code, string Output, string Error) Run(ITrainingJob job, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
