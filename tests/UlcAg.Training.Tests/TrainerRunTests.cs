@@ -89,6 +89,25 @@ public sealed class TrainerRunTests
         }
     }
 
+    [TestMethod]
+    public void AnUnwritableOutputIsAClearError()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var log = new StringWriter();
+            var code = new UlcAgTrainer().Run(Small(file, "run", 1), log, CancellationToken.None);
+            Assert.AreEqual(TrainExitCodes.Failed, code);
+            StringAssert.StartsWith(log.ToString(), "error: ");
+            StringAssert.Contains(log.ToString(), file);
+            Assert.IsFalse(log.ToString().Contains("   at ", StringComparison.Ordinal), "no stack trace");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <summary>A log that requests cancellation when a line containing a marker is written.</summary>
     private sealed class CancelOnLine(CancellationTokenSource cts, string marker) : StringWriter
     {
