@@ -1,4 +1,5 @@
 using UlcAg.Training.Config;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Tests;
 
@@ -106,7 +107,7 @@ public sealed class ConfigCommandLineTests
         var job = new RecordingJob(0);
         var (code, _, error) = Run(job, "--config", "demo", "--config", "scn", "--seed", "5");
         Assert.AreEqual(0, code);
-        Assert.AreEqual(TrainMethod.Scn, job.Options!.Method);
+        Assert.AreEqual(Method.Scn, job.Options!.Method);
         Assert.AreEqual(5, job.Options.Seed);
         Assert.AreEqual("scn-synthetic-20250131-142501", job.Options.RunName);
         Assert.AreEqual("", error);

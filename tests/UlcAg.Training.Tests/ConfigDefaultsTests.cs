@@ -4,6 +4,7 @@ using UlcAg.Data.Issues;
 using UlcAg.Data.Loading;
 using UlcAg.Data.Noise;
 using UlcAg.Training.Config;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Tests;
 
@@ -17,7 +18,7 @@ public sealed class ConfigDefaultsTests
         var config = files.Builder().Build();
         var o = config.Options;
 
-        Assert.AreEqual(TrainMethod.UlcAg, o.Method);
+        Assert.AreEqual(Method.UlcAg, o.Method);
         Assert.AreEqual(0, o.Seed);
         Assert.AreEqual("cpu", o.Device);
         Assert.IsNull(o.CudaDeviceId);
@@ -108,7 +109,7 @@ public sealed class ConfigDefaultsTests
     [TestMethod]
     public void RunNameIsGeneratedFromMethodDatasetAndTime()
     {
-        var options = new TrainOptions { Method = TrainMethod.TargetOnly, Output = "/runs" };
+        var options = new TrainOptions { Method = Method.TargetOnly, Output = "/runs" };
         var named = options.WithRunName(new DateTimeOffset(2025, 1, 31, 14, 25, 1, TimeSpan.Zero));
         Assert.AreEqual("target-only-synthetic-20250131-142501", named.RunName);
         Assert.AreEqual(Path.Combine("/runs", "target-only-synthetic-20250131-142501"), named.RunDirectory);

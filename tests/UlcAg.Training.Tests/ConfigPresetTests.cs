@@ -1,6 +1,7 @@
 using UlcAg.Data.Faces;
 using UlcAg.Data.Noise;
 using UlcAg.Training.Config;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Tests;
 
@@ -23,7 +24,7 @@ public sealed class ConfigPresetTests
         using var files = new ConfigTestFiles();
         var config = files.Builder().AddFile(ConfigTestFiles.Preset("demo")).Build();
         var o = config.Options;
-        Assert.AreEqual(TrainMethod.UlcAg, o.Method);
+        Assert.AreEqual(Method.UlcAg, o.Method);
         Assert.AreEqual(DataFormat.Synthetic, o.Data.Format);
         Assert.AreEqual(0.2, o.Data.Noise.Rate);
         Assert.AreEqual(NoiseKind.Symmetric, o.Data.Noise.Kind);
@@ -92,7 +93,7 @@ public sealed class ConfigPresetTests
     {
         using var files = new ConfigTestFiles();
         var o = files.Builder().AddFile(ConfigTestFiles.Preset("demo")).AddFile(ConfigTestFiles.Preset("scn")).Build().Options;
-        Assert.AreEqual(TrainMethod.Scn, o.Method);
+        Assert.AreEqual(Method.Scn, o.Method);
         Assert.AreEqual((0.7, 0.15, 0.2, 2), (o.Scn.RrRatio, o.Scn.RrMargin, o.Scn.RelabelThreshold, o.Scn.RelabelStartEpoch));
     }
 

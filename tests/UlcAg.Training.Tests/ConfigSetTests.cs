@@ -1,4 +1,5 @@
 using UlcAg.Training.Config;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Tests;
 
@@ -24,7 +25,7 @@ public sealed class ConfigSetTests
         Assert.AreEqual(17, o.Seed);
         Assert.AreEqual(0.0025, o.Train.Lr);
         Assert.IsFalse(o.Augment.Flip);
-        Assert.AreEqual(TrainMethod.AuxOnly, o.Method);
+        Assert.AreEqual(Method.AuxOnly, o.Method);
         Assert.AreEqual("my run", o.RunName);
         Assert.AreEqual(1, o.CudaDeviceId);
         Assert.AreEqual(SemanticFeature.NodeFeatures, o.Model.SemanticFeature);

@@ -3,6 +3,7 @@ using UlcAg.Data.Faces;
 using UlcAg.Data.Issues;
 using UlcAg.Data.Noise;
 using UlcAg.Training.Config;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Tests;
 
@@ -32,7 +33,7 @@ public sealed class ConfigYamlRoundTripTests
         var weights = files.Write("w/r18.safetensors", "x");
         var options = new TrainOptions
         {
-            Method = TrainMethod.RandomEdges,
+            Method = Method.RandomEdges,
             Seed = 123,
             Device = "cuda:1",
             Output = files.Folder("out"),
@@ -75,7 +76,7 @@ public sealed class ConfigYamlRoundTripTests
 
         var back = files.Builder().AddYaml(yaml, "written.yaml").Build().Options;
         Assert.AreEqual(yaml, OptionsYaml.Write(back, "header line\nsecond line"));
-        Assert.AreEqual(TrainMethod.RandomEdges, back.Method);
+        Assert.AreEqual(Method.RandomEdges, back.Method);
         Assert.AreEqual("true", back.Data.TrainSplit);
         Assert.AreEqual("null", back.Data.TestSplit);
         Assert.AreEqual("1.5", back.Data.ValSplit);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using UlcAg.Training.Config;
 using UlcAg.Training.Metrics;
 using UlcAg.Training.Trainer;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Tests;
 
@@ -10,7 +11,7 @@ public sealed class TrainerEndToEndTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    internal static TrainOptions Tiny(string output, TrainMethod method = TrainMethod.UlcAg, int epochs = 4) => new()
+    internal static TrainOptions Tiny(string output, Method method = Method.UlcAg, int epochs = 4) => new()
     {
         Method = method,
         Seed = 3,

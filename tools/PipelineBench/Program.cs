@@ -17,7 +17,7 @@ using UlcAg.Training.Trainer;
 using N = UlcAg.Network.Models.ArtifactNames;
 
 int size = 112, batch = 32, steps = 12, threads = 2;
-var method = TrainMethod.UlcAg;
+var method = Method.UlcAg;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -26,7 +26,7 @@ for (var i = 0; i < args.Length; i++)
         case "--batch": batch = int.Parse(args[++i]); break;
         case "--steps": steps = int.Parse(args[++i]); break;
         case "--threads": threads = int.Parse(args[++i]); break;
-        case "--method": method = args[++i] == "baseline" ? TrainMethod.Baseline : TrainMethod.UlcAg; break;
+        case "--method": method = args[++i] == "baseline" ? Method.Baseline : Method.UlcAg; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
@@ -54,7 +54,7 @@ try
     var pipeline = epoch.ImagesPerSecond!.Value;
 
     // 2. The bare step of the same graph on fixed feeds.
-    var net = new NetworkOptions { Method = Enum.Parse<Method>(method.ToString()), Classes = 7, InputSize = size, AuCount = 14 };
+    var net = new NetworkOptions { Method = method, Classes = 7, InputSize = size, AuCount = 14 };
     var step = UlcAgNetwork.BuildTrainStep(net, batch, new OptimizerSettings());
     var init = Initializers.Default(step.Weights, 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
     using var session = new TrainingSession(step.Model, Device.Cpu, init, threads);

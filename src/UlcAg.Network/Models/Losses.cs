@@ -3,12 +3,12 @@ using UlcAg.Graph;
 namespace UlcAg.Network.Models;
 
 /// <summary>The loss terms of a method: L_cls (CE, SCN's CE or L_wce), L_rr, L_au; absent terms are 0.</summary>
-public sealed record LossTerms(Value Cls, Value Rr, Value Au);
+public sealed record MethodLosses(Value Cls, Value Rr, Value Au);
 
 /// <summary>The paper's losses (eq. 3, 4, 7) written with LogSoftmax, one-hot and reductions.</summary>
 public static class Losses
 {
-    public static LossTerms Compute(GraphBuilder g, NetworkOptions o, UlcAgNetwork.Outputs outs, Value labels, Value gamma, Value? auTargets, Value? auMask, Value margin)
+    public static MethodLosses Compute(GraphBuilder g, NetworkOptions o, UlcAgNetwork.Outputs outs, Value labels, Value gamma, Value? auTargets, Value? auMask, Value margin)
     {
         var zero = g.Scalar(0);
         var logits = outs.Logits;
@@ -29,7 +29,7 @@ public static class Losses
         }
         var rr = o.Method.HasRankRegularization() ? RankRegularization(g, alpha!, o.RrRatio, margin) : zero;
         var au = outs.AuScores is not null ? AuLoss(g, outs.AuScores, auTargets!, auMask!, alpha, o.AlphaThroughAuLoss) : zero;
-        return new LossTerms(cls, rr, au);
+        return new MethodLosses(cls, rr, au);
     }
 
     /// <summary>Mean cross-entropy of int64 <paramref name="labels"/> under <paramref name="logits"/> [N, C].</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.Serialization;
+
 namespace UlcAg.Network.Models;
 
 /// <summary>The training methods one network builder covers.</summary>
@@ -8,6 +10,7 @@ public enum Method
     /// <summary>Self-Cure Network (Wang et al. 2020): logits times alpha, rank regularization, its own relabel rule.</summary>
     Scn,
     /// <summary>ULC-AG: target branch (eq. 1-4) and auxiliary AU graph branch (eq. 5-7), relabeling (eq. 8-10).</summary>
+    [EnumMember(Value = "ulcag")]
     UlcAg,
     /// <summary>Ablation: target branch only (weighted CE + rank regularization), no AU graph, no relabeling.</summary>
     TargetOnly,

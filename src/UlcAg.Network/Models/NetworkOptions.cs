@@ -1,3 +1,4 @@
+using System.Runtime.Serialization;
 using UlcAg.Network.Layers;
 using UlcAg.Network.Weights;
 
@@ -7,8 +8,10 @@ namespace UlcAg.Network.Models;
 public enum SemanticFeature
 {
     /// <summary>The M pre-sigmoid AU scores (s in R^{1xM}, as the paper states).</summary>
+    [EnumMember(Value = "au_scores")]
     AuScores,
     /// <summary>The flattened node features of the second GCN layer (M x channels).</summary>
+    [EnumMember(Value = "node_features")]
     NodeFeatures,
 }
 

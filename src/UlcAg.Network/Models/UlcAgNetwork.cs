@@ -114,7 +114,7 @@ public static class UlcAgNetwork
     }
 
     /// <summary>A forward pass in train mode and the method's loss; the train step and the gradient checks build on it.</summary>
-    public sealed record LossGraph(GraphBuilder Graph, ModelContext Context, Outputs Outputs, LossTerms Terms, Value Total);
+    public sealed record LossGraph(GraphBuilder Graph, ModelContext Context, Outputs Outputs, MethodLosses Terms, Value Total);
 
     /// <summary>Records the train-mode forward pass and eq. 11's total loss for batch <paramref name="batch"/>; inputs as in <see cref="ArtifactNames"/>.</summary>
     public static LossGraph BuildLoss(NetworkOptions o, int batch)

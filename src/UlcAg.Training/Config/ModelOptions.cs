@@ -1,3 +1,4 @@
+using UlcAg.Network.Models;
 namespace UlcAg.Training.Config;
 
 /// <summary>YAML section <c>model</c>: the ResNet-18 backbone's starting weights and the auxiliary AU graph branch.</summary>

@@ -1,3 +1,4 @@
+using UlcAg.Network.Models;
 namespace UlcAg.Training.Config;
 
 /// <summary>YAML section <c>scn</c>: the Self-Cure Network comparison method (Wang et al. 2020), used by method scn.</summary>
@@ -21,7 +22,7 @@ public sealed record ScnOptions
         check.Between("rr_margin", RrMargin, 0, 1);
         check.Between("relabel_threshold", RelabelThreshold, 0, 1);
         check.AtLeast("relabel_start_epoch", RelabelStartEpoch, 0);
-        if (options.Method == TrainMethod.Scn && ratioInRange)
+        if (options.Method == Method.Scn && ratioInRange)
         {
             UlcAgOptions.CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
         }

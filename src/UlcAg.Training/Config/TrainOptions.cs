@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.Serialization;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Config;
 
@@ -11,7 +12,7 @@ namespace UlcAg.Training.Config;
 public sealed record TrainOptions
 {
     /// <summary>YAML <c>method</c>: what is trained.</summary>
-    public TrainMethod Method { get; init; } = TrainMethod.UlcAg;
+    public Method Method { get; init; } = Method.UlcAg;
 
     /// <summary>YAML <c>seed</c>: seeds weight initialization, shuffling, augmentation, and (unless they have their own) label noise and synthetic data.</summary>
     public int Seed { get; init; }
@@ -58,7 +59,7 @@ public sealed record TrainOptions
     public int? CudaDeviceId => DeviceName.CudaIndex(Device);
 
     /// <summary>True for the methods with ULC-AG's auxiliary AU branch, which need AU pseudo-labels.</summary>
-    public bool UsesAuBranch => Method is TrainMethod.UlcAg or TrainMethod.AuxOnly or TrainMethod.RandomEdges;
+    public bool UsesAuBranch => Method is Method.UlcAg or Method.AuxOnly or Method.RandomEdges;
 
     /// <summary>The run directory: <see cref="ResumeFrom"/>, else <see cref="Output"/>/<see cref="RunName"/>.</summary>
     /// <exception cref="InvalidOperationException">Neither is set; call <see cref="WithRunName"/> first.</exception>

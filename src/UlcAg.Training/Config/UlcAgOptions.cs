@@ -1,4 +1,5 @@
 using System.Globalization;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Config;
 
@@ -38,7 +39,7 @@ public sealed record UlcAgOptions
         check.Between("relabel_margin", RelabelMargin, 0, 2);
         check.Between("template_momentum", TemplateMomentum, 0, 1, maxOpen: true);
         check.AtLeast("aux_start_epoch", AuxStartEpoch, 0);
-        if (options.Method is TrainMethod.Baseline or TrainMethod.Scn)
+        if (options.Method is Method.Baseline or Method.Scn)
         {
             return;
         }
@@ -48,7 +49,7 @@ public sealed record UlcAgOptions
             CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
         }
 
-        if (options.Method != TrainMethod.TargetOnly && RelabelStartEpoch >= options.Train.Epochs)
+        if (options.Method != Method.TargetOnly && RelabelStartEpoch >= options.Train.Epochs)
         {
             check.Warn("relabel_start_epoch", $"is {RelabelStartEpoch}, at or after the last epoch ({options.Train.Epochs}): no label is ever corrected");
         }

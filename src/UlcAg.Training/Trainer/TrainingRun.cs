@@ -16,7 +16,6 @@ using UlcAg.Training.Metrics;
 using UlcAg.Training.Progress;
 using UlcAg.Training.Reporting;
 using UlcAg.Training.Schedule;
-using LossTerms = UlcAg.Training.Metrics.LossTerms;
 using N = UlcAg.Network.Models.ArtifactNames;
 
 namespace UlcAg.Training.Trainer;
@@ -53,7 +52,7 @@ internal sealed class TrainingRun : IDisposable
         _o = options;
         _progress = progress;
         _dir = Path.GetFullPath(options.RunDirectory);
-        _method = Enum.Parse<Method>(options.Method.ToString());
+        _method = options.Method;
     }
 
     public string Directory => _dir;
@@ -128,7 +127,7 @@ internal sealed class TrainingRun : IDisposable
             NodeDim = _o.Model.NodeDim,
             GcnChannels = _o.Model.GcnChannels,
             LeakySlope = _o.Model.LeakySlope,
-            Semantic = Enum.Parse<Network.Models.SemanticFeature>(_o.Model.SemanticFeature.ToString()),
+            Semantic = _o.Model.SemanticFeature,
             AlphaThroughAuLoss = _o.Model.AlphaThroughAuLoss,
             RrRatio = _method == Method.Scn ? _o.Scn.RrRatio : _o.UlcAg.RrRatio,
             Normalization = pretrained?.Normalization ?? Normalization.ImageNet,
