@@ -9,10 +9,20 @@ namespace UlcAg.Infer.Cli;
 /// </summary>
 internal sealed class CliConsole
 {
-    public CliConsole(TextWriter output, TextWriter errors, bool interactive, bool outputIsTerminal)
+    /// <param name="output">Standard output.</param>
+    /// <param name="errors">Standard error.</param>
+    /// <param name="interactive">True when standard error is a terminal.</param>
+    /// <param name="outputIsTerminal">True when standard output is a terminal.</param>
+    /// <param name="outputWidth">Width of standard output in characters, when known better than Spectre detects it.</param>
+    public CliConsole(TextWriter output, TextWriter errors, bool interactive, bool outputIsTerminal, int? outputWidth = null)
     {
         RawOutput = output;
         Output = Create(output, outputIsTerminal);
+        if (outputWidth is { } width)
+        {
+            Output.Profile.Width = width;
+        }
+
         Errors = Create(errors, interactive);
         Interactive = interactive;
     }
