@@ -9,10 +9,20 @@ namespace UlcAg.Infer.Cli;
 /// </summary>
 internal sealed class CliConsole
 {
-    public CliConsole(TextWriter output, TextWriter errors, bool interactive, bool outputIsTerminal)
+    /// <param name="output">Standard output.</param>
+    /// <param name="errors">Standard error.</param>
+    /// <param name="interactive">True when standard error is a terminal.</param>
+    /// <param name="outputIsTerminal">True when standard output is a terminal.</param>
+    /// <param name="outputWidth">Width of standard output in characters, when known better than Spectre detects it.</param>
+    public CliConsole(TextWriter output, TextWriter errors, bool interactive, bool outputIsTerminal, int? outputWidth = null)
     {
         RawOutput = output;
         Output = Create(output, outputIsTerminal);
+        if (outputWidth is { } width)
+        {
+            Output.Profile.Width = width;
+        }
+
         Errors = Create(errors, interactive);
         Interactive = interactive;
     }
@@ -38,9 +48,10 @@ internal sealed class CliConsole
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(writer),
-            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            // Spectre's own detection looks at standard output; this writer's stream is known to be a terminal or not.
+            Ansi = terminal ? AnsiSupport.Yes : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+            Interactive = terminal ? InteractionSupport.Yes : InteractionSupport.No,
         });
         if (!terminal)
         {

@@ -18,6 +18,8 @@ internal static class InferCommand
     /// <summary>Runs the command and returns the process exit code.</summary>
     public static int Run(IReadOnlyList<string> args, CliConsole console, string workingDirectory)
     {
+        // OpenCV logs its own warning for every undecodable file; the per-file message below says it once, better.
+        Cv2.SetLogLevel(OpenCvSharp.LogLevel.ERROR);
         InferOptions options;
         try
         {

@@ -56,7 +56,7 @@ internal sealed record InferOptions
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
-            if (onlyInputs || !arg.StartsWith('-') || arg == "-")
+            if (onlyInputs || !arg.StartsWith('-'))
             {
                 inputs.Add(arg);
                 continue;

@@ -158,40 +158,27 @@ public sealed class ExpressionModel : IDisposable
         }
     }
 
-    private byte[] FillUInt8(IReadOnlyList<Mat> crops, int start, int count, int length)
+    private byte[] FillUInt8(IReadOnlyList<Mat> crops, int start, int count, int length) =>
+        Fill<byte>(crops, start, count, length, CropPixels.CopyInterleaved);
+
+    private float[] FillFloat(IReadOnlyList<Mat> crops, int start, int count, int length) =>
+        Fill<float>(crops, start, count, length, Contract.Layout == TensorLayout.Nchw ? CropPixels.CopyPlanar : CropPixels.CopyInterleaved);
+
+    /// <summary>One input buffer for <paramref name="count"/> crops (zero beyond them), each copied by <paramref name="copy"/>.</summary>
+    private T[] Fill<T>(IReadOnlyList<Mat> crops, int start, int count, int length, CropCopy<T> copy)
     {
-        var buffer = new byte[length];
-        var size = Contract.InputSize;
+        var buffer = new T[length];
+        var perImage = Contract.InputSize * Contract.InputSize * 3;
         for (var i = 0; i < count; i++)
         {
             using var crop = Sized(crops[start + i]);
-            var dst = buffer.AsSpan(i * size * size * 3, size * size * 3);
-            CropPixels.CopyInterleaved(crop, dst, Contract.ChannelOrder == ChannelOrder.Rgb);
+            copy(crop, buffer.AsSpan(i * perImage, perImage), Contract.ChannelOrder == ChannelOrder.Rgb);
         }
 
         return buffer;
     }
 
-    private float[] FillFloat(IReadOnlyList<Mat> crops, int start, int count, int length)
-    {
-        var buffer = new float[length];
-        var size = Contract.InputSize;
-        for (var i = 0; i < count; i++)
-        {
-            using var crop = Sized(crops[start + i]);
-            var dst = buffer.AsSpan(i * size * size * 3, size * size * 3);
-            if (Contract.Layout == TensorLayout.Nchw)
-            {
-                CropPixels.CopyPlanar(crop, dst, Contract.ChannelOrder == ChannelOrder.Rgb);
-            }
-            else
-            {
-                CropPixels.CopyInterleaved(crop, dst, Contract.ChannelOrder == ChannelOrder.Rgb);
-            }
-        }
-
-        return buffer;
-    }
+    private delegate void CropCopy<T>(Mat bgr, Span<T> destination, bool toRgb);
 
     /// <summary>The crop itself when it already has the input size, else a resized copy (both owned by the caller's using).</summary>
     private Mat Sized(Mat crop)

@@ -38,7 +38,7 @@ public sealed class CliTests
         foreach (var face in expected.Faces)
         {
             var p = face.Prediction;
-            var row = run.Output.Split('\n').Single(l => l.Contains($"{face.Box!.Value.X:F0}, {face.Box.Value.Y:F0}, {face.Box.Value.Width:F0}, {face.Box.Value.Height:F0}"));
+            var row = run.Output.Split('\n').Single(l => l.Contains(BoxText(face)));
             StringAssert.Contains(row, p.Label);
             StringAssert.Contains(row, p.Alpha!.Value.ToString("F2", System.Globalization.CultureInfo.InvariantCulture));
             foreach (var q in p.Probabilities)
@@ -48,6 +48,33 @@ public sealed class CliTests
         }
 
         StringAssert.Contains(run.Output, "1 image: 2 faces classified, 0 without a face, 0 failed");
+    }
+
+    [TestMethod]
+    public void Photo_OnANarrowTerminal_TableHasOneColumnPerFace()
+    {
+        var model = TrainedModel();
+        var photo = Photos.TwoFaces(Path.Combine(Dir, "two.png"));
+
+        var run = CliRun.Of(Dir, 80, photo);
+
+        Assert.AreEqual(0, run.ExitCode, run.Errors);
+        var lines = run.Output.Split('\n');
+        Assert.IsTrue(lines.All(l => l.Length <= 80), run.Output);
+        var expected = Recognize(model, photo);
+        var boxes = lines.Single(l => l.Contains("Box x,y wxh"));
+        var labels = lines.Single(l => l.Contains("Expression"));
+        for (var i = 0; i < 2; i++)
+        {
+            var p = expected.Faces[i].Prediction;
+            StringAssert.Contains(boxes, BoxText(expected.Faces[i]));
+            StringAssert.Contains(labels, p.Label);
+            for (var k = 0; k < ContractModels.Expressions.Length; k++)
+            {
+                var row = lines.Single(l => l.StartsWith($"│ {ContractModels.Expressions[k]} ", StringComparison.Ordinal));
+                StringAssert.Contains(row, p.Probabilities[k].ToString("F3", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
     }
 
     [TestMethod]
@@ -391,6 +418,9 @@ public sealed class CliTests
         ContractModels.WriteConvNet(path, size: 64);
         return path;
     }
+
+    private static string BoxText(FaceResult face) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{face.Box!.Value.X:F0},{face.Box.Value.Y:F0} {face.Box.Value.Width:F0}x{face.Box.Value.Height:F0}");
 
     private static ImageResult Recognize(string model, string photo)
     {

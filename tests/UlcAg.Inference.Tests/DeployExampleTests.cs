@@ -8,7 +8,7 @@ namespace UlcAg.Inference.Tests;
 /// <summary>
 /// The examples of docs/deploy.md run, and agree with <see cref="ExpressionModel"/>: the C# one is
 /// compiled here (and must equal the document's text); the JavaScript one runs in Node.js with
-/// onnxruntime-node when tools/deploy-check has its packages (npm ci --prefix tools/deploy-check).
+/// onnxruntime-node when tools/deploy-check has its packages (npm ci --prefix tools/deploy-check --ignore-scripts).
 /// </summary>
 [TestClass]
 public sealed class DeployExampleTests
@@ -63,7 +63,7 @@ public sealed class DeployExampleTests
         var check = Path.Combine(RepoRoot(), "tools", "deploy-check");
         if (!Directory.Exists(Path.Combine(check, "node_modules", "onnxruntime-node")) || !Directory.Exists(Path.Combine(check, "node_modules", "sharp")))
         {
-            Assert.Inconclusive("Skipped: tools/deploy-check has no node_modules; install them with `npm ci --prefix tools/deploy-check` (needs Node.js 20 and npm).");
+            Assert.Inconclusive("Skipped: tools/deploy-check has no node_modules; install them with `npm ci --prefix tools/deploy-check --ignore-scripts` (needs Node.js 20 and npm).");
         }
 
         var (model, crops) = Fixture(type);

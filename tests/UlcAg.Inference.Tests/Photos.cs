@@ -16,29 +16,14 @@ internal static class Photos
     }
 
     /// <summary>One face at (200, 150) on a 360 x 300 canvas, written as 8-bit gray.</summary>
-    public static string GrayFace(string path)
-    {
-        using var photo = Face(360, 300, 200, 150, 1.0);
-        using var gray = new Mat();
-        Cv2.CvtColor(photo, gray, ColorConversionCodes.BGR2GRAY);
-        Cv2.ImWrite(path, gray);
-        return path;
-    }
+    public static string GrayFace(string path) => SmallFace(path, ColorConversionCodes.BGR2GRAY, _ => { });
 
-    /// <summary>One face at (200, 150) on a 360 x 300 canvas, written as BGRA with a partly transparent alpha.</summary>
-    public static string FaceWithAlpha(string path)
+    /// <summary>One face at (200, 150) on a 360 x 300 canvas, written as BGRA with a transparent left column.</summary>
+    public static string FaceWithAlpha(string path) => SmallFace(path, ColorConversionCodes.BGR2BGRA, bgra =>
     {
-        using var photo = Face(360, 300, 200, 150, 1.0);
-        using var bgra = new Mat();
-        Cv2.CvtColor(photo, bgra, ColorConversionCodes.BGR2BGRA);
-        using (var edge = bgra.Col(0))
-        {
-            edge.SetTo(new Scalar(0, 0, 0, 0));
-        }
-
-        Cv2.ImWrite(path, bgra);
-        return path;
-    }
+        using var edge = bgra.Col(0);
+        edge.SetTo(new Scalar(0, 0, 0, 0));
+    });
 
     /// <summary>A plain photo with nothing face-like in it.</summary>
     public static string NoFace(string path)
@@ -55,6 +40,16 @@ internal static class Photos
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var image = new Mat(height, width, MatType.CV_8UC3, bgr);
         Cv2.ImWrite(path, image);
+        return path;
+    }
+
+    private static string SmallFace(string path, ColorConversionCodes conversion, Action<Mat> edit)
+    {
+        using var photo = Face(360, 300, 200, 150, 1.0);
+        using var converted = new Mat();
+        Cv2.CvtColor(photo, converted, conversion);
+        edit(converted);
+        Cv2.ImWrite(path, converted);
         return path;
     }
 

@@ -6,7 +6,8 @@ namespace UlcAg.Inference.Tests;
 /// <summary>
 /// The export runs in a second, independent runtime: OpenCV's DNN module (its own ONNX importer and
 /// kernels, shipped with OpenCvSharp) gives the same probabilities and alpha as ONNX Runtime through
-/// <see cref="ExpressionModel"/>, to 1e-4, on the same face crops.
+/// <see cref="ExpressionModel"/>, to 1e-4, on the same face crops, for both the float32 NCHW and the
+/// uint8 NHWC export.
 /// </summary>
 [TestClass]
 public sealed class SecondRuntimeTests
@@ -17,7 +18,9 @@ public sealed class SecondRuntimeTests
     public void Cleanup() => _temp.Dispose();
 
     [TestMethod]
-    public void ResNet18Float32Export_OpenCvDnnMatchesOnnxRuntime()
+    [DataRow(PixelType.Float32)]
+    [DataRow(PixelType.UInt8)]
+    public void ResNet18Export_OpenCvDnnMatchesOnnxRuntime(PixelType type)
     {
         const int size = 64;
         var uint8 = Path.Combine(_temp.Path, "model.onnx");
@@ -29,7 +32,10 @@ public sealed class SecondRuntimeTests
         {
             using var model = ExpressionModel.Load(uint8);
             var reference = model.Predict(crops);
-            var (probabilities, alpha) = RunOpenCv(float32, crops, size);
+            using var blob = type == PixelType.Float32
+                ? CvDnn.BlobFromImages(crops, 1.0, new Size(size, size), default, swapRB: true, crop: false)
+                : Nhwc(crops, size);
+            var (probabilities, alpha) = RunOpenCv(type == PixelType.Float32 ? float32 : uint8, blob);
 
             var classes = ContractModels.Expressions.Length;
             var spread = 0f;
@@ -53,14 +59,31 @@ public sealed class SecondRuntimeTests
         }
     }
 
-    /// <summary>Feeds the crops as the float32 contract says (NCHW, RGB, 0-255) and reads both outputs.</summary>
-    private static (float[] Probabilities, float[] Alpha) RunOpenCv(string path, IReadOnlyList<Mat> crops, int size)
+    /// <summary>The uint8 contract's input: a 4-D [N, H, W, 3] byte blob of RGB crops.</summary>
+    private static Mat Nhwc(IReadOnlyList<Mat> crops, int size)
+    {
+        var perImage = size * size * 3;
+        var bytes = new byte[crops.Count * perImage];
+        for (var i = 0; i < crops.Count; i++)
+        {
+            using var rgb = crops[i].CvtColor(ColorConversionCodes.BGR2RGB);
+            System.Runtime.InteropServices.Marshal.Copy(rgb.Data, bytes, i * perImage, perImage);
+        }
+
+        var blob = new Mat([crops.Count, size, size, 3], MatType.CV_8UC1);
+        System.Runtime.InteropServices.Marshal.Copy(bytes, 0, blob.Data, bytes.Length);
+        return blob;
+    }
+
+    /// <summary>
+    /// Runs the model on the blob and reads both outputs. For the float32 export the blob comes from
+    /// blobFromImages: BGR to RGB (swapRB), no scaling or mean (the model normalizes), NCHW.
+    /// </summary>
+    private static (float[] Probabilities, float[] Alpha) RunOpenCv(string path, Mat blob)
     {
         using var net = CvDnn.ReadNetFromOnnx(path) ?? throw new AssertFailedException($"OpenCV could not read {path}");
         net.SetPreferableBackend(Backend.OPENCV);
         net.SetPreferableTarget(Target.CPU);
-        // blobFromImages: BGR to RGB (swapRB), no scaling or mean (the model normalizes), NCHW float.
-        using var blob = CvDnn.BlobFromImages(crops, 1.0, new Size(size, size), default, swapRB: true, crop: false);
         net.SetInput(blob, "image");
         var names = new[] { "probabilities", "alpha" };
         var outputs = names.Select(_ => new Mat()).ToArray();
