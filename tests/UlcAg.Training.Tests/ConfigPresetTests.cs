@@ -28,13 +28,14 @@ public sealed class ConfigPresetTests
         Assert.AreEqual(DataFormat.Synthetic, o.Data.Format);
         Assert.AreEqual(0.2, o.Data.Noise.Rate);
         Assert.AreEqual(NoiseKind.Symmetric, o.Data.Noise.Kind);
-        Assert.AreEqual(112, o.Data.InputSize);
+        Assert.AreEqual(64, o.Data.InputSize);
         Assert.AreEqual(2000, o.Data.Synthetic.Train);
         Assert.AreEqual("imagenet", o.Model.Pretrained);
         Assert.AreEqual(6, o.Train.Epochs);
         Assert.AreEqual(64, o.Train.BatchSize);
         CollectionAssert.AreEqual(new[] { 4, 5 }, o.Train.LrMilestones.ToArray());
-        Assert.AreEqual(2, o.UlcAg.RelabelStartEpoch);
+        Assert.AreEqual(4, o.UlcAg.RelabelStartEpoch);
+        Assert.AreEqual(0.1, o.UlcAg.RelabelMargin);
         Assert.AreEqual(3.0, o.UlcAg.RampBeta);
         Assert.AreEqual(0, config.Warnings.Count, string.Join("\n", config.Warnings));
     }
