@@ -3,6 +3,7 @@
 // the same graph, batch and size, measured in one process.
 //
 //   dotnet run -c Release --project tools/PipelineBench -- --size 112 --batch 32 --steps 12 [--method ulcag]
+//   dotnet run -c Release --project tools/PipelineBench -- --compare-steps 3   (baseline vs ULC-AG bare steps, alternating)
 //
 // "bare" = median time of TrainingSession.Step() on fixed feeds; "pipeline" = images/second of
 // one trainer epoch (steps x batch images, validation excluded) from its metrics.jsonl.
@@ -18,6 +19,7 @@ using N = UlcAg.Network.Models.ArtifactNames;
 
 int size = 112, batch = 32, steps = 12, threads = 2;
 var method = Method.UlcAg;
+var compareRounds = 0;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -26,9 +28,22 @@ for (var i = 0; i < args.Length; i++)
         case "--batch": batch = int.Parse(args[++i]); break;
         case "--steps": steps = int.Parse(args[++i]); break;
         case "--threads": threads = int.Parse(args[++i]); break;
+        case "--compare-steps": compareRounds = int.Parse(args[++i]); break;
         case "--method": method = args[++i] == "baseline" ? Method.Baseline : Method.UlcAg; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
+}
+
+if (compareRounds > 0)
+{
+    // Alternate the two graphs so that a disturbance from other processes hits both alike.
+    for (var round = 1; round <= compareRounds; round++)
+    {
+        var baseline = BareStep(Method.Baseline);
+        var ulcag = BareStep(Method.UlcAg);
+        Console.WriteLine($"round {round}: baseline {baseline:F1} img/s | ULC-AG {ulcag:F1} img/s | auxiliary branch costs {100 * (baseline / ulcag - 1):F1}%");
+    }
+    return 0;
 }
 
 var dir = Path.Combine(Path.GetTempPath(), $"ulcag-pipeline-{Guid.NewGuid():N}");
@@ -54,7 +69,20 @@ try
     var pipeline = epoch.ImagesPerSecond!.Value;
 
     // 2. The bare step of the same graph on fixed feeds.
-    var net = new NetworkOptions { Method = method, Classes = 7, InputSize = size, AuCount = 14 };
+    var bare = BareStep(method);
+    Console.WriteLine($"{method} {size}x{size} batch {batch}: bare step {bare:F1} img/s | whole pipeline {pipeline:F1} img/s | " +
+        $"pipeline costs {100 * (bare / pipeline - 1):F1}% on top of the step");
+    return 0;
+}
+finally
+{
+    if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+}
+
+// Median images/second of TrainingSession.Step() on fixed feeds (2 warm-up steps).
+double BareStep(Method m)
+{
+    var net = new NetworkOptions { Method = m, Classes = 7, InputSize = size, AuCount = 14 };
     var step = UlcAgNetwork.BuildTrainStep(net, batch, new OptimizerSettings());
     var init = Initializers.Default(step.Weights, 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
     using var session = new TrainingSession(step.Model, Device.Cpu, init, threads);
@@ -72,12 +100,5 @@ try
         if (i >= 2) times.Add(sw.Elapsed.TotalSeconds);
     }
     times.Sort();
-    var bare = batch / times[times.Count / 2];
-    Console.WriteLine($"{method} {size}x{size} batch {batch}: bare step {bare:F1} img/s | whole pipeline {pipeline:F1} img/s | " +
-        $"pipeline costs {100 * (bare / pipeline - 1):F1}% on top of the step");
-    return 0;
-}
-finally
-{
-    if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+    return batch / times[times.Count / 2];
 }
