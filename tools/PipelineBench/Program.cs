@@ -3,10 +3,12 @@
 // the same graph, batch and size, measured in one process.
 //
 //   dotnet run -c Release --project tools/PipelineBench -- --size 112 --batch 32 --steps 12 [--method ulcag]
-//   dotnet run -c Release --project tools/PipelineBench -- --compare-steps 3   (baseline vs ULC-AG bare steps, alternating)
+//   dotnet run -c Release --project tools/PipelineBench -- --compare-steps 3 --steps 10 [--size 224]
+//       (baseline vs ULC-AG bare steps: both sessions loaded, steps alternating; 3 rounds of 10 steps each)
 //
 // "bare" = median time of TrainingSession.Step() on fixed feeds; "pipeline" = images/second of
-// one trainer epoch (steps x batch images, validation excluded) from its metrics.jsonl.
+// the trainer's second epoch (steps x batch images, validation excluded) from its metrics.jsonl,
+// so that session start-up and the first, slower Run are not counted against the pipeline.
 using System.Diagnostics;
 using UlcAg.Graph.Optim;
 using UlcAg.Network.Layers;
@@ -36,20 +38,40 @@ for (var i = 0; i < args.Length; i++)
 
 if (compareRounds > 0)
 {
-    // Alternate the two graphs so that a disturbance from other processes hits both alike.
+    // Both graphs stay loaded and their steps alternate one by one (the order flips every pair), so
+    // that drift in the machine's speed hits both alike; each round reports the medians of its steps.
+    using var baselineSession = Session(Method.Baseline);
+    using var ulcagSession = Session(Method.UlcAg);
+    for (var warm = 0; warm < 2; warm++)
+    {
+        baselineSession.Step();
+        ulcagSession.Step();
+    }
+    var (allBaseline, allUlcag) = (new List<double>(), new List<double>());
     for (var round = 1; round <= compareRounds; round++)
     {
-        var baseline = BareStep(Method.Baseline);
-        var ulcag = BareStep(Method.UlcAg);
-        Console.WriteLine($"round {round}: baseline {baseline:F1} img/s | ULC-AG {ulcag:F1} img/s | auxiliary branch costs {100 * (baseline / ulcag - 1):F1}%");
+        var (baselineTimes, ulcagTimes) = (new List<double>(), new List<double>());
+        for (var i = 0; i < steps; i++)
+        {
+            var pair = i % 2 == 0 ? new[] { (baselineSession, baselineTimes), (ulcagSession, ulcagTimes) } : [(ulcagSession, ulcagTimes), (baselineSession, baselineTimes)];
+            foreach (var (session, times) in pair)
+                times.Add(Time(session));
+        }
+        var baseline = batch / Median(baselineTimes);
+        var ulcag = batch / Median(ulcagTimes);
+        Console.WriteLine($"{size}x{size} round {round}: baseline {baseline:F1} img/s | ULC-AG {ulcag:F1} img/s | ULC-AG costs {100 * (baseline / ulcag - 1):F1}% on top of the baseline step");
+        allBaseline.AddRange(baselineTimes);
+        allUlcag.AddRange(ulcagTimes);
     }
+    var (b, u) = (batch / Median(allBaseline), batch / Median(allUlcag));
+    Console.WriteLine($"{size}x{size} all {allBaseline.Count} steps each: baseline {b:F1} img/s | ULC-AG {u:F1} img/s | ULC-AG costs {100 * (b / u - 1):F1}% on top of the baseline step");
     return 0;
 }
 
 var dir = Path.Combine(Path.GetTempPath(), $"ulcag-pipeline-{Guid.NewGuid():N}");
 try
 {
-    // 1. The whole pipeline: one epoch of steps x batch synthetic images.
+    // 1. The whole pipeline: two epochs of steps x batch synthetic images; the second is measured.
     var options = new TrainOptions
     {
         Method = method, Seed = 1, Output = dir, RunName = "bench", Threads = threads,
@@ -60,12 +82,12 @@ try
             Synthetic = new SyntheticOptions { Train = steps * batch, Test = batch },
         },
         Model = new ModelOptions { Pretrained = "none" },
-        Train = new TrainLoopOptions { Epochs = 1, BatchSize = batch, Workers = 2, EvalBatchSize = batch },
+        Train = new TrainLoopOptions { Epochs = 2, BatchSize = batch, Workers = 2, EvalBatchSize = batch },
         UlcAg = new UlcAgOptions { RelabelStartEpoch = 0 },
     };
     var code = new UlcAgTrainer().Run(options, TextWriter.Null, CancellationToken.None);
     if (code != 0) { Console.Error.WriteLine($"trainer exited with {code}"); return code; }
-    var epoch = MetricsLog.Read(Path.Combine(dir, "bench", MetricsLog.FileName)).Entries.Single();
+    var epoch = MetricsLog.Read(Path.Combine(dir, "bench", MetricsLog.FileName)).Entries[^1];
     var pipeline = epoch.ImagesPerSecond!.Value;
 
     // 2. The bare step of the same graph on fixed feeds.
@@ -82,23 +104,41 @@ finally
 // Median images/second of TrainingSession.Step() on fixed feeds (2 warm-up steps).
 double BareStep(Method m)
 {
+    using var session = Session(m);
+    var times = new List<double>();
+    for (var i = 0; i < steps + 2; i++)
+    {
+        var t = Time(session);
+        if (i >= 2) times.Add(t);
+    }
+    return batch / Median(times);
+}
+
+// A train-step session of method m with random images and plausible scalar feeds.
+TrainingSession Session(Method m)
+{
     var net = new NetworkOptions { Method = m, Classes = 7, InputSize = size, AuCount = 14 };
     var step = UlcAgNetwork.BuildTrainStep(net, batch, new OptimizerSettings());
     var init = Initializers.Default(step.Weights, 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
-    using var session = new TrainingSession(step.Model, Device.Cpu, init, threads);
+    var session = new TrainingSession(step.Model, Device.Cpu, init, threads);
     new Random(0).NextBytes(session.Feed<byte>(N.Images));
     foreach (var name in session.FeedNames.Where(n => n.StartsWith("lr.", StringComparison.Ordinal) || n.StartsWith("lambda", StringComparison.Ordinal)))
         session.Feed<float>(name)[0] = 0.001f;
     session.Feed<float>(N.ClassWeights).Fill(0.8f);
     if (session.FeedNames.Contains(N.Adjacency)) session.Feed<float>(N.Adjacency).Fill(1f / 14);
     if (session.FeedNames.Contains(N.AuMask)) session.Feed<float>(N.AuMask).Fill(1f);
-    var times = new List<double>();
-    for (var i = 0; i < steps + 2; i++)
-    {
-        var sw = Stopwatch.StartNew();
-        session.Step();
-        if (i >= 2) times.Add(sw.Elapsed.TotalSeconds);
-    }
-    times.Sort();
-    return batch / times[times.Count / 2];
+    return session;
+}
+
+static double Time(TrainingSession session)
+{
+    var sw = Stopwatch.StartNew();
+    session.Step();
+    return sw.Elapsed.TotalSeconds;
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.Order().ToList();
+    return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
 }

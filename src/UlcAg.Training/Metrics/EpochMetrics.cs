@@ -43,6 +43,9 @@ public sealed record EpochMetrics
     /// <summary>How well a low alpha flags the initially noisy samples (<see cref="RocAuc.AlphaFlagsNoise"/>).</summary>
     public double? AlphaAuc { get; init; }
 
+    /// <summary>Mean over AUs of the ROC AUC of the AU branch's scores against the validation AU labels (0.5 = chance); null without an AU branch.</summary>
+    public double? ValAuAuc { get; init; }
+
     /// <summary>Training throughput over the epoch.</summary>
     public double? ImagesPerSecond { get; init; }
 

@@ -254,7 +254,7 @@ internal sealed class TrainingRun : IDisposable
 
         // Validation, audit, metrics, checkpoints.
         var weights = CurrentWeights();
-        var val = Evaluate(_valCache, _data.Val, weights);
+        var (val, valAuAuc) = Evaluate(_valCache, _data.Val, weights);
         var audit = RelabelAudit.Compute(_labels.Initial, epochStart, _labels.Current, CleanOrNull());
         var noisy = CleanOrNull() is { } clean ? _labels.Initial.Select((l, i) => l != clean[i]).ToArray() : null;
         var auc = noisy is not null && _method.HasAttention() && noisy.Any(x => x) && !_lastAlpha.Any(float.IsNaN)
@@ -273,6 +273,7 @@ internal sealed class TrainingRun : IDisposable
             ValMeanClassAccuracy = val.MeanClassAccuracy,
             Relabel = audit,
             AlphaAuc = auc,
+            ValAuAuc = valAuAuc,
             ImagesPerSecond = seen / Math.Max(1e-9, seconds),
             Seconds = seconds,
         };
@@ -358,31 +359,58 @@ internal sealed class TrainingRun : IDisposable
     }
 
     /// <summary>Accuracy of the eval graph with <paramref name="weights"/> over a cached split.</summary>
-    private ConfusionMatrix Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
+    /// <summary>
+    /// Classifies <paramref name="split"/> with <paramref name="weights"/>. Where the network predicts AUs
+    /// (pre-sigmoid scores as s) and the samples carry AU labels, also returns how well the AU branch
+    /// ranks its AUs: the ROC AUC of each AU's score against its label, averaged over the AUs that occur
+    /// (0.5 = no better than chance).
+    /// </summary>
+    private (ConfusionMatrix Confusion, double? AuAuc) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
     {
         var feeds = new Dictionary<string, (Array, long[])>();
         foreach (var s in _step.Weights) feeds[s.Name] = (weights[s.Name], s.Shape);
         if (_adjacency is not null) feeds[N.Adjacency] = (_adjacency, [_net.AuCount, _net.AuCount]);
         var truth = new List<int>();
         var predicted = new List<int>();
+        var scoresAus = _method.HasAuxBranch() && _net.Semantic == SemanticFeature.AuScores;
+        var auScores = new List<float[]>();
+        var auLabels = new List<float[]>();
         foreach (var batch in new EvalLoader(cache, _o.Train.EvalBatchSize).Batches())
         {
             feeds[N.Images] = (batch.Images, [batch.Count, _net.InputSize, _net.InputSize, 3]);
-            var logits = (float[])_eval.Run(feeds)[N.Logits];
+            var outputs = _eval.Run(feeds);
+            var logits = (float[])outputs[N.Logits];
             for (var i = 0; i < batch.Count; i++)
             {
-                truth.Add(split.Samples[batch.Indices[i]].Label);
+                var sample = split.Samples[batch.Indices[i]];
+                truth.Add(sample.Label);
                 predicted.Add(ArgMax(logits.AsSpan(i * _net.Classes, _net.Classes)));
+                if (scoresAus && sample.Aus is { } aus)
+                {
+                    auScores.Add(((float[])outputs[N.Semantic]).AsSpan(i * _net.AuCount, _net.AuCount).ToArray());
+                    auLabels.Add(aus);
+                }
             }
         }
-        return ConfusionMatrix.FromLabels(truth.ToArray(), predicted.ToArray(), _net.Classes);
+        return (ConfusionMatrix.FromLabels(truth.ToArray(), predicted.ToArray(), _net.Classes), MeanAuAuc(auScores, auLabels));
+    }
+
+    private double? MeanAuAuc(List<float[]> scores, List<float[]> labels)
+    {
+        var aucs = new List<double>();
+        for (var j = 0; j < _net.AuCount && scores.Count > 0; j++)
+        {
+            var auc = RocAuc.Compute(scores.Select(s => (double)s[j]).ToArray(), labels.Select(l => l[j] > 0.5f).ToArray());
+            if (auc is { } a) aucs.Add(a);
+        }
+        return aucs.Count > 0 ? aucs.Average() : null;
     }
 
     private int Finish()
     {
         var best = Path.Combine(_dir, "checkpoints", "best");
         var weights = System.IO.Directory.Exists(best) ? Checkpoint.Load(best).Tensors : CurrentWeights();
-        var test = Evaluate(_testCache, _data.Test, weights);
+        var (test, testAuAuc) = Evaluate(_testCache, _data.Test, weights);
         var map = new TensorMap();
         foreach (var s in _step.Weights) map.Add(s.Name, new HostTensor(s.Shape, weights[s.Name]));
         var alignment = JsonSerializer.Serialize(new { mode = EnumWords.ToWord(_o.Data.Align), margin = _o.Data.Margin, size = _o.Data.InputSize });
@@ -392,7 +420,9 @@ internal sealed class TrainingRun : IDisposable
             model.Save(Path.Combine(_dir, float32 ? "model.float32.onnx" : "model.onnx"));
         }
         var audit = RelabelAudit.Compute(_labels.Initial, _labels.Initial, _labels.Current, CleanOrNull());
-        File.WriteAllText(Path.Combine(_dir, "test.json"), JsonSerializer.Serialize(new
+        WriteReport(test);
+        // Written last and atomically: its presence marks a finished run (tools/PaperTables relies on it).
+        Reporting.AtomicFile.WriteAllText(Path.Combine(_dir, "test.json"), JsonSerializer.Serialize(new
         {
             accuracy = test.Accuracy,
             mean_class_accuracy = test.MeanClassAccuracy,
@@ -402,11 +432,13 @@ internal sealed class TrainingRun : IDisposable
             relabel_precision = audit.PrecisionTotal,
             relabel_recall = audit.Recall,
             noisy_still_wrong = audit.NoisyStillWrong,
+            wrong_labels_start = audit.CleanKnown ? (double)audit.Noisy / Math.Max(1, audit.Samples) : (double?)null,
+            wrong_labels_end = audit.CleanKnown ? audit.NoiseRate : null,
+            au_auc = testAuAuc,
         }));
-                Say($"test accuracy {test.Accuracy:P2} (mean class {test.MeanClassAccuracy:P2}) with the best validation epoch {_state.BestEpoch}");
+        Say($"test accuracy {test.Accuracy:P2} (mean class {test.MeanClassAccuracy:P2}) with the best validation epoch {_state.BestEpoch}");
         if (audit.CleanKnown)
             Say($"relabeling: {audit.ChangedTotal} labels changed, precision {Fmt(audit.PrecisionTotal)}, recall {Fmt(audit.Recall)}, noisy labels still wrong {Fmt(audit.NoisyStillWrong)}");
-        WriteReport(test);
         Say($"model: {Path.Combine(_dir, "model.onnx")}");
         Say($"report: {Path.Combine(_dir, RunReportWriter.FileName)}");
         Say($"run: {_dir} (config.yaml, metrics.jsonl, relabels.csv, checkpoints/)");

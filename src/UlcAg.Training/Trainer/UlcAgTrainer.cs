@@ -7,11 +7,15 @@ using UlcAg.Training.Progress;
 namespace UlcAg.Training.Trainer;
 
 /// <summary>The ULC-AG trainer behind <c>dotnet ulcag-train</c>.</summary>
-public sealed class UlcAgTrainer : ITrainingJob
+/// <param name="progressMode">
+/// How progress is shown: <see cref="ProgressMode.Auto"/> (a live bar on a terminal, plain lines to
+/// the log otherwise), or <see cref="ProgressMode.Plain"/> when several runs share one console.
+/// </param>
+public sealed class UlcAgTrainer(ProgressMode progressMode = ProgressMode.Auto) : ITrainingJob
 {
     public int Run(TrainOptions options, TextWriter log, CancellationToken ct)
     {
-        var progress = ProgressReporters.Create(ProgressMode.Auto, plainWriter: log);
+        var progress = ProgressReporters.Create(progressMode, plainWriter: log);
         string? error = null;
         int code;
         try

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using UlcAg.Training.Config;
+
+namespace UlcAg.Training.Experiments;
+
+/// <summary>What the user asked for: which tables, on which configuration, with which seeds, written where.</summary>
+public sealed record ExperimentRequest
+{
+    /// <summary>Configuration files or preset names, as <c>--config</c> takes them (none: the demo preset).</summary>
+    public IReadOnlyList<string> Configs { get; init; } = [];
+
+    /// <summary>Overrides as <c>--set</c> takes them (<c>key=value</c>), applied to every run.</summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
+
+    /// <summary>The tables to produce (1-4).</summary>
+    public IReadOnlyList<int> Tables { get; init; } = [1, 2, 3];
+
+    /// <summary>One run per cell and seed.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2];
+
+    /// <summary>Table III's injected noise rates.</summary>
+    public IReadOnlyList<double> NoiseLevels { get; init; } = PaperTables.DefaultNoiseLevels;
+
+    /// <summary>The experiment folder: <c>runs/</c>, <c>results.md</c>, plots.</summary>
+    public string Output { get; init; } = "artifacts/experiments/paper-tables";
+
+    /// <summary>Runs trained at the same time (each with <c>threads</c> = cores / parallel unless set).</summary>
+    public int Parallel { get; init; } = 1;
+}
+
+/// <summary>One training run of an experiment: a cell with a seed.</summary>
+public sealed record PlannedRun(ExperimentCell Cell, int Seed)
+{
+    /// <summary>The run directory's name, e.g. <c>scn-noise30-seed2</c>.</summary>
+    public string Name => string.Create(CultureInfo.InvariantCulture, $"{Cell.Key}-seed{Seed}");
+}
+
+/// <summary>
+/// The runs that a request needs: every distinct cell of the chosen tables (a cell shared by two tables,
+/// such as ULC-AG at the base noise rate in Tables I and II, is trained once) for every seed, seed by
+/// seed so that partial results cover every cell early.
+/// </summary>
+public sealed class ExperimentPlan
+{
+    /// <summary>The file in the experiment folder that records the configuration the runs were started with.</summary>
+    public const string ManifestFile = "experiment.json";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Plans <paramref name="request"/> for a configuration whose own noise rate is <paramref name="baseNoise"/>.</summary>
+    public ExperimentPlan(ExperimentRequest request, double baseNoise)
+    {
+        Request = request;
+        BaseNoise = baseNoise;
+        Tables = [.. request.Tables.Distinct().Order().Select(n => PaperTables.Build(n, baseNoise, request.NoiseLevels))];
+        var cells = Tables.SelectMany(t => t.Rows).Select(r => r.Cell).Distinct().ToList();
+        Runs = [.. request.Seeds.Distinct().SelectMany(seed => cells.Select(cell => new PlannedRun(cell, seed)))];
+    }
+
+    public ExperimentRequest Request { get; }
+
+    /// <summary>The configuration's own <c>data.noise.rate</c> (Tables I, II and IV train at it).</summary>
+    public double BaseNoise { get; }
+
+    public IReadOnlyList<TableSpec> Tables { get; }
+
+    public IReadOnlyList<PlannedRun> Runs { get; }
+
+    /// <summary>Where the run directories go.</summary>
+    public string RunsDirectory => Path.Combine(Request.Output, "runs");
+
+    public string RunDirectory(PlannedRun run) => Path.Combine(RunsDirectory, run.Name);
+
+    public string LogFile(PlannedRun run) => Path.Combine(RunsDirectory, run.Name + ".log");
+
+    /// <summary>The <c>ulcag-train</c> arguments that start <paramref name="run"/> from scratch.</summary>
+    public IReadOnlyList<string> TrainArguments(PlannedRun run, int threads)
+    {
+        var args = new List<string>();
+        foreach (var config in Request.Configs)
+            args.AddRange(["--config", config]);
+        foreach (var setting in Request.Settings)
+            args.AddRange(["--set", setting]);
+        args.AddRange(["--set", $"method={EnumWords.ToWord(run.Cell.Method)}"]);
+        args.AddRange(["--set", string.Create(CultureInfo.InvariantCulture, $"seed={run.Seed}")]);
+        args.AddRange(["--set", string.Create(CultureInfo.InvariantCulture, $"data.noise.rate={run.Cell.NoiseRate:R}")]);
+        args.AddRange(["--set", $"output={RunsDirectory}"]);
+        args.AddRange(["--set", $"run_name={run.Name}"]);
+        if (threads > 0 && !Request.Settings.Any(s => s.StartsWith("threads=", StringComparison.Ordinal)))
+            args.AddRange(["--set", string.Create(CultureInfo.InvariantCulture, $"threads={threads}")]);
+        return args;
+    }
+
+    /// <summary>
+    /// Records the configuration in the experiment folder, or checks that an earlier start used the same
+    /// one: runs trained under other settings must not be mixed into one table. Tables, seeds and noise
+    /// levels may change between invocations (finished runs are reused).
+    /// </summary>
+    /// <exception cref="ExperimentException">The folder holds runs of another configuration.</exception>
+    public void RecordOrCheckManifest()
+    {
+        var path = Path.Combine(Request.Output, ManifestFile);
+        var manifest = new Manifest(Request.Configs, Request.Settings);
+        if (File.Exists(path))
+        {
+            Manifest? earlier;
+            try
+            {
+                earlier = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Json);
+            }
+            catch (JsonException e)
+            {
+                throw new ExperimentException($"{path}: not an experiment manifest ({e.Message}); delete it or choose another --out");
+            }
+
+            if (earlier is null || !earlier.Configs.SequenceEqual(manifest.Configs) || !earlier.Settings.SequenceEqual(manifest.Settings))
+            {
+                throw new ExperimentException(
+                    $"{Request.Output} holds runs started with {Describe(earlier)}, not {Describe(manifest)}; " +
+                    "rerun with the same --config and --set to continue, or choose another --out");
+            }
+
+            return;
+        }
+
+        Directory.CreateDirectory(Request.Output);
+        Reporting.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest, Json));
+    }
+
+    private static string Describe(Manifest? m) => m is null ? "an empty manifest" :
+        $"[{string.Join(" ", m.Configs.Select(c => "--config " + c).Concat(m.Settings.Select(s => "--set " + s)).DefaultIfEmpty("the default configuration"))}]";
+
+    private sealed record Manifest(
+        [property: JsonPropertyName("configs")] IReadOnlyList<string> Configs,
+        [property: JsonPropertyName("settings")] IReadOnlyList<string> Settings);
+}
+
+/// <summary>A problem with an experiment the user can fix (its message says how).</summary>
+public sealed class ExperimentException(string message) : Exception(message);

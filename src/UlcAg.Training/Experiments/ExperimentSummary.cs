@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text;
+using UlcAg.Training.Reporting;
+
+namespace UlcAg.Training.Experiments;
+
+/// <summary>Mean, sample standard deviation and count of one figure over a cell's seeds.</summary>
+public readonly record struct SeedStatistic(double Mean, double StandardDeviation, int Count)
+{
+    /// <summary>The statistic of the values that are known; null when none is.</summary>
+    public static SeedStatistic? Of(IEnumerable<double?> values)
+    {
+        var known = values.Where(v => v is { } x && double.IsFinite(x)).Select(v => v!.Value).ToArray();
+        if (known.Length == 0)
+            return null;
+        var mean = known.Average();
+        var sd = known.Length > 1 ? Math.Sqrt(known.Sum(v => (v - mean) * (v - mean)) / (known.Length - 1)) : 0;
+        return new SeedStatistic(mean, sd, known.Length);
+    }
+
+    /// <summary><c>81.2 ± 0.4</c> in percent (± only with two or more seeds).</summary>
+    public string Percent() => Count > 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{Mean * 100:0.0} ± {StandardDeviation * 100:0.0}")
+        : string.Create(CultureInfo.InvariantCulture, $"{Mean * 100:0.0}");
+}
+
+/// <summary>
+/// Writes an experiment's tables: <c>results.md</c> (one markdown table per paper table, mean ± standard
+/// deviation over seeds per cell), <c>runs.csv</c> (every finished run's figures) and a bar chart per
+/// table (<c>tableN.png</c>). Rewritten after every run, so partial results can be read at any time.
+/// </summary>
+public static class ExperimentSummary
+{
+    public const string FileName = "results.md";
+    public const string RunsFile = "runs.csv";
+
+    /// <summary>The statistics of one row: figures over the seeds that have finished.</summary>
+    public sealed record RowSummary(TableRow Row, int Seeds, SeedStatistic? Accuracy, SeedStatistic? MeanClassAccuracy,
+        SeedStatistic? Precision, SeedStatistic? Recall, SeedStatistic? NoisyStillWrong, SeedStatistic? WrongLabelsEnd, SeedStatistic? AlphaAuc);
+
+    /// <summary>Summarizes every row of <paramref name="table"/>.</summary>
+    public static IReadOnlyList<RowSummary> Summarize(TableSpec table, ExperimentPlan plan, IReadOnlyDictionary<PlannedRun, RunResult> results) =>
+        [.. table.Rows.Select(row =>
+        {
+            var runs = plan.Runs.Where(r => r.Cell == row.Cell && results.ContainsKey(r)).Select(r => results[r]).ToList();
+            return new RowSummary(row, runs.Count,
+                SeedStatistic.Of(runs.Select(r => (double?)r.Accuracy)),
+                SeedStatistic.Of(runs.Select(r => (double?)r.MeanClassAccuracy)),
+                SeedStatistic.Of(runs.Select(r => r.RelabelPrecision)),
+                SeedStatistic.Of(runs.Select(r => r.RelabelRecall)),
+                SeedStatistic.Of(runs.Select(r => r.NoisyStillWrong)),
+                SeedStatistic.Of(runs.Select(r => r.WrongLabelsEnd)),
+                SeedStatistic.Of(runs.Select(r => r.AlphaAuc)));
+        })];
+
+    /// <summary>Writes results.md, runs.csv and the charts into the experiment folder.</summary>
+    public static void Write(ExperimentPlan plan, IReadOnlyDictionary<PlannedRun, RunResult> results)
+    {
+        var folder = plan.Request.Output;
+        AtomicFile.WriteAllText(Path.Combine(folder, FileName), Markdown(plan, results));
+        AtomicFile.WriteAllText(Path.Combine(folder, RunsFile), Csv(plan, results));
+        foreach (var table in plan.Tables)
+        {
+            var rows = Summarize(table, plan, results);
+            if (rows.Any(r => r.Accuracy is not null))
+                ExperimentPlots.WriteTable(Path.Combine(folder, $"table{table.Number}.png"), table, rows);
+        }
+    }
+
+    /// <summary>The markdown of results.md.</summary>
+    public static string Markdown(ExperimentPlan plan, IReadOnlyDictionary<PlannedRun, RunResult> results)
+    {
+        var request = plan.Request;
+        var md = new StringBuilder();
+        md.AppendLine("# Paper tables").AppendLine();
+        var finished = plan.Runs.Count(results.ContainsKey);
+        md.AppendLine(CultureInfo.InvariantCulture, $"Configuration: {Command(request)}. Seeds: {string.Join(", ", request.Seeds)}. " +
+            $"Finished runs: {finished} of {plan.Runs.Count}.").AppendLine();
+        md.AppendLine("Cells: test accuracy in percent, mean ± sample standard deviation over the finished seeds (n). " +
+            "Relabel precision: share of changed labels that became correct; recall: share of the wrong training labels " +
+            "that were corrected; left wrong: share of the wrong training labels still wrong at the end; " +
+            "alpha AUC: how well the confidence alpha ranks noisy below clean samples (0.5 = chance).").AppendLine();
+        foreach (var table in plan.Tables)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Table {Roman(table.Number)}: {table.Caption}").AppendLine();
+            var rows = Summarize(table, plan, results);
+            var relabel = table.HasInjectedNoise;
+            var headers = table.LabelHeaders.Concat(["Test accuracy", "Mean class acc."])
+                .Concat(relabel ? ["Relabel precision", "Relabel recall", "Noisy left wrong", "Alpha AUC"] : [])
+                .Append("n").ToList();
+            md.AppendLine("| " + string.Join(" | ", headers) + " |");
+            md.AppendLine("|" + string.Concat(headers.Select(_ => " --- |")));
+            foreach (var row in rows)
+            {
+                var cells = row.Row.Labels.Concat([Cell(row.Accuracy), Cell(row.MeanClassAccuracy)])
+                    .Concat(relabel ? [Cell(row.Precision), Cell(row.Recall), Cell(row.NoisyStillWrong), Auc(row.AlphaAuc)] : [])
+                    .Append(row.Seeds.ToString(CultureInfo.InvariantCulture));
+                md.AppendLine("| " + string.Join(" | ", cells) + " |");
+            }
+
+            md.AppendLine();
+            if (rows.Any(r => r.Accuracy is not null))
+                md.AppendLine(CultureInfo.InvariantCulture, $"![Table {Roman(table.Number)}](table{table.Number}.png)").AppendLine();
+        }
+
+        md.AppendLine(CultureInfo.InvariantCulture, $"Every run's figures: [{RunsFile}]({RunsFile}); run directories (report.md, metrics, relabels) under `runs/`.");
+        return md.ToString();
+    }
+
+    private static string Csv(ExperimentPlan plan, IReadOnlyDictionary<PlannedRun, RunResult> results)
+    {
+        var csv = new StringBuilder("run,method,noise_rate,seed,accuracy,mean_class_accuracy,relabeled,relabel_precision,relabel_recall,noisy_still_wrong,wrong_labels_start,wrong_labels_end,alpha_auc,train_seconds\n");
+        foreach (var run in plan.Runs.Where(results.ContainsKey))
+        {
+            var r = results[run];
+            csv.AppendLine(string.Join(",", new object?[]
+            {
+                run.Name, Config.EnumWords.ToWord(run.Cell.Method), run.Cell.NoiseRate, run.Seed, r.Accuracy, r.MeanClassAccuracy, r.Relabeled,
+                r.RelabelPrecision, r.RelabelRecall, r.NoisyStillWrong, r.WrongLabelsStart, r.WrongLabelsEnd, r.AlphaAuc, Math.Round(r.TrainSeconds, 1),
+            }.Select(v => v is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : v?.ToString() ?? "")));
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Command(ExperimentRequest request) =>
+        "`" + string.Join(" ", request.Configs.Select(c => "--config " + c).Concat(request.Settings.Select(s => "--set " + s)).DefaultIfEmpty("the demo preset")) + "`";
+
+    private static string Cell(SeedStatistic? s) => s?.Percent() ?? "-";
+
+    private static string Auc(SeedStatistic? s) => s is { } v
+        ? v.Count > 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{v.Mean:0.00} ± {v.StandardDeviation:0.00}")
+            : string.Create(CultureInfo.InvariantCulture, $"{v.Mean:0.00}")
+        : "-";
+
+    internal static string Roman(int n) => n switch { 1 => "I", 2 => "II", 3 => "III", 4 => "IV", _ => n.ToString(CultureInfo.InvariantCulture) };
+}

@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using UlcAg.Network.Models;
+using UlcAg.Training.Config;
+using UlcAg.Training.Experiments;
+
+namespace UlcAg.Training.Tests;
+
+[TestClass]
+public sealed class ExperimentTests
+{
+    [TestMethod]
+    public void TablesOneToThreeShareCellsAndRunSeedBySeed()
+    {
+        var plan = new ExperimentPlan(new ExperimentRequest { Tables = [3, 1, 2], Seeds = [0, 1, 2] }, baseNoise: 0.2);
+
+        CollectionAssert.AreEqual(new[] { 1, 2, 3 }, plan.Tables.Select(t => t.Number).ToArray());
+        // I: 4 cells at 20%; II adds random edges (ULC-AG at 20% is shared); III adds SCN at 20% and all three methods at 10% and 30%.
+        var cells = plan.Runs.Select(r => r.Cell).Distinct().ToList();
+        Assert.HasCount(12, cells);
+        Assert.HasCount(36, plan.Runs);
+        CollectionAssert.AreEqual(Enumerable.Repeat(0, 12).Concat(Enumerable.Repeat(1, 12)).Concat(Enumerable.Repeat(2, 12)).ToArray(), plan.Runs.Select(r => r.Seed).ToArray());
+        Assert.AreEqual("ulcag-noise20-seed1", new PlannedRun(new ExperimentCell(Method.UlcAg, 0.2), 1).Name);
+        Assert.AreEqual("random-edges-noise0-seed0", new PlannedRun(new ExperimentCell(Method.RandomEdges, 0), 0).Name);
+        Assert.IsTrue(plan.Tables.Single(t => t.Number == 3).HasInjectedNoise);
+    }
+
+    [TestMethod]
+    public void TableFourOnRealNoiseHasNoRelabelColumns()
+    {
+        var table = PaperTables.Build(4, baseNoise: 0);
+        Assert.IsFalse(table.HasInjectedNoise);
+        CollectionAssert.AreEqual(new[] { Method.Baseline, Method.Scn, Method.UlcAg }, table.Rows.Select(r => r.Cell.Method).ToArray());
+        Assert.AreEqual("Real", table.Rows[0].Labels[1]);
+    }
+
+    [TestMethod]
+    public void RunArgumentsResolveToTheCellsOptions()
+    {
+        using var files = new ConfigTestFiles();
+        var plan = new ExperimentPlan(new ExperimentRequest { Configs = ["demo"], Settings = ["train.epochs=2"], Tables = [3], Output = files.Root }, 0.2);
+        var run = plan.Runs.First(r => r.Cell.Method == Method.Scn && r.Cell.NoiseRate == 0.3);
+
+        var command = new TrainCommand(ConfigTestFiles.Presets, new FakeJob(), TextWriter.Null, TextWriter.Null, files.Root);
+        var options = command.Load(TrainCommandLine.Parse(plan.TrainArguments(run, threads: 1))).Options;
+
+        Assert.AreEqual(Method.Scn, options.Method);
+        Assert.AreEqual(0.3, options.Data.Noise.Rate, 1e-12);
+        Assert.AreEqual(run.Seed, options.Seed);
+        Assert.AreEqual(2, options.Train.Epochs);
+        Assert.AreEqual(1, options.Threads);
+        Assert.AreEqual(Path.GetFullPath(plan.RunDirectory(run)), Path.GetFullPath(options.RunDirectory));
+    }
+
+    [TestMethod]
+    public void SeedStatisticIsMeanAndSampleStandardDeviation()
+    {
+        var s = SeedStatistic.Of([0.80, 0.82, 0.84, null])!.Value;
+        Assert.AreEqual(0.82, s.Mean, 1e-12);
+        Assert.AreEqual(0.02, s.StandardDeviation, 1e-12);
+        Assert.AreEqual(3, s.Count);
+        Assert.AreEqual("82.0 ± 2.0", s.Percent());
+        Assert.IsNull(SeedStatistic.Of([null, double.NaN]));
+    }
+
+    [TestMethod]
+    public void RunnerTrainsEveryRunWritesTablesAndReusesFinishedRuns()
+    {
+        using var files = new ConfigTestFiles();
+        var request = new ExperimentRequest { Tables = [2], Seeds = [0, 1], Output = Path.Combine(files.Root, "exp") };
+        var job = new FakeJob();
+        var console = new StringWriter();
+        var runner = new ExperimentRunner(ConfigTestFiles.Presets, job, console, files.Root);
+        var plan = new ExperimentPlan(request, runner.BaseNoise(request));
+        Assert.AreEqual(0.2, plan.BaseNoise, 1e-12, "the demo preset injects 20% noise");
+
+        Assert.AreEqual(TrainExitCodes.Success, runner.Run(plan, CancellationToken.None));
+        Assert.AreEqual(4, job.Calls.Count);
+
+        // FakeJob's accuracy: 0.6 + 0.1 for ULC-AG + 0.02 * seed. Data-driven row: 0.70 and 0.72.
+        var md = File.ReadAllText(Path.Combine(request.Output, ExperimentSummary.FileName));
+        StringAssert.Contains(md, "| Data-driven | 71.0 ± 1.4 |");
+        StringAssert.Contains(md, "| Random | 61.0 ± 1.4 |");
+        Assert.IsTrue(File.Exists(Path.Combine(request.Output, "table2.png")));
+        var csv = File.ReadAllLines(Path.Combine(request.Output, ExperimentSummary.RunsFile));
+        Assert.HasCount(5, csv);
+        StringAssert.Contains(console.ToString(), "4/4 finished");
+
+        // The same command again trains nothing.
+        Assert.AreEqual(TrainExitCodes.Success, new ExperimentRunner(ConfigTestFiles.Presets, job, TextWriter.Null, files.Root).Run(plan, CancellationToken.None));
+        Assert.AreEqual(4, job.Calls.Count);
+    }
+
+    [TestMethod]
+    public void InterruptedRunResumesFromItsCheckpointOnTheNextInvocation()
+    {
+        using var files = new ConfigTestFiles();
+        var request = new ExperimentRequest { Tables = [2], Seeds = [0], Output = Path.Combine(files.Root, "exp") };
+        var job = new FakeJob { InterruptAt = 1 };
+        var runner = new ExperimentRunner(ConfigTestFiles.Presets, job, TextWriter.Null, files.Root);
+        var plan = new ExperimentPlan(request, 0.2);
+
+        Assert.AreEqual(TrainExitCodes.Interrupted, runner.Run(plan, CancellationToken.None));
+        Assert.HasCount(2, job.Calls);
+        Assert.IsNull(job.Calls[1].ResumeFrom);
+
+        job.InterruptAt = -1;
+        Assert.AreEqual(TrainExitCodes.Success, runner.Run(plan, CancellationToken.None));
+        Assert.HasCount(3, job.Calls);
+        Assert.IsNotNull(job.Calls[2].ResumeFrom, "the interrupted run continues from its checkpoint");
+        Assert.AreEqual(Method.UlcAg, job.Calls[2].Method);
+    }
+
+    [TestMethod]
+    public void FailedRunStopsTheExperimentAndNamesItsLog()
+    {
+        using var files = new ConfigTestFiles();
+        var request = new ExperimentRequest { Tables = [1], Seeds = [0], Output = Path.Combine(files.Root, "exp") };
+        var job = new FakeJob { FailMethod = Method.TargetOnly };
+        var console = new StringWriter();
+        var plan = new ExperimentPlan(request, 0.2);
+
+        var code = new ExperimentRunner(ConfigTestFiles.Presets, job, console, files.Root).Run(plan, CancellationToken.None);
+
+        Assert.AreEqual(TrainExitCodes.Failed, code);
+        Assert.HasCount(2, job.Calls, "nothing starts after a failure");
+        StringAssert.Contains(console.ToString(), "target-only-noise20-seed0 failed");
+        StringAssert.Contains(console.ToString(), "target-only-noise20-seed0.log");
+    }
+
+    [TestMethod]
+    public void AnotherConfigurationInTheSameFolderIsRefused()
+    {
+        using var files = new ConfigTestFiles();
+        var output = Path.Combine(files.Root, "exp");
+        new ExperimentPlan(new ExperimentRequest { Settings = ["train.epochs=3"], Output = output }, 0.2).RecordOrCheckManifest();
+        new ExperimentPlan(new ExperimentRequest { Settings = ["train.epochs=3"], Seeds = [5], Output = output }, 0.2).RecordOrCheckManifest();
+
+        var e = Assert.ThrowsExactly<ExperimentException>(() =>
+            new ExperimentPlan(new ExperimentRequest { Settings = ["train.epochs=4"], Output = output }, 0.2).RecordOrCheckManifest());
+        StringAssert.Contains(e.Message, "--set train.epochs=3");
+        StringAssert.Contains(e.Message, "another --out");
+    }
+
+    [TestMethod]
+    public void ParallelRunsNeverShareASeed()
+    {
+        using var files = new ConfigTestFiles();
+        var request = new ExperimentRequest { Tables = [2], Seeds = [0, 1, 2], Output = Path.Combine(files.Root, "exp"), Parallel = 2 };
+        var job = new FakeJob { Delay = TimeSpan.FromMilliseconds(30) };
+        var plan = new ExperimentPlan(request, 0.2);
+
+        Assert.AreEqual(TrainExitCodes.Success, new ExperimentRunner(ConfigTestFiles.Presets, job, TextWriter.Null, files.Root).Run(plan, CancellationToken.None));
+
+        Assert.HasCount(6, job.Calls);
+        Assert.IsFalse(job.SeedOverlap, "two runs of one seed ran at the same time");
+        Assert.AreEqual(2, job.MaxConcurrent, "two runs of different seeds ran at once");
+        Assert.IsTrue(job.Calls.All(o => o.Threads == Math.Max(1, Environment.ProcessorCount / 2)));
+    }
+
+    /// <summary>Writes what the trainer writes at the end of a run, with an accuracy that depends on method and seed.</summary>
+    private sealed class FakeJob : ITrainingJob
+    {
+        private readonly ConcurrentDictionary<int, int> _activeSeeds = new();
+        private int _concurrent;
+
+        public List<TrainOptions> Calls { get; } = [];
+        public int InterruptAt { get; set; } = -1;
+        public Method? FailMethod { get; init; }
+        public TimeSpan Delay { get; init; }
+        public bool SeedOverlap { get; private set; }
+        public int MaxConcurrent { get; private set; }
+
+        public int Run(TrainOptions options, TextWriter log, CancellationToken ct)
+        {
+            int index;
+            lock (Calls)
+            {
+                index = Calls.Count;
+                Calls.Add(options);
+                MaxConcurrent = Math.Max(MaxConcurrent, ++_concurrent);
+            }
+
+            if (_activeSeeds.AddOrUpdate(options.Seed, 1, (_, n) => n + 1) > 1)
+                SeedOverlap = true;
+            try
+            {
+                Thread.Sleep(Delay);
+                var dir = options.RunDirectory;
+                Directory.CreateDirectory(Path.Combine(dir, "checkpoints", "last"));
+                if (options.ResumeFrom is null)
+                    OptionsYaml.WriteFile(options, Path.Combine(dir, "config.yaml"));
+                if (index == InterruptAt)
+                    return TrainExitCodes.Interrupted;
+                if (options.Method == FailMethod)
+                    return TrainExitCodes.Failed;
+                var accuracy = 0.6 + (options.Method == Method.UlcAg ? 0.1 : 0) + 0.02 * options.Seed;
+                File.WriteAllText(Path.Combine(dir, "test.json"), JsonSerializer.Serialize(new
+                {
+                    accuracy,
+                    mean_class_accuracy = accuracy - 0.1,
+                    relabeled = 10,
+                    relabel_precision = 0.5,
+                    relabel_recall = 0.25,
+                    noisy_still_wrong = 0.75,
+                    wrong_labels_start = options.Data.Noise.Rate,
+                    wrong_labels_end = options.Data.Noise.Rate,
+                }));
+                return TrainExitCodes.Success;
+            }
+            finally
+            {
+                _activeSeeds.AddOrUpdate(options.Seed, 0, (_, n) => n - 1);
+                lock (Calls)
+                    _concurrent--;
+            }
+        }
+    }
+}
