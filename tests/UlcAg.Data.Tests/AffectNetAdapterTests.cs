@@ -136,12 +136,28 @@ public sealed class AffectNetAdapterTests
         using var fixture = Make(imagesRoot: "Automatically_Annotated_Images");
         fixture.Write("automatically_annotated.csv", Header, Row("0/a.jpg", 4, 10), Row("1/c.jpg", 9), Row("1/f.jpg", 2, 30));
         var adapter = DatasetFactory.Create(fixture.Options("affectnet-auto"));
-        CollectionAssert.AreEqual(new[] { "train" }, adapter.Splits.ToArray());
+        CollectionAssert.AreEqual(new[] { "train", "val" }, adapter.Splits.ToArray());
         var train = adapter.Load("train");
         Assert.AreEqual("affectnet-auto", train.Dataset);
         CollectionAssert.AreEqual(new[] { 4, 2 }, train.Samples.Select(s => s.Label).ToArray());
         Assert.AreEqual(fixture.PathOf("Automatically_Annotated_Images/1/f.jpg"), ((ImageSource.File)train.Samples[1].Image).Path);
         Assert.AreEqual(1, adapter.Report.TallyOf("affectnet-auto: rows with expression Uncertain dropped"));
+    }
+
+    [TestMethod]
+    public void AutomaticTrainingIsTestedOnTheManualValidationList()
+    {
+        // Table IV of ULC-AG: train on the automatic labels, test on the manually annotated validation set.
+        using var fixture = Make();
+        fixture.Write("automatically_annotated.csv", Header, Row("0/a.jpg", 4, 10));
+        fixture.Image("Automatically_Annotated_Images/0/a.jpg");
+        var adapter = DatasetFactory.Create(fixture.Options("affectnet-auto"));
+        var val = adapter.Load("val");
+        Assert.AreEqual("affectnet-auto", val.Dataset);
+        CollectionAssert.AreEqual(new[] { "2/g.jpg", "2/h.jpg" }, val.Samples.Select(s => s.Id).ToArray());
+        CollectionAssert.AreEqual(new[] { 0, 3 }, val.Samples.Select(s => s.Label).ToArray());
+        Assert.AreEqual(fixture.PathOf("Manually_Annotated_Images/2/h.jpg"), ((ImageSource.File)val.Samples[1].Image).Path);
+        Assert.AreEqual(fixture.PathOf("Automatically_Annotated_Images/0/a.jpg"), ((ImageSource.File)adapter.Load("train").Samples.Single().Image).Path);
     }
 
     [TestMethod]

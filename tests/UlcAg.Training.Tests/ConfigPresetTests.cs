@@ -14,7 +14,7 @@ public sealed class ConfigPresetTests
     public void EveryPresetFileIsKnown()
     {
         var names = ConfigTestFiles.Presets.List().Select(p => p.Name).ToArray();
-        CollectionAssert.AreEquivalent(new[] { "demo", "rafdb", "affectnet" }.Concat(MethodOverlays).ToArray(), names);
+        CollectionAssert.AreEquivalent(new[] { "demo", "tables-synthetic", "rafdb", "affectnet" }.Concat(MethodOverlays).ToArray(), names);
         Assert.IsTrue(ConfigTestFiles.Presets.List().All(p => p.Description.Length > 20), "each preset starts with a describing comment");
     }
 
@@ -38,6 +38,16 @@ public sealed class ConfigPresetTests
         Assert.AreEqual(0.1, o.UlcAg.RelabelMargin);
         Assert.AreEqual(3.0, o.UlcAg.RampBeta);
         Assert.AreEqual(0, config.Warnings.Count, string.Join("\n", config.Warnings));
+    }
+
+    [TestMethod]
+    public void TablesPresetIsTheDemoAt48Pixels()
+    {
+        using var files = new ConfigTestFiles();
+        var demo = files.Builder().AddFile(ConfigTestFiles.Preset("demo")).Build().Options;
+        var tables = files.Builder().AddFile(ConfigTestFiles.Preset("tables-synthetic")).Build().Options;
+        Assert.AreEqual(48, tables.Data.InputSize);
+        Assert.AreEqual(OptionsYaml.Write(demo with { Data = demo.Data with { InputSize = 48 } }), OptionsYaml.Write(tables));
     }
 
     [TestMethod]

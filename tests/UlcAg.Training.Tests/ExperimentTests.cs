@@ -148,7 +148,7 @@ public sealed class ExperimentTests
     {
         using var files = new ConfigTestFiles();
         var request = new ExperimentRequest { Tables = [2], Seeds = [0, 1, 2], Output = Path.Combine(files.Root, "exp"), Parallel = 2 };
-        var job = new FakeJob { Delay = TimeSpan.FromMilliseconds(30) };
+        var job = new FakeJob { AwaitPeer = true };
         var plan = new ExperimentPlan(request, 0.2);
 
         Assert.AreEqual(TrainExitCodes.Success, new ExperimentRunner(ConfigTestFiles.Presets, job, TextWriter.Null, files.Root).Run(plan, CancellationToken.None));
@@ -168,7 +168,8 @@ public sealed class ExperimentTests
         public List<TrainOptions> Calls { get; } = [];
         public int InterruptAt { get; set; } = -1;
         public Method? FailMethod { get; init; }
-        public TimeSpan Delay { get; init; }
+        /// <summary>Each run waits (up to 10 s) until two runs have been active at once, so that concurrency is observed however loaded the machine is.</summary>
+        public bool AwaitPeer { get; init; }
         public bool SeedOverlap { get; private set; }
         public int MaxConcurrent { get; private set; }
 
@@ -186,7 +187,8 @@ public sealed class ExperimentTests
                 SeedOverlap = true;
             try
             {
-                Thread.Sleep(Delay);
+                if (AwaitPeer)
+                    SpinWait.SpinUntil(() => { lock (Calls) return MaxConcurrent >= 2; }, TimeSpan.FromSeconds(10));
                 var dir = options.RunDirectory;
                 Directory.CreateDirectory(Path.Combine(dir, "checkpoints", "last"));
                 if (options.ResumeFrom is null)

@@ -6,7 +6,9 @@ namespace UlcAg.Data.Formats;
 
 /// <summary>
 /// AffectNet: <c>training.csv</c> (split "train") and <c>validation.csv</c> (split "val"), or the
-/// automatically annotated list (format "affectnet-auto", split "train"). Columns subDirectory_filePath,
+/// automatically annotated list (format "affectnet-auto": split "train" is the automatic list, split "val"
+/// the manually annotated validation.csv, so that a model trained on the automatic labels is tested on
+/// the manual ones as in ULC-AG's Table IV). Columns subDirectory_filePath,
 /// face_x, face_y, face_width, face_height, facial_landmarks (68 x;y pairs), expression, valence, arousal;
 /// a header row is required except in validation.csv, where it is detected. Expression 0..10 = Neutral,
 /// Happiness, Sadness, Surprise, Fear, Disgust, Anger, Contempt, None, Uncertain, No-Face: None,
@@ -34,7 +36,7 @@ public sealed class AffectNetAdapter : DatasetAdapter
         var classCount = options.IncludeContempt ? 8 : 7;
         ClassMap = new ClassMap(Format, [.. ClassNames.Take(classCount)],
             [.. SourceNames.Select((name, code) => new ClassMapEntry(code.ToString(CultureInfo.InvariantCulture), name, code < classCount ? code : null))]);
-        Splits = automatic ? ["train"] : ["train", "val"];
+        Splits = ["train", "val"];
     }
 
     /// <summary>AffectNet's 8 expression classes in label order (codes 0..7).</summary>
@@ -62,7 +64,7 @@ public sealed class AffectNetAdapter : DatasetAdapter
     {
         var file = AnnotationFile(split);
         AnnotationLines.RequireFile(file, "AffectNet annotation CSV", Report);
-        var imagesRoot = ImagesRoot();
+        var imagesRoot = ImagesRoot(split);
         var samples = new List<Sample>();
         var gate = new SampleGate(Report, Options.CheckImages);
         var landmarks = new float[2 * LandmarkPoints];
@@ -73,7 +75,7 @@ public sealed class AffectNetAdapter : DatasetAdapter
             var (at, fields) = (row.At, row.Fields);
             if (column is null)
             {
-                column = Layout(fields, at, headerOptional: split == "val" && !_automatic, out var isHeader);
+                column = Layout(fields, at, headerOptional: split == "val", out var isHeader);
                 if (isHeader)
                 {
                     columnCount = fields.Count;
@@ -163,13 +165,16 @@ public sealed class AffectNetAdapter : DatasetAdapter
     {
         if (Options.SplitFiles?.TryGetValue(split, out var configured) == true)
             return Options.Resolve(configured);
-        if (_automatic)
+        if (Automatic(split))
             return Options.Resolve(Options.AnnotationFile ?? FirstExisting("automatically_annotated.csv", "Automatically_annotated_file_list/automatically_annotated.csv"));
         var name = split == "train" ? "training.csv" : "validation.csv";
         return Options.Resolve(FirstExisting(name, "Manually_Annotated_file_lists/" + name));
     }
 
-    private string ImagesRoot() => Options.Resolve(Options.ImagesRoot ?? (_automatic
+    /// <summary>Whether <paramref name="split"/> comes from the automatically annotated list (affectnet-auto's training split).</summary>
+    private bool Automatic(string split) => _automatic && split == "train";
+
+    private string ImagesRoot(string split) => Options.Resolve(Options.ImagesRoot ?? (Automatic(split)
         ? FirstExisting("Automatically_Annotated_Images", "Automatically_Annotated/Automatically_Annotated_Images")
         : FirstExisting("Manually_Annotated_Images", "Manually_Annotated/Manually_Annotated_Images")));
 

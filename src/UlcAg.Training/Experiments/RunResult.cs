@@ -28,6 +28,9 @@ public sealed record RunResult
     /// <summary>ROC AUC of alpha for noisy vs clean samples in the last epoch.</summary>
     public double? AlphaAuc { get; init; }
 
+    /// <summary>Mean per-AU ROC AUC of the AU branch on the test split; null without an AU branch.</summary>
+    public double? AuAuc { get; init; }
+
     /// <summary>Training time over all epochs (validation included), from metrics.jsonl.</summary>
     public double TrainSeconds { get; init; }
 
@@ -55,6 +58,7 @@ public sealed record RunResult
                 NoisyStillWrong = Optional(root, "noisy_still_wrong"),
                 WrongLabelsStart = Optional(root, "wrong_labels_start"),
                 WrongLabelsEnd = Optional(root, "wrong_labels_end"),
+                AuAuc = Optional(root, "au_auc"),
                 AlphaAuc = epochs.Count > 0 ? epochs[^1].AlphaAuc : null,
                 TrainSeconds = epochs.Sum(e => e.Seconds ?? 0),
             };
