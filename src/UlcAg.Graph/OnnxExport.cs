@@ -59,15 +59,8 @@ public static class OnnxExport
 
     public static byte[] ToBytes(this GraphBuilder g, OnnxExportOptions? options = null) => g.ToModel(options).ToByteArray();
 
-    /// <summary>Writes the model atomically (temporary file in the same folder, then rename).</summary>
-    public static void Save(this ModelProto model, string path)
-    {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var tmp = full + ".tmp";
-        using (var stream = File.Create(tmp)) model.WriteTo(stream);
-        File.Move(tmp, full, overwrite: true);
-    }
+    /// <summary>Writes the model atomically (temporary file in the same folder, flushed to disk, then renamed over the target).</summary>
+    public static void Save(this ModelProto model, string path) => UlcAg.IO.AtomicFile.Write(path, model.WriteTo, durable: true);
 
     private static HashSet<Node> LiveNodes(GraphBuilder g)
     {

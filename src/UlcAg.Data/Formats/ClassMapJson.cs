@@ -1,7 +1,8 @@
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using UlcAg.Data.Formats.Text;
 using UlcAg.Data.Issues;
+using UlcAg.IO;
 
 namespace UlcAg.Data.Formats;
 

@@ -3,6 +3,7 @@ using System.Text;
 using UlcAg.Data.Formats;
 using UlcAg.Data.Formats.Text;
 using UlcAg.Data.Issues;
+using UlcAg.IO;
 
 namespace UlcAg.Data.Noise;
 

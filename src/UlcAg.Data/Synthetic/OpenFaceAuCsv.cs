@@ -39,5 +39,5 @@ public static class OpenFaceAuCsv
 
     /// <summary>Writes header and rows to <paramref name="path"/> atomically (temporary file, then rename).</summary>
     public static void Write(string path, IEnumerable<(string File, AuDetection Aus)> rows) =>
-        AtomicFile.WriteLines(path, rows.Select(r => FormatRow(r.File, r.Aus)).Prepend(Header));
+        SyntheticFiles.WriteLines(path, rows.Select(r => FormatRow(r.File, r.Aus)).Prepend(Header));
 }

@@ -27,21 +27,21 @@ public static class SyntheticDatasetWriter
             Parallel.For(0, part.Length, new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism }, i =>
             {
                 var face = generator.Generate(split, i);
-                AtomicFile.WriteBytes(Path.Combine(imageDir, face.Info.AlignedFileName), face.Jpeg);
+                SyntheticFiles.WriteBytes(Path.Combine(imageDir, face.Info.AlignedFileName), face.Jpeg);
                 part[i] = face.Info;
             });
             infos.AddRange(part);
         }
 
-        AtomicFile.WriteLines(Path.Combine(full, SyntheticDatasetLayout.LabelList),
+        SyntheticFiles.WriteLines(Path.Combine(full, SyntheticDatasetLayout.LabelList),
             infos.Select(f => $"{f.FileName} {(int)f.Label + 1}"));
         OpenFaceAuCsv.Write(Path.Combine(full, SyntheticDatasetLayout.PseudoAus), infos.Select(f => (f.FileName, f.PseudoAus)));
         OpenFaceAuCsv.Write(Path.Combine(full, SyntheticDatasetLayout.TrueAus), infos.Select(f => (f.FileName, AuDetection.Exact(f.TrueAus))));
-        AtomicFile.WriteLines(Path.Combine(full, SyntheticDatasetLayout.Details),
+        SyntheticFiles.WriteLines(Path.Combine(full, SyntheticDatasetLayout.Details),
             infos.Select(f => string.Join(',', f.FileName, f.Label, f.BlendedWith?.ToString() ?? "",
                     f.BlendRatio.ToString("0.000", CultureInfo.InvariantCulture), f.Spec.Scene.Occlusion))
                 .Prepend("file,label,blended_with,blend_ratio,occlusion"));
-        AtomicFile.WriteLines(Path.Combine(full, SyntheticDatasetLayout.Options),
+        SyntheticFiles.WriteLines(Path.Combine(full, SyntheticDatasetLayout.Options),
             [JsonSerializer.Serialize(generator.Options, JsonOptions)]);
         return infos;
     }

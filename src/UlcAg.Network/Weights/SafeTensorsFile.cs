@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text;
+using UlcAg.IO;
 
 namespace UlcAg.Network.Weights;
 
@@ -98,7 +99,7 @@ public static class SafeTensorsFile
     {
         ArgumentNullException.ThrowIfNull(tensors);
         var header = BuildHeader(tensors);
-        AtomicFile.Write(path, stream => WriteContent(stream, tensors, header));
+        AtomicFile.Write(path, stream => WriteContent(stream, tensors, header), durable: true);
     }
 
     /// <summary>Writes safetensors content to a stream (not atomically); see <see cref="Write(string, TensorMap)"/>.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using UlcAg.IO;
 using UlcAg.Training.Config;
 
 namespace UlcAg.Training.Experiments;
@@ -126,7 +127,7 @@ public sealed class ExperimentPlan
         }
 
         Directory.CreateDirectory(Request.Output);
-        Reporting.AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest, Json));
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(manifest, Json));
     }
 
     private static string Describe(Manifest? m) => m is null ? "an empty manifest" :

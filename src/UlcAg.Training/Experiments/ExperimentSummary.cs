@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using UlcAg.IO;
 using UlcAg.Training.Reporting;
 
 namespace UlcAg.Training.Experiments;

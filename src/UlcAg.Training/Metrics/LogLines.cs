@@ -1,4 +1,5 @@
 using System.Text;
+using UlcAg.IO;
 
 namespace UlcAg.Training.Metrics;
 
@@ -85,7 +86,7 @@ internal static class LogLines
         var text = new StringBuilder();
         foreach (var line in lines)
             text.Append(line).Append('\n');
-        Reporting.AtomicFile.WriteAllText(path, text.ToString());
+        AtomicFile.WriteAllText(path, text.ToString());
     }
 
     /// <summary>The note for a dropped incomplete last line.</summary>

@@ -1,4 +1,5 @@
 using ScottPlot;
+using UlcAg.IO;
 using UlcAg.Training.Metrics;
 
 namespace UlcAg.Training.Reporting;

@@ -1,3 +1,4 @@
+using UlcAg.IO;
 namespace UlcAg.Training.Reporting;
 
 /// <summary>

@@ -6,6 +6,7 @@ using UlcAg.Data.Faces;
 using UlcAg.Data.Loading;
 using UlcAg.Graph;
 using UlcAg.Graph.Optim;
+using UlcAg.IO;
 using UlcAg.Network.Layers;
 using UlcAg.Network.Models;
 using UlcAg.Network.Weights;
@@ -422,7 +423,7 @@ internal sealed class TrainingRun : IDisposable
         var audit = RelabelAudit.Compute(_labels.Initial, _labels.Initial, _labels.Current, CleanOrNull());
         WriteReport(test);
         // Written last and atomically: its presence marks a finished run (tools/PaperTables relies on it).
-        Reporting.AtomicFile.WriteAllText(Path.Combine(_dir, "test.json"), JsonSerializer.Serialize(new
+        AtomicFile.WriteAllText(Path.Combine(_dir, "test.json"), JsonSerializer.Serialize(new
         {
             accuracy = test.Accuracy,
             mean_class_accuracy = test.MeanClassAccuracy,
@@ -506,7 +507,7 @@ internal sealed class TrainingRun : IDisposable
         a.AsSpan().CopyTo(_session.Feed<float>(N.Adjacency));
         var rows = Enumerable.Range(0, m).Select(p => string.Join(",", a.Skip(p * m).Take(m).Select(v => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture))));
         var header = string.Join(",", _data.AuNames.Take(m));
-        Reporting.AtomicFile.WriteAllText(Path.Combine(_dir, "adjacency.csv"), header + "\n" + string.Join("\n", rows) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(_dir, "adjacency.csv"), header + "\n" + string.Join("\n", rows) + "\n");
     }
 
     private void SetScalar(string name, double value)
@@ -523,7 +524,7 @@ internal sealed class TrainingRun : IDisposable
         return best;
     }
 
-    private static void AtomicWrite(string path, byte[] bytes) => Reporting.AtomicFile.WriteAllBytes(path, bytes);
+    private static void AtomicWrite(string path, byte[] bytes) => AtomicFile.WriteAllBytes(path, bytes);
 
     public void Dispose()
     {
