@@ -61,6 +61,8 @@ public sealed class ExperimentTests
         Assert.AreEqual(0.02, s.StandardDeviation, 1e-12);
         Assert.AreEqual(3, s.Count);
         Assert.AreEqual("82.0 ± 2.0", s.Percent());
+        Assert.AreEqual("-1.5", new SeedStatistic(-0.015, 0, 1).Percent(signed: true));
+        Assert.AreEqual("+2.0 ± 0.5", new SeedStatistic(0.02, 0.005, 2).Percent(signed: true));
         Assert.IsNull(SeedStatistic.Of([null, double.NaN]));
     }
 
@@ -80,8 +82,9 @@ public sealed class ExperimentTests
 
         // FakeJob's accuracy: 0.6 + 0.1 for ULC-AG + 0.02 * seed. Data-driven row: 0.70 and 0.72.
         var md = File.ReadAllText(Path.Combine(request.Output, ExperimentSummary.FileName));
-        StringAssert.Contains(md, "| Data-driven | 71.0 ± 1.4 |");
-        StringAssert.Contains(md, "| Random | 61.0 ± 1.4 |");
+        // Paired by seed, ULC-AG gains exactly 10 points over random edges in each seed: no spread.
+        StringAssert.Contains(md, "| Data-driven | 71.0 ± 1.4 | +10.0 ± 0.0 |");
+        StringAssert.Contains(md, "| Random | 61.0 ± 1.4 | - |");
         Assert.IsTrue(File.Exists(Path.Combine(request.Output, "table2.png")));
         var csv = File.ReadAllLines(Path.Combine(request.Output, ExperimentSummary.RunsFile));
         Assert.HasCount(5, csv);

@@ -19,10 +19,13 @@ public readonly record struct SeedStatistic(double Mean, double StandardDeviatio
         return new SeedStatistic(mean, sd, known.Length);
     }
 
-    /// <summary><c>81.2 ± 0.4</c> in percent (± only with two or more seeds).</summary>
-    public string Percent() => Count > 1
-        ? string.Create(CultureInfo.InvariantCulture, $"{Mean * 100:0.0} ± {StandardDeviation * 100:0.0}")
-        : string.Create(CultureInfo.InvariantCulture, $"{Mean * 100:0.0}");
+    /// <summary><c>81.2 ± 0.4</c> in percent (± only with two or more seeds); <c>+1.2 ± 0.4</c> with <paramref name="signed"/>.</summary>
+    public string Percent(bool signed = false)
+    {
+        var format = signed ? "+0.0;-0.0;0.0" : "0.0";
+        var mean = (Mean * 100).ToString(format, CultureInfo.InvariantCulture);
+        return Count > 1 ? string.Create(CultureInfo.InvariantCulture, $"{mean} ± {StandardDeviation * 100:0.0}") : mean;
+    }
 }
 
 /// <summary>
@@ -35,8 +38,13 @@ public static class ExperimentSummary
     public const string FileName = "results.md";
     public const string RunsFile = "runs.csv";
 
-    /// <summary>The statistics of one row: figures over the seeds that have finished.</summary>
-    public sealed record RowSummary(TableRow Row, int Seeds, SeedStatistic? Accuracy, SeedStatistic? MeanClassAccuracy,
+    /// <summary>
+    /// The statistics of one row: figures over the seeds that have finished. <c>Gain</c> is the accuracy
+    /// difference to the table's reference row (the first row at the same noise rate: the baseline, or
+    /// random edges in Table II), paired by seed (same generated data and injected noise), so that the
+    /// spread between datasets of different seeds does not hide it; null for the reference row itself.
+    /// </summary>
+    public sealed record RowSummary(TableRow Row, int Seeds, SeedStatistic? Accuracy, SeedStatistic? Gain, SeedStatistic? MeanClassAccuracy,
         SeedStatistic? Precision, SeedStatistic? Recall, SeedStatistic? NoisyStillWrong, SeedStatistic? WrongLabelsEnd, SeedStatistic? AlphaAuc, SeedStatistic? AuAuc);
 
     /// <summary>Summarizes every row of <paramref name="table"/>.</summary>
@@ -44,8 +52,13 @@ public static class ExperimentSummary
         [.. table.Rows.Select(row =>
         {
             var runs = plan.Runs.Where(r => r.Cell == row.Cell && results.ContainsKey(r)).Select(r => results[r]).ToList();
+            var reference = table.Rows.First(r => r.Cell.NoiseRate == row.Cell.NoiseRate).Cell;
+            var gains = reference == row.Cell ? null : SeedStatistic.Of(plan.Runs
+                .Where(r => r.Cell == row.Cell && results.ContainsKey(r) && results.ContainsKey(r with { Cell = reference }))
+                .Select(r => (double?)(results[r].Accuracy - results[r with { Cell = reference }].Accuracy)));
             return new RowSummary(row, runs.Count,
                 SeedStatistic.Of(runs.Select(r => (double?)r.Accuracy)),
+                gains,
                 SeedStatistic.Of(runs.Select(r => (double?)r.MeanClassAccuracy)),
                 SeedStatistic.Of(runs.Select(r => r.RelabelPrecision)),
                 SeedStatistic.Of(runs.Select(r => r.RelabelRecall)),
@@ -79,6 +92,8 @@ public static class ExperimentSummary
         md.AppendLine(CultureInfo.InvariantCulture, $"Configuration: {Command(request)}. Seeds: {string.Join(", ", request.Seeds)}. " +
             $"Finished runs: {finished} of {plan.Runs.Count}.").AppendLine();
         md.AppendLine("Cells: test accuracy in percent, mean ± sample standard deviation over the finished seeds (n). " +
+            "Δ: the accuracy difference to the table's reference row (baseline, or random edges in Table II) " +
+            "within each seed (same generated data and noise), mean ± standard deviation over seeds. " +
             "Relabel precision: share of changed labels that became correct; recall: share of the wrong training labels " +
             "that were corrected; left wrong: share of the wrong training labels still wrong at the end; " +
             "alpha AUC: how well the confidence alpha ranks noisy below clean samples (0.5 = chance); " +
@@ -88,14 +103,14 @@ public static class ExperimentSummary
             md.AppendLine(CultureInfo.InvariantCulture, $"## Table {Roman(table.Number)}: {table.Caption}").AppendLine();
             var rows = Summarize(table, plan, results);
             var relabel = table.HasInjectedNoise;
-            var headers = table.LabelHeaders.Concat(["Test accuracy", "Mean class acc."])
+            var headers = table.LabelHeaders.Concat(["Test accuracy", $"Δ vs {ReferenceName(table)} (paired)", "Mean class acc."])
                 .Concat(relabel ? ["Relabel precision", "Relabel recall", "Noisy left wrong", "Alpha AUC", "AU AUC"] : [])
                 .Append("n").ToList();
             md.AppendLine("| " + string.Join(" | ", headers) + " |");
             md.AppendLine("|" + string.Concat(headers.Select(_ => " --- |")));
             foreach (var row in rows)
             {
-                var cells = row.Row.Labels.Concat([Cell(row.Accuracy), Cell(row.MeanClassAccuracy)])
+                var cells = row.Row.Labels.Concat([Cell(row.Accuracy), row.Gain?.Percent(signed: true) ?? "-", Cell(row.MeanClassAccuracy)])
                     .Concat(relabel ? [Cell(row.Precision), Cell(row.Recall), Cell(row.NoisyStillWrong), Auc(row.AlphaAuc), Auc(row.AuAuc)] : [])
                     .Append(row.Seeds.ToString(CultureInfo.InvariantCulture));
                 md.AppendLine("| " + string.Join(" | ", cells) + " |");
@@ -125,6 +140,8 @@ public static class ExperimentSummary
 
         return csv.ToString();
     }
+
+    private static string ReferenceName(TableSpec table) => table.Number == 2 ? "random edges" : "baseline";
 
     private static string Command(ExperimentRequest request) =>
         "`" + string.Join(" ", request.Configs.Select(c => "--config " + c).Concat(request.Settings.Select(s => "--set " + s)).DefaultIfEmpty("the demo preset")) + "`";
