@@ -105,7 +105,7 @@ public sealed class ConfigPresetTests
         using var files = new ConfigTestFiles();
         var o = files.Builder().AddFile(ConfigTestFiles.Preset("demo")).AddFile(ConfigTestFiles.Preset("scn")).Build().Options;
         Assert.AreEqual(Method.Scn, o.Method);
-        Assert.AreEqual((0.7, 0.15, 0.2, 2), (o.Scn.RrRatio, o.Scn.RrMargin, o.Scn.RelabelThreshold, o.Scn.RelabelStartEpoch));
+        Assert.AreEqual((0.7, 0.15, 0.2, 4), (o.Scn.RrRatio, o.Scn.RrMargin, o.Scn.RelabelThreshold, o.Scn.RelabelStartEpoch));
     }
 
     // A dataset preset with a root folder and an AU file that exist.

@@ -62,15 +62,7 @@ catch (Exception e) when (e is UsageException or FormatException or OverflowExce
     return TrainExitCodes.Usage;
 }
 
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    if (stop.IsCancellationRequested)
-        return; // a second Ctrl-C ends the process
-    e.Cancel = true;
-    Console.Error.WriteLine("stopping: the running trainings save a checkpoint (Ctrl-C again to quit at once)");
-    stop.Cancel();
-};
+using var stop = new StopSignals(Console.Error, "stopping: the running trainings save a checkpoint (Ctrl-C again to quit at once)");
 
 var presets = new PresetCatalog([Path.Combine(AppContext.BaseDirectory, "presets")]);
 var runner = new ExperimentRunner(presets, new UlcAgTrainer(ProgressMode.Plain), Console.Out);
