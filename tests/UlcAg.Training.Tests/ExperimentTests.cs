@@ -96,6 +96,23 @@ public sealed class ExperimentTests
     }
 
     [TestMethod]
+    public void NoiseTablesShowRelabelColumnsAndGroupedCharts()
+    {
+        using var files = new ConfigTestFiles();
+        var request = new ExperimentRequest { Tables = [3], Seeds = [0], NoiseLevels = [0.1, 0.3], Output = Path.Combine(files.Root, "exp") };
+        var plan = new ExperimentPlan(request, 0.2);
+
+        Assert.AreEqual(TrainExitCodes.Success, new ExperimentRunner(ConfigTestFiles.Presets, new FakeJob(), TextWriter.Null, files.Root).Run(plan, CancellationToken.None));
+
+        var md = File.ReadAllText(Path.Combine(request.Output, ExperimentSummary.FileName));
+        StringAssert.Contains(md, "| Method | Uncertainty | Test accuracy | Δ vs baseline (paired) | Mean class acc. | Relabel precision | Relabel recall | Noisy left wrong | Alpha AUC | AU AUC | n |");
+        StringAssert.Contains(md, "| Baseline | 10% | 60.0 | - | 50.0 | 50.0 | 25.0 | 75.0 |");
+        StringAssert.Contains(md, "| ULC-AG | 30% | 70.0 | +10.0 |");
+        var png = File.ReadAllBytes(Path.Combine(request.Output, "table3.png"));
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+    }
+
+    [TestMethod]
     public void InterruptedRunResumesFromItsCheckpointOnTheNextInvocation()
     {
         using var files = new ConfigTestFiles();
