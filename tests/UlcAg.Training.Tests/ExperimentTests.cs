@@ -105,7 +105,7 @@ public sealed class ExperimentTests
         Assert.AreEqual(TrainExitCodes.Success, new ExperimentRunner(ConfigTestFiles.Presets, new FakeJob(), TextWriter.Null, files.Root).Run(plan, CancellationToken.None));
 
         var md = File.ReadAllText(Path.Combine(request.Output, ExperimentSummary.FileName));
-        StringAssert.Contains(md, "| Method | Uncertainty | Test accuracy | Δ vs baseline (paired) | Mean class acc. | Relabel precision | Relabel recall | Noisy left wrong | Alpha AUC | AU AUC | n |");
+        StringAssert.Contains(md, "| Method | Uncertainty | Test accuracy | Δ vs baseline (paired) | Mean class acc. | Relabel precision | Relabel recall | Noisy left wrong | Alpha AUC | AU AUC | Template acc. | n |");
         StringAssert.Contains(md, "| Baseline | 10% | 60.0 | - | 50.0 | 50.0 | 25.0 | 75.0 |");
         StringAssert.Contains(md, "| ULC-AG | 30% | 70.0 | +10.0 |");
         var png = File.ReadAllBytes(Path.Combine(request.Output, "table3.png"));

@@ -48,6 +48,9 @@ public sealed class TrainerEndToEndTests
             var epochs = MetricsLog.Read(Path.Combine(run, MetricsLog.FileName)).Entries;
             Assert.HasCount(4, epochs);
             Assert.IsLessThan(epochs[0].Losses[LossTerms.Total], epochs[^1].Losses[LossTerms.Total], "the loss should fall");
+            TestContext.WriteLine($"AU AUC per epoch: {string.Join(", ", epochs.Select(e => e.ValAuAuc))}; template accuracy: {string.Join(", ", epochs.Select(e => e.ValTemplateAccuracy))}");
+            Assert.IsGreaterThan(0.6, epochs[^1].ValAuAuc!.Value, "the AU branch should rank AUs better than chance (0.5)");
+            Assert.IsGreaterThan(1.0 / 7, epochs[^1].ValTemplateAccuracy!.Value, "the nearest template should beat chance");
             var test = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "test.json"))).RootElement;
             Assert.IsGreaterThan(1.0 / 7 + 0.1, test.GetProperty("accuracy").GetDouble(), "test accuracy should beat chance");
             var relabeled = test.GetProperty("relabeled").GetInt32();

@@ -45,7 +45,7 @@ public static class ExperimentSummary
     /// spread between datasets of different seeds does not hide it; null for the reference row itself.
     /// </summary>
     public sealed record RowSummary(TableRow Row, int Seeds, SeedStatistic? Accuracy, SeedStatistic? Gain, SeedStatistic? MeanClassAccuracy,
-        SeedStatistic? Precision, SeedStatistic? Recall, SeedStatistic? NoisyStillWrong, SeedStatistic? WrongLabelsEnd, SeedStatistic? AlphaAuc, SeedStatistic? AuAuc);
+        SeedStatistic? Precision, SeedStatistic? Recall, SeedStatistic? NoisyStillWrong, SeedStatistic? WrongLabelsEnd, SeedStatistic? AlphaAuc, SeedStatistic? AuAuc, SeedStatistic? TemplateAccuracy);
 
     /// <summary>Summarizes every row of <paramref name="table"/>.</summary>
     public static IReadOnlyList<RowSummary> Summarize(TableSpec table, ExperimentPlan plan, IReadOnlyDictionary<PlannedRun, RunResult> results) =>
@@ -65,7 +65,8 @@ public static class ExperimentSummary
                 SeedStatistic.Of(runs.Select(r => r.NoisyStillWrong)),
                 SeedStatistic.Of(runs.Select(r => r.WrongLabelsEnd)),
                 SeedStatistic.Of(runs.Select(r => r.AlphaAuc)),
-                SeedStatistic.Of(runs.Select(r => r.AuAuc)));
+                SeedStatistic.Of(runs.Select(r => r.AuAuc)),
+                SeedStatistic.Of(runs.Select(r => r.TemplateAccuracy)));
         })];
 
     /// <summary>Writes results.md, runs.csv and the charts into the experiment folder.</summary>
@@ -97,21 +98,22 @@ public static class ExperimentSummary
             "Relabel precision: share of changed labels that became correct; recall: share of the wrong training labels " +
             "that were corrected; left wrong: share of the wrong training labels still wrong at the end; " +
             "alpha AUC: how well the confidence alpha ranks noisy below clean samples (0.5 = chance); " +
-            "AU AUC: how well the AU branch's scores rank each AU on the test images (mean over AUs; 0.5 = chance).").AppendLine();
+            "AU AUC: how well the AU branch's scores rank each AU on the test images (mean over AUs; 0.5 = chance); " +
+            "template acc.: share of test images whose nearest semantic template is their class (what the relabel rule relies on).").AppendLine();
         foreach (var table in plan.Tables)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"## Table {Roman(table.Number)}: {table.Caption}").AppendLine();
             var rows = Summarize(table, plan, results);
             var relabel = table.HasInjectedNoise;
             var headers = table.LabelHeaders.Concat(["Test accuracy", $"Δ vs {ReferenceName(table)} (paired)", "Mean class acc."])
-                .Concat(relabel ? ["Relabel precision", "Relabel recall", "Noisy left wrong", "Alpha AUC", "AU AUC"] : [])
+                .Concat(relabel ? ["Relabel precision", "Relabel recall", "Noisy left wrong", "Alpha AUC", "AU AUC", "Template acc."] : [])
                 .Append("n").ToList();
             md.AppendLine("| " + string.Join(" | ", headers) + " |");
             md.AppendLine("|" + string.Concat(headers.Select(_ => " --- |")));
             foreach (var row in rows)
             {
                 var cells = row.Row.Labels.Concat([Cell(row.Accuracy), row.Gain?.Percent(signed: true) ?? "-", Cell(row.MeanClassAccuracy)])
-                    .Concat(relabel ? [Cell(row.Precision), Cell(row.Recall), Cell(row.NoisyStillWrong), Auc(row.AlphaAuc), Auc(row.AuAuc)] : [])
+                    .Concat(relabel ? [Cell(row.Precision), Cell(row.Recall), Cell(row.NoisyStillWrong), Auc(row.AlphaAuc), Auc(row.AuAuc), Cell(row.TemplateAccuracy)] : [])
                     .Append(row.Seeds.ToString(CultureInfo.InvariantCulture));
                 md.AppendLine("| " + string.Join(" | ", cells) + " |");
             }
@@ -127,14 +129,14 @@ public static class ExperimentSummary
 
     private static string Csv(ExperimentPlan plan, IReadOnlyDictionary<PlannedRun, RunResult> results)
     {
-        var csv = new StringBuilder("run,method,noise_rate,seed,accuracy,mean_class_accuracy,relabeled,relabel_precision,relabel_recall,noisy_still_wrong,wrong_labels_start,wrong_labels_end,alpha_auc,au_auc,train_seconds\n");
+        var csv = new StringBuilder("run,method,noise_rate,seed,accuracy,mean_class_accuracy,relabeled,relabel_precision,relabel_recall,noisy_still_wrong,wrong_labels_start,wrong_labels_end,alpha_auc,au_auc,template_accuracy,train_seconds\n");
         foreach (var run in plan.Runs.Where(results.ContainsKey))
         {
             var r = results[run];
             csv.AppendLine(string.Join(",", new object?[]
             {
                 run.Name, Config.EnumWords.ToWord(run.Cell.Method), run.Cell.NoiseRate, run.Seed, r.Accuracy, r.MeanClassAccuracy, r.Relabeled,
-                r.RelabelPrecision, r.RelabelRecall, r.NoisyStillWrong, r.WrongLabelsStart, r.WrongLabelsEnd, r.AlphaAuc, r.AuAuc, Math.Round(r.TrainSeconds, 1),
+                r.RelabelPrecision, r.RelabelRecall, r.NoisyStillWrong, r.WrongLabelsStart, r.WrongLabelsEnd, r.AlphaAuc, r.AuAuc, r.TemplateAccuracy, Math.Round(r.TrainSeconds, 1),
             }.Select(v => v is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : v?.ToString() ?? "")));
         }
 

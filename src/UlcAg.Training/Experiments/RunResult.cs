@@ -31,6 +31,9 @@ public sealed record RunResult
     /// <summary>Mean per-AU ROC AUC of the AU branch on the test split; null without an AU branch.</summary>
     public double? AuAuc { get; init; }
 
+    /// <summary>Share of test samples whose nearest semantic template is their class (the relabel rule's accuracy); null without templates.</summary>
+    public double? TemplateAccuracy { get; init; }
+
     /// <summary>Training time over all epochs (validation included), from metrics.jsonl.</summary>
     public double TrainSeconds { get; init; }
 
@@ -59,6 +62,7 @@ public sealed record RunResult
                 WrongLabelsStart = Optional(root, "wrong_labels_start"),
                 WrongLabelsEnd = Optional(root, "wrong_labels_end"),
                 AuAuc = Optional(root, "au_auc"),
+                TemplateAccuracy = Optional(root, "template_accuracy"),
                 AlphaAuc = epochs.Count > 0 ? epochs[^1].AlphaAuc : null,
                 TrainSeconds = epochs.Sum(e => e.Seconds ?? 0),
             };

@@ -46,6 +46,9 @@ public sealed record EpochMetrics
     /// <summary>Mean over AUs of the ROC AUC of the AU branch's scores against the validation AU labels (0.5 = chance); null without an AU branch.</summary>
     public double? ValAuAuc { get; init; }
 
+    /// <summary>Share of validation samples whose nearest semantic template (eq. 9) is their own class; null without templates.</summary>
+    public double? ValTemplateAccuracy { get; init; }
+
     /// <summary>Training throughput over the epoch.</summary>
     public double? ImagesPerSecond { get; init; }
 

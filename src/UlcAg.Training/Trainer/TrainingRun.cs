@@ -255,7 +255,7 @@ internal sealed class TrainingRun : IDisposable
 
         // Validation, audit, metrics, checkpoints.
         var weights = CurrentWeights();
-        var (val, valAuAuc) = Evaluate(_valCache, _data.Val, weights);
+        var (val, valAuAuc, valTemplateAccuracy) = Evaluate(_valCache, _data.Val, weights);
         var audit = RelabelAudit.Compute(_labels.Initial, epochStart, _labels.Current, CleanOrNull());
         var noisy = CleanOrNull() is { } clean ? _labels.Initial.Select((l, i) => l != clean[i]).ToArray() : null;
         var auc = noisy is not null && _method.HasAttention() && noisy.Any(x => x) && !_lastAlpha.Any(float.IsNaN)
@@ -275,6 +275,7 @@ internal sealed class TrainingRun : IDisposable
             Relabel = audit,
             AlphaAuc = auc,
             ValAuAuc = valAuAuc,
+            ValTemplateAccuracy = valTemplateAccuracy,
             ImagesPerSecond = seen / Math.Max(1e-9, seconds),
             Seconds = seconds,
         };
@@ -364,9 +365,11 @@ internal sealed class TrainingRun : IDisposable
     /// Classifies <paramref name="split"/> with <paramref name="weights"/>. Where the network predicts AUs
     /// (pre-sigmoid scores as s) and the samples carry AU labels, also returns how well the AU branch
     /// ranks its AUs: the ROC AUC of each AU's score against its label, averaged over the AUs that occur
-    /// (0.5 = no better than chance).
+    /// (0.5 = no better than chance). Where semantic templates exist, also the template accuracy: the share
+    /// of samples whose nearest template (eq. 9) is their own class, i.e. how often the relabeling rule
+    /// would point a sample to its true class.
     /// </summary>
-    private (ConfusionMatrix Confusion, double? AuAuc) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
+    private (ConfusionMatrix Confusion, double? AuAuc, double? TemplateAccuracy) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
     {
         var feeds = new Dictionary<string, (Array, long[])>();
         foreach (var s in _step.Weights) feeds[s.Name] = (weights[s.Name], s.Shape);
@@ -376,6 +379,8 @@ internal sealed class TrainingRun : IDisposable
         var scoresAus = _method.HasAuxBranch() && _net.Semantic == SemanticFeature.AuScores;
         var auScores = new List<float[]>();
         var auLabels = new List<float[]>();
+        var templates = _templates is not null && Enumerable.Range(0, _templates.Classes).Any(_templates.Has) ? _templates : null;
+        int templateHits = 0, templateSamples = 0;
         foreach (var batch in new EvalLoader(cache, _o.Train.EvalBatchSize).Batches())
         {
             feeds[N.Images] = (batch.Images, [batch.Count, _net.InputSize, _net.InputSize, 3]);
@@ -386,6 +391,12 @@ internal sealed class TrainingRun : IDisposable
                 var sample = split.Samples[batch.Indices[i]];
                 truth.Add(sample.Label);
                 predicted.Add(ArgMax(logits.AsSpan(i * _net.Classes, _net.Classes)));
+                if (templates is not null)
+                {
+                    var semantic = ((float[])outputs[N.Semantic]).AsSpan(i * templates.Size, templates.Size);
+                    templateSamples++;
+                    if (NearestTemplate(templates, semantic) == sample.Label) templateHits++;
+                }
                 if (scoresAus && sample.Aus is { } aus)
                 {
                     auScores.Add(((float[])outputs[N.Semantic]).AsSpan(i * _net.AuCount, _net.AuCount).ToArray());
@@ -393,7 +404,20 @@ internal sealed class TrainingRun : IDisposable
                 }
             }
         }
-        return (ConfusionMatrix.FromLabels(truth.ToArray(), predicted.ToArray(), _net.Classes), MeanAuAuc(auScores, auLabels));
+        return (ConfusionMatrix.FromLabels(truth.ToArray(), predicted.ToArray(), _net.Classes), MeanAuAuc(auScores, auLabels),
+            templateSamples > 0 ? (double)templateHits / templateSamples : null);
+    }
+
+    private static int NearestTemplate(SemanticTemplates templates, ReadOnlySpan<float> semantic)
+    {
+        var (best, bestDistance) = (-1, double.MaxValue);
+        for (var c = 0; c < templates.Classes; c++)
+        {
+            if (!templates.Has(c)) continue;
+            var d = templates.Distance(c, semantic);
+            if (d < bestDistance) (best, bestDistance) = (c, d);
+        }
+        return best;
     }
 
     private double? MeanAuAuc(List<float[]> scores, List<float[]> labels)
@@ -411,7 +435,7 @@ internal sealed class TrainingRun : IDisposable
     {
         var best = Path.Combine(_dir, "checkpoints", "best");
         var weights = System.IO.Directory.Exists(best) ? Checkpoint.Load(best).Tensors : CurrentWeights();
-        var (test, testAuAuc) = Evaluate(_testCache, _data.Test, weights);
+        var (test, testAuAuc, testTemplateAccuracy) = Evaluate(_testCache, _data.Test, weights);
         var map = new TensorMap();
         foreach (var s in _step.Weights) map.Add(s.Name, new HostTensor(s.Shape, weights[s.Name]));
         var alignment = JsonSerializer.Serialize(new { mode = EnumWords.ToWord(_o.Data.Align), margin = _o.Data.Margin, size = _o.Data.InputSize });
@@ -436,6 +460,7 @@ internal sealed class TrainingRun : IDisposable
             wrong_labels_start = audit.CleanKnown ? (double)audit.Noisy / Math.Max(1, audit.Samples) : (double?)null,
             wrong_labels_end = audit.CleanKnown ? audit.NoiseRate : null,
             au_auc = testAuAuc,
+            template_accuracy = testTemplateAccuracy,
         }));
         Say($"test accuracy {test.Accuracy:P2} (mean class {test.MeanClassAccuracy:P2}) with the best validation epoch {_state.BestEpoch}");
         if (audit.CleanKnown)
