@@ -74,7 +74,7 @@ public sealed class ExperimentTests
         var job = new FakeJob();
         var console = new StringWriter();
         var runner = new ExperimentRunner(ConfigTestFiles.Presets, job, console, files.Root);
-        var plan = new ExperimentPlan(request, runner.BaseNoise(request));
+        var plan = runner.Plan(request);
         Assert.AreEqual(0.2, plan.BaseNoise, 1e-12, "the demo preset injects 20% noise");
 
         Assert.AreEqual(TrainExitCodes.Success, runner.Run(plan, CancellationToken.None));
@@ -161,6 +161,21 @@ public sealed class ExperimentTests
             new ExperimentPlan(new ExperimentRequest { Settings = ["train.epochs=4"], Output = output }, 0.2).RecordOrCheckManifest());
         StringAssert.Contains(e.Message, "--set train.epochs=3");
         StringAssert.Contains(e.Message, "another --out");
+    }
+
+    [TestMethod]
+    public void AnEditedConfigurationFileIsNoticed()
+    {
+        using var files = new ConfigTestFiles();
+        var config = files.Write("exp.yaml", "train:\n  epochs: 3\n");
+        var request = new ExperimentRequest { Configs = [config], Output = Path.Combine(files.Root, "exp") };
+        var runner = new ExperimentRunner(ConfigTestFiles.Presets, new FakeJob(), TextWriter.Null, files.Root);
+        runner.Plan(request).RecordOrCheckManifest();
+        runner.Plan(request).RecordOrCheckManifest();
+
+        files.Write("exp.yaml", "train:\n  epochs: 5\n");
+        var e = Assert.ThrowsExactly<ExperimentException>(() => runner.Plan(request).RecordOrCheckManifest());
+        StringAssert.Contains(e.Message, "'epochs: 3' then, 'epochs: 5' now");
     }
 
     [TestMethod]

@@ -68,7 +68,7 @@ var presets = new PresetCatalog([Path.Combine(AppContext.BaseDirectory, "presets
 var runner = new ExperimentRunner(presets, new UlcAgTrainer(ProgressMode.Plain), Console.Out);
 try
 {
-    var plan = new ExperimentPlan(request, runner.BaseNoise(request));
+    var plan = runner.Plan(request);
     return runner.Run(plan, stop.Token);
 }
 catch (ConfigException e)

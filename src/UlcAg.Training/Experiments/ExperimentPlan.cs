@@ -51,10 +51,15 @@ public sealed class ExperimentPlan
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Plans <paramref name="request"/> for a configuration whose own noise rate is <paramref name="baseNoise"/>.</summary>
-    public ExperimentPlan(ExperimentRequest request, double baseNoise)
+    /// <param name="request">What to run.</param>
+    /// <param name="baseNoise">The configuration's <c>data.noise.rate</c>.</param>
+    /// <param name="resolvedConfig">The resolved configuration as YAML, recorded in the manifest so that a
+    /// changed configuration file is noticed; null records only the arguments.</param>
+    public ExperimentPlan(ExperimentRequest request, double baseNoise, string? resolvedConfig = null)
     {
         Request = request;
         BaseNoise = baseNoise;
+        ResolvedConfig = resolvedConfig;
         Tables = [.. request.Tables.Distinct().Order().Select(n => PaperTables.Build(n, baseNoise, request.NoiseLevels))];
         var cells = Tables.SelectMany(t => t.Rows).Select(r => r.Cell).Distinct().ToList();
         Runs = [.. request.Seeds.Distinct().SelectMany(seed => cells.Select(cell => new PlannedRun(cell, seed)))];
@@ -64,6 +69,9 @@ public sealed class ExperimentPlan
 
     /// <summary>The configuration's own <c>data.noise.rate</c> (Tables I, II and IV train at it).</summary>
     public double BaseNoise { get; }
+
+    /// <summary>The resolved configuration every run starts from (before its cell's method, seed and noise), as YAML.</summary>
+    public string? ResolvedConfig { get; }
 
     public IReadOnlyList<TableSpec> Tables { get; }
 
@@ -97,13 +105,14 @@ public sealed class ExperimentPlan
     /// <summary>
     /// Records the configuration in the experiment folder, or checks that an earlier start used the same
     /// one: runs trained under other settings must not be mixed into one table. Tables, seeds and noise
-    /// levels may change between invocations (finished runs are reused).
+    /// levels may change between invocations (finished runs are reused). Besides the arguments, the resolved
+    /// configuration is compared, so that an edited configuration file or preset is noticed too.
     /// </summary>
     /// <exception cref="ExperimentException">The folder holds runs of another configuration.</exception>
     public void RecordOrCheckManifest()
     {
         var path = Path.Combine(Request.Output, ManifestFile);
-        var manifest = new Manifest(Request.Configs, Request.Settings);
+        var manifest = new Manifest(Request.Configs, Request.Settings, ResolvedConfig);
         if (File.Exists(path))
         {
             Manifest? earlier;
@@ -123,6 +132,14 @@ public sealed class ExperimentPlan
                     "rerun with the same --config and --set to continue, or choose another --out");
             }
 
+            if (earlier.Resolved is not null && manifest.Resolved is not null && earlier.Resolved != manifest.Resolved)
+            {
+                throw new ExperimentException(
+                    $"{Request.Output} holds runs started with another configuration: the same arguments now resolve to different " +
+                    $"settings ({FirstDifference(earlier.Resolved, manifest.Resolved)}); a configuration file or preset was edited. " +
+                    "Restore it to continue, or choose another --out");
+            }
+
             return;
         }
 
@@ -133,9 +150,23 @@ public sealed class ExperimentPlan
     private static string Describe(Manifest? m) => m is null ? "an empty manifest" :
         $"[{string.Join(" ", m.Configs.Select(c => "--config " + c).Concat(m.Settings.Select(s => "--set " + s)).DefaultIfEmpty("the default configuration"))}]";
 
+    private static string FirstDifference(string earlier, string now)
+    {
+        var (a, b) = (earlier.Split('\n'), now.Split('\n'));
+        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var (x, y) = (i < a.Length ? a[i].Trim() : "", i < b.Length ? b[i].Trim() : "");
+            if (x != y)
+                return $"'{x}' then, '{y}' now";
+        }
+
+        return "no line differs";
+    }
+
     private sealed record Manifest(
         [property: JsonPropertyName("configs")] IReadOnlyList<string> Configs,
-        [property: JsonPropertyName("settings")] IReadOnlyList<string> Settings);
+        [property: JsonPropertyName("settings")] IReadOnlyList<string> Settings,
+        [property: JsonPropertyName("resolved")] string? Resolved);
 }
 
 /// <summary>A problem with an experiment the user can fix (its message says how).</summary>

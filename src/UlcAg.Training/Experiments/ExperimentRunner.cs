@@ -31,14 +31,18 @@ public sealed class ExperimentRunner
         _baseDirectory = baseDirectory;
     }
 
-    /// <summary>The configuration's own noise rate, resolved as <c>ulcag-train</c> would resolve it.</summary>
+    /// <summary>
+    /// Plans <paramref name="request"/>: resolves its configuration as <c>ulcag-train</c> would (for the
+    /// noise rate of Tables I, II and IV, and to record what the runs are trained with).
+    /// </summary>
     /// <exception cref="ConfigException">The configuration is invalid.</exception>
     /// <exception cref="UsageException">A setting is malformed.</exception>
-    public double BaseNoise(ExperimentRequest request)
+    public ExperimentPlan Plan(ExperimentRequest request)
     {
         var command = new TrainCommand(_presets, _job, TextWriter.Null, TextWriter.Null, _baseDirectory);
         var arguments = TrainCommandLine.Parse([.. request.Configs.SelectMany(c => new[] { "--config", c }), .. request.Settings.SelectMany(s => new[] { "--set", s })]);
-        return command.Load(arguments).Options.Data.Noise.Rate;
+        var options = command.Load(arguments).Options;
+        return new ExperimentPlan(request, options.Data.Noise.Rate, OptionsYaml.Write(options));
     }
 
     /// <summary>Trains what is missing and writes the tables; returns a <see cref="TrainExitCodes"/> value.</summary>
