@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using UlcAg.Network.Models;
@@ -179,7 +178,7 @@ public sealed class ExperimentTests
     }
 
     [TestMethod]
-    public void ParallelRunsNeverShareASeed()
+    public void ParallelRunsNeverShareASeedBeforeItsDataExists()
     {
         using var files = new ConfigTestFiles();
         var request = new ExperimentRequest { Tables = [2], Seeds = [0, 1, 2], Output = Path.Combine(files.Root, "exp"), Parallel = 2 };
@@ -194,16 +193,36 @@ public sealed class ExperimentTests
         Assert.IsTrue(job.Calls.All(o => o.Threads == Math.Max(1, Environment.ProcessorCount / 2)));
     }
 
+    [TestMethod]
+    public void RunsOfOneSeedShareTheMachineOnceItsDataExists()
+    {
+        using var files = new ConfigTestFiles();
+        var request = new ExperimentRequest { Tables = [1], Seeds = [0], Output = Path.Combine(files.Root, "exp"), Parallel = 2 };
+        var job = new FakeJob { AwaitPeer = true };
+
+        Assert.AreEqual(TrainExitCodes.Success, new ExperimentRunner(ConfigTestFiles.Presets, job, TextWriter.Null, files.Root).Run(new ExperimentPlan(request, 0.2), CancellationToken.None));
+
+        Assert.HasCount(4, job.Calls);
+        Assert.IsFalse(job.SeedOverlap, "a run shared its seed before the seed's first run had finished");
+        Assert.AreEqual(2, job.MaxConcurrent, "after the first run, runs of the same seed ran two at a time");
+    }
+
     /// <summary>Writes what the trainer writes at the end of a run, with an accuracy that depends on method and seed.</summary>
     private sealed class FakeJob : ITrainingJob
     {
-        private readonly ConcurrentDictionary<int, int> _activeSeeds = new();
+        private readonly Dictionary<int, int> _activeSeeds = [];
+        private readonly HashSet<int> _startedSeeds = [];
+        private readonly HashSet<int> _finishedSeeds = [];
         private int _concurrent;
 
         public List<TrainOptions> Calls { get; } = [];
         public int InterruptAt { get; set; } = -1;
         public Method? FailMethod { get; init; }
-        /// <summary>Each run waits (up to 10 s) until two runs have been active at once, so that concurrency is observed however loaded the machine is.</summary>
+
+        /// <summary>
+        /// Every run but the first of its seed waits (up to 10 s) until two runs are active at once, so that
+        /// the runner's concurrency is observed however loaded the machine is.
+        /// </summary>
         public bool AwaitPeer { get; init; }
         public bool SeedOverlap { get; private set; }
         public int MaxConcurrent { get; private set; }
@@ -211,18 +230,22 @@ public sealed class ExperimentTests
         public int Run(TrainOptions options, TextWriter log, CancellationToken ct)
         {
             int index;
+            bool firstOfSeed;
             lock (Calls)
             {
                 index = Calls.Count;
                 Calls.Add(options);
                 MaxConcurrent = Math.Max(MaxConcurrent, ++_concurrent);
+                firstOfSeed = _startedSeeds.Add(options.Seed);
+                _activeSeeds[options.Seed] = _activeSeeds.GetValueOrDefault(options.Seed) + 1;
+                if (_activeSeeds[options.Seed] > 1 && !_finishedSeeds.Contains(options.Seed))
+                    SeedOverlap = true;
             }
 
-            if (_activeSeeds.AddOrUpdate(options.Seed, 1, (_, n) => n + 1) > 1)
-                SeedOverlap = true;
+            var succeeded = false;
             try
             {
-                if (AwaitPeer)
+                if (AwaitPeer && !firstOfSeed)
                     SpinWait.SpinUntil(() => { lock (Calls) return MaxConcurrent >= 2; }, TimeSpan.FromSeconds(10));
                 var dir = options.RunDirectory;
                 Directory.CreateDirectory(Path.Combine(dir, "checkpoints", "last"));
@@ -244,13 +267,18 @@ public sealed class ExperimentTests
                     wrong_labels_start = options.Data.Noise.Rate,
                     wrong_labels_end = options.Data.Noise.Rate,
                 }));
+                succeeded = true;
                 return TrainExitCodes.Success;
             }
             finally
             {
-                _activeSeeds.AddOrUpdate(options.Seed, 0, (_, n) => n - 1);
                 lock (Calls)
+                {
                     _concurrent--;
+                    _activeSeeds[options.Seed]--;
+                    if (succeeded)
+                        _finishedSeeds.Add(options.Seed);
+                }
             }
         }
     }

@@ -67,6 +67,7 @@ public sealed class ExperimentRunner
         var parallel = Math.Clamp(plan.Request.Parallel, 1, Math.Max(1, pending.Count));
         var threads = parallel > 1 ? Math.Max(1, Environment.ProcessorCount / parallel) : 0;
         var state = new Schedule(pending, plan.Runs.Count - pending.Count, plan.Runs.Count);
+        state.ReadySeeds.UnionWith(results.Keys.Select(r => r.Seed));
         var workers = Enumerable.Range(0, parallel).Select(_ => Task.Run(() => Work(plan, state, results, threads, ct), CancellationToken.None)).ToArray();
         Task.WaitAll(workers, CancellationToken.None);
         if (ct.IsCancellationRequested && results.Count < plan.Runs.Count)
@@ -103,13 +104,14 @@ public sealed class ExperimentRunner
                     if (state.Stopped || ct.IsCancellationRequested || state.Pending.Count == 0)
                         return;
 
-                    // Runs of one seed share their generated dataset and image cache; never build those twice at once.
-                    var next = state.Pending.FirstOrDefault(r => !state.ActiveSeeds.Contains(r.Seed));
+                    // Runs of one seed share their generated dataset and image cache: never build those twice at
+                    // once. Once a run of the seed has finished, they exist and any number of runs may read them.
+                    var next = state.Pending.FirstOrDefault(r => state.ReadySeeds.Contains(r.Seed) || !state.ActiveRuns.Any(a => a.Seed == r.Seed));
                     if (next is not null)
                     {
                         run = next;
                         state.Pending.Remove(run);
-                        state.ActiveSeeds.Add(run.Seed);
+                        state.ActiveRuns.Add(run);
                         number = ++state.Started;
                         break;
                     }
@@ -127,7 +129,7 @@ public sealed class ExperimentRunner
 
             lock (_gate)
             {
-                state.ActiveSeeds.Remove(run.Seed);
+                state.ActiveRuns.Remove(run);
                 if (code == TrainExitCodes.Success)
                 {
                     RunResult result;
@@ -144,8 +146,9 @@ public sealed class ExperimentRunner
                     }
 
                     results[run] = result;
+                    state.ReadySeeds.Add(run.Seed);
                     state.Durations.Add(elapsed);
-                    var left = state.Pending.Count + state.ActiveSeeds.Count;
+                    var left = state.Pending.Count + state.ActiveRuns.Count;
                     var parallel = Math.Max(1, plan.Request.Parallel);
                     var eta = left == 0 ? "" : $", about {Duration(TimeSpan.FromTicks(state.Durations.Sum(d => d.Ticks) / state.Durations.Count * left / parallel))} left";
                     Say($"[{number}/{state.Total}] done {run.Name} in {Duration(elapsed)}: {Describe(result)} | {results.Count}/{state.Total} finished{eta}");
@@ -213,7 +216,8 @@ public sealed class ExperimentRunner
     private sealed class Schedule(List<PlannedRun> pending, int finished, int total)
     {
         public List<PlannedRun> Pending { get; } = pending;
-        public HashSet<int> ActiveSeeds { get; } = [];
+        public HashSet<int> ReadySeeds { get; } = [];
+        public List<PlannedRun> ActiveRuns { get; } = [];
         public List<TimeSpan> Durations { get; } = [];
         public int Total { get; } = total;
         public int Started { get; set; } = finished;
