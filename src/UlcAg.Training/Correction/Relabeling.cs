@@ -20,14 +20,7 @@ public static class Relabeling
             if (!templates.Has(org)) continue;
             var s = semantic.Slice(i * templates.Size, templates.Size);
             var own = templates.Distance(org, s);
-            var best = -1;
-            var bestDistance = double.MaxValue;
-            for (var c = 0; c < templates.Classes; c++)
-            {
-                if (c == org || !templates.Has(c)) continue;
-                var d = templates.Distance(c, s);
-                if (d < bestDistance) (best, bestDistance) = (c, d);
-            }
+            var (best, bestDistance) = templates.Nearest(s, except: org);
             if (best >= 0 && own - bestDistance > margin)
             {
                 labels.Set(sample, best);

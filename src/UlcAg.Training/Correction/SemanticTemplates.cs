@@ -58,6 +58,19 @@ public sealed class SemanticTemplates(int classes, int size, double momentum)
         return nt == 0 || ns == 0 ? 1 : 1 - dot / Math.Sqrt(nt * ns);
     }
 
+    /// <summary>The class whose template is nearest to <paramref name="s"/> (eq. 9), skipping <paramref name="except"/>; -1 when none has a template.</summary>
+    public (int Class, double Distance) Nearest(ReadOnlySpan<float> s, int except = -1)
+    {
+        var (best, bestDistance) = (-1, double.MaxValue);
+        for (var c = 0; c < Classes; c++)
+        {
+            if (c == except || !Has(c)) continue;
+            var d = Distance(c, s);
+            if (d < bestDistance) (best, bestDistance) = (c, d);
+        }
+        return (best, bestDistance);
+    }
+
     /// <summary>All templates (null where a class has none), for checkpoints.</summary>
     public float[]?[] Snapshot() => _templates.Select(t => t?.ToArray()).ToArray();
 

@@ -97,10 +97,14 @@ public sealed class ExperimentPlan
         args.AddRange(["--set", string.Create(CultureInfo.InvariantCulture, $"data.noise.rate={run.Cell.NoiseRate:R}")]);
         args.AddRange(["--set", $"output={RunsDirectory}"]);
         args.AddRange(["--set", $"run_name={run.Name}"]);
-        if (threads > 0 && !Request.Settings.Any(s => s.StartsWith("threads=", StringComparison.Ordinal)))
-            args.AddRange(["--set", string.Create(CultureInfo.InvariantCulture, $"threads={threads}")]);
+        if (!Request.Settings.Any(s => s.StartsWith("threads=", StringComparison.Ordinal)))
+            args.AddRange(ThreadsArguments(threads));
         return args;
     }
+
+    /// <summary><c>--set threads=N</c> for a run that shares the machine, or nothing when it may use every core (0).</summary>
+    public static IReadOnlyList<string> ThreadsArguments(int threads) =>
+        threads > 0 ? ["--set", string.Create(CultureInfo.InvariantCulture, $"threads={threads}")] : [];
 
     /// <summary>
     /// Records the configuration in the experiment folder, or checks that an earlier start used the same

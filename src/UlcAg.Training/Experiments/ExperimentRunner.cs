@@ -173,9 +173,7 @@ public sealed class ExperimentRunner
         List<string> args;
         if (resume)
         {
-            args = ["--resume", dir];
-            if (threads > 0)
-                args.AddRange(["--set", string.Create(CultureInfo.InvariantCulture, $"threads={threads}")]);
+            args = ["--resume", dir, .. ExperimentPlan.ThreadsArguments(threads)];
         }
         else
         {

@@ -360,7 +360,6 @@ internal sealed class TrainingRun : IDisposable
         return _step.Weights.ToDictionary(s => s.Name, s => state[s.Name]);
     }
 
-    /// <summary>Accuracy of the eval graph with <paramref name="weights"/> over a cached split.</summary>
     /// <summary>
     /// Classifies <paramref name="split"/> with <paramref name="weights"/>. Where the network predicts AUs
     /// (pre-sigmoid scores as s) and the samples carry AU labels, also returns how well the AU branch
@@ -386,6 +385,7 @@ internal sealed class TrainingRun : IDisposable
             feeds[N.Images] = (batch.Images, [batch.Count, _net.InputSize, _net.InputSize, 3]);
             var outputs = _eval.Run(feeds);
             var logits = (float[])outputs[N.Logits];
+            var semantic = outputs.TryGetValue(N.Semantic, out var sem) ? (float[])sem : null;
             for (var i = 0; i < batch.Count; i++)
             {
                 var sample = split.Samples[batch.Indices[i]];
@@ -393,31 +393,18 @@ internal sealed class TrainingRun : IDisposable
                 predicted.Add(ArgMax(logits.AsSpan(i * _net.Classes, _net.Classes)));
                 if (templates is not null)
                 {
-                    var semantic = ((float[])outputs[N.Semantic]).AsSpan(i * templates.Size, templates.Size);
                     templateSamples++;
-                    if (NearestTemplate(templates, semantic) == sample.Label) templateHits++;
+                    if (templates.Nearest(semantic.AsSpan(i * templates.Size, templates.Size)).Class == sample.Label) templateHits++;
                 }
                 if (scoresAus && sample.Aus is { } aus)
                 {
-                    auScores.Add(((float[])outputs[N.Semantic]).AsSpan(i * _net.AuCount, _net.AuCount).ToArray());
+                    auScores.Add(semantic.AsSpan(i * _net.AuCount, _net.AuCount).ToArray());
                     auLabels.Add(aus);
                 }
             }
         }
         return (ConfusionMatrix.FromLabels(truth.ToArray(), predicted.ToArray(), _net.Classes), MeanAuAuc(auScores, auLabels),
             templateSamples > 0 ? (double)templateHits / templateSamples : null);
-    }
-
-    private static int NearestTemplate(SemanticTemplates templates, ReadOnlySpan<float> semantic)
-    {
-        var (best, bestDistance) = (-1, double.MaxValue);
-        for (var c = 0; c < templates.Classes; c++)
-        {
-            if (!templates.Has(c)) continue;
-            var d = templates.Distance(c, semantic);
-            if (d < bestDistance) (best, bestDistance) = (c, d);
-        }
-        return best;
     }
 
     private double? MeanAuAuc(List<float[]> scores, List<float[]> labels)
