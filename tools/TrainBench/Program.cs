@@ -13,7 +13,8 @@ using UlcAg.Runtime;
 
 var resolutions = new List<int>();
 int batch = 32, runs = 5, threads = 2;
-string? profile = null;
+string? profile = null, optimized = null;
+var lowering = ConvLowering.NhwcGemm;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -23,19 +24,24 @@ for (var i = 0; i < args.Length; i++)
         case "--runs": runs = int.Parse(args[++i]); break;
         case "--threads": threads = int.Parse(args[++i]); break;
         case "--profile": profile = args[++i]; break;
+        case "--save-optimized": optimized = args[++i]; break;
+        case "--conv": lowering = args[++i] == "onnx" ? ConvLowering.None : ConvLowering.NhwcGemm; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
 if (resolutions.Count == 0) resolutions = [112, 224];
 const int classes = 7;
-Console.WriteLine($"ONNX Runtime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, threads {threads}, batch {batch}");
+Console.WriteLine($"ONNX Runtime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, threads {threads}, batch {batch}, convolutions {lowering}");
 
 foreach (var res in resolutions)
 {
     var (trainModel, specs) = BuildTrain(res);
     var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
-    using var session = new TrainingSession(trainModel, Device.Cpu, init, threads,
-        profile is null ? null : o => { o.EnableProfiling = true; o.ProfileOutputPathPrefix = profile; });
+    using var session = new TrainingSession(trainModel, Device.Cpu, init, threads, o =>
+    {
+        if (profile is not null) { o.EnableProfiling = true; o.ProfileOutputPathPrefix = profile; }
+        if (optimized is not null) o.OptimizedModelFilePath = $"{optimized}.{res}.onnx";
+    });
     var rng = new Random(0);
     rng.NextBytes(session.Feed<byte>("images"));
     var labels = session.Feed<long>("labels");
@@ -66,7 +72,7 @@ return 0;
 
 (byte[] Model, IReadOnlyList<UlcAg.Network.Weights.ParameterSpec> Specs) BuildTrain(int res)
 {
-    var g = new GraphBuilder("resnet18_train");
+    var g = new GraphBuilder("resnet18_train") { ConvLowering = lowering };
     var m = new ModelContext(g, GraphMode.Train);
     var x = ImageInput.Normalize(g, g.Input("images", DType.UInt8, batch, res, res, 3), Normalization.ImageNet);
     var logits = ResNet18.ForwardHead(m, ResNet18.ForwardFeatures(m, x, "default"), classes, "default");
@@ -78,7 +84,7 @@ return 0;
 
 GraphBuilder BuildEval(int res)
 {
-    var g = new GraphBuilder("resnet18_eval");
+    var g = new GraphBuilder("resnet18_eval") { ConvLowering = lowering };
     var m = new ModelContext(g, GraphMode.Eval);
     var x = ImageInput.Normalize(g, g.Input("images", DType.UInt8, Shape.Dynamic, res, res, 3), Normalization.ImageNet);
     g.Output(ResNet18.ForwardHead(m, ResNet18.ForwardFeatures(m, x, "default"), classes, "default"), "logits");

@@ -45,6 +45,7 @@ public sealed class GradientRegistry
         ShapeGradients.Register(r);
         LinearGradients.Register(r);
         ConvGradients.Register(r);
+        ConvGemmGradients.Register(r);
         PoolingGradients.Register(r);
         SoftmaxGradients.Register(r);
         SelectionGradients.Register(r);

@@ -24,9 +24,9 @@ public static class ToyCnn
     ];
 
     /// <summary>Builds the train step; returns the model bytes.</summary>
-    public static byte[] TrainStepModel(int batch, Optimizer optimizer)
+    public static byte[] TrainStepModel(int batch, Optimizer optimizer, ConvLowering lowering = ConvLowering.None)
     {
-        var g = new GraphBuilder("tiny_train");
+        var g = new GraphBuilder("tiny_train") { ConvLowering = lowering };
         var x = g.Input("images", DType.Float, batch, 1, Size, Size);
         var labels = g.Input("labels", DType.Int64, batch);
         var p = ParameterShapes.ToDictionary(s => s.Name, s => g.Input(s.Name, DType.Float, s.Shape));

@@ -1,0 +1,127 @@
+using UlcAg.Graph.Autodiff;
+
+namespace UlcAg.Graph;
+
+// Convolution lowered to gathers and GEMMs over NHWC rows (ConvLowering.NhwcGemm), and its
+// gradient rule. Activations are NCHW at the composite's boundary; in between, a convolution
+// works on rows [N*H*W, C]:
+//
+//   x [N,C,H,W] --transpose--> [N, H*W, C] --pad one zero row--> [N, H*W+1, C]
+//     --gather im2col table [Ho*Wo, taps]--> cols [N*Ho*Wo, taps*C]
+//   y rows = cols x Wm^T  (Wm = weight as [O, taps*C], tap-major)  --> [N*Ho*Wo, O] --> NCHW
+//
+// ONNX Runtime's transpose optimizer cancels the transposes between a convolution, the
+// elementwise ops after it and the next convolution.
+public sealed partial class GraphBuilder
+{
+    /// <summary>Op type of the lowered convolution composite.</summary>
+    public const string ConvGemmOp = "ConvGemm";
+
+    private readonly Dictionary<string, Value> _indexTables = new(StringComparer.Ordinal);
+
+    /// <summary>How convolutions with non-constant weights are emitted (see <see cref="Graph.ConvLowering"/>).</summary>
+    public ConvLowering ConvLowering { get; set; } = ConvLowering.None;
+
+    private Value ConvAsGemm(Value x, Value weight, Value? bias, int stride, int pad, int dilation)
+    {
+        var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, pad, dilation);
+        var attrs = new Dictionary<string, object>
+        {
+            ["strides"] = new long[] { stride, stride },
+            ["pads"] = new long[] { pad, pad, pad, pad },
+            ["dilations"] = new long[] { dilation, dilation },
+        };
+        var node = Composite(ConvGemmOp, bias is null ? [x, weight] : [x, weight, bias], () =>
+        {
+            var cols = Im2Col(x, geo);
+            var wm = Reshape(Transpose(weight, 0, 2, 3, 1), geo.O, geo.Taps * geo.C);
+            var y = Gemm(cols, wm, bias, transB: true);
+            return [FromRows(y, geo.N, geo.Ho, geo.Wo), cols];
+        }, attrs);
+        return node.Outputs[0];
+    }
+
+    /// <summary>The im2col matrix [N*Ho*Wo, taps*C] of an NCHW input.</summary>
+    internal Value Im2Col(Value x, ConvGeometry geo)
+    {
+        var rows = ToRows(x);
+        if (geo.IsPointwise) return Reshape(rows, geo.N * geo.H * geo.W, geo.C);
+        var key = $"im2col {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation}";
+        var gathered = GatherRows(rows, IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices));
+        return Reshape(gathered, geo.N * geo.Ho * geo.Wo, geo.Taps * geo.C);
+    }
+
+    /// <summary>NCHW [N, C, H, W] as rows [N, H*W, C].</summary>
+    internal Value ToRows(Value x) => Reshape(Transpose(x, 0, 2, 3, 1), x.Shape[0], x.Shape[2] * x.Shape[3], x.Shape[1]);
+
+    /// <summary>Rows [N*H*W, C] (or [N, H*W, C]) back to NCHW [N, C, H, W].</summary>
+    internal Value FromRows(Value rows, long n, long h, long w) => Transpose(Reshape(rows, n, h, w, rows.Shape[^1]), 0, 3, 1, 2);
+
+    /// <summary>
+    /// Gathers rows of every image: <paramref name="rows"/> [N, R, C] gets a zero row R, then
+    /// row table [P, K] gives [N, P, K, C].
+    /// </summary>
+    internal Value GatherRows(Value rows, Value table) => Gather(Pad(rows, [0, 0, 0, 0, 1, 0]), table, 1);
+
+    /// <summary>A constant int64 table [rows, width], shared by every convolution with the same key.</summary>
+    internal Value IndexTable(string key, long rows, long width, Func<long[]> build)
+    {
+        if (!_indexTables.TryGetValue(key, out var table))
+        {
+            table = Constant(TensorData.Of(build(), rows, width));
+            _indexTables[key] = table;
+        }
+        return table;
+    }
+}
+
+internal static class ConvGemmGradients
+{
+    internal static void Register(GradientRegistry r) => r.Register(GraphBuilder.ConvGemmOp, ConvGemm);
+
+    /// <summary>
+    /// dW from the forward's im2col matrix: dWm = dY^T cols, one GEMM over all positions of the
+    /// batch. dX for stride 1: a gather of dY with the transposed table, then one GEMM with the
+    /// weight as [taps*O, C]. dX for larger strides: one GEMM to the column gradient
+    /// [N*Ho*Wo, taps*C] (no multiplications by inserted zeros), then col2im as a gather of the
+    /// columns that read each input position and a sum over them.
+    /// </summary>
+    private static Value?[] ConvGemm(GradContext c)
+    {
+        var g = c.G;
+        var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
+        var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[0], w.Shape[2], w.Shape[3],
+            (int)c.Node.Ints("strides", [1, 1])[0], (int)c.Node.Ints("pads", [0, 0, 0, 0])[0], (int)c.Node.Ints("dilations", [1, 1])[0]);
+        var cols = c.O(1);
+        var dyRows = g.Reshape(g.ToRows(dy), geo.N * geo.Ho * geo.Wo, geo.O);
+
+        // dWm [O, taps*C] (tap-major) back to OIHW.
+        var dwm = g.Gemm(dyRows, cols, transA: true);
+        var dw = g.Transpose(g.Reshape(dwm, geo.O, geo.Kh, geo.Kw, geo.C), 0, 3, 1, 2);
+
+        var dx = InputGradient(g, w, dy, dyRows, geo);
+        return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dyRows, [0])] : [dx, dw];
+    }
+
+    private static Value InputGradient(GraphBuilder g, Value w, Value dy, Value dyRows, ConvGeometry geo)
+    {
+        if (geo.IsPointwise)
+            return g.FromRows(g.Gemm(dyRows, g.Reshape(w, geo.O, geo.C)), geo.N, geo.H, geo.W);
+        if (geo.Stride == 1)
+        {
+            var key = $"im2col-t {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} p{geo.Pad} d{geo.Dilation}";
+            var table = g.IndexTable(key, geo.H * geo.W, geo.Taps, geo.TransposedIndices);
+            var colsDy = g.Reshape(g.GatherRows(g.ToRows(dy), table), geo.N * geo.H * geo.W, geo.Taps * geo.O);
+            // Weight as [taps*O, C]: row (tap, o), column c.
+            var wt = g.Reshape(g.Transpose(w, 2, 3, 0, 1), geo.Taps * geo.O, geo.C);
+            return g.FromRows(g.Gemm(colsDy, wt), geo.N, geo.H, geo.W);
+        }
+        var wm = g.Reshape(g.Transpose(w, 0, 2, 3, 1), geo.O, geo.Taps * geo.C);
+        var dcols = g.Reshape(g.Gemm(dyRows, wm), geo.N, geo.Ho * geo.Wo * geo.Taps, geo.C);
+        var (indices, width) = geo.Col2ImIndices();
+        var col2im = g.IndexTable($"col2im {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation}", geo.H * geo.W, width, () => indices);
+        var gathered = g.GatherRows(dcols, col2im);
+        var summed = width == 1 ? gathered : g.ReduceSum(gathered, [2]);
+        return g.FromRows(summed, geo.N, geo.H, geo.W);
+    }
+}

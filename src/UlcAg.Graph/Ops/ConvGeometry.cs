@@ -1,0 +1,86 @@
+namespace UlcAg.Graph;
+
+/// <summary>
+/// Shape arithmetic of one 2-D convolution and the index tables that turn it into gathers over
+/// NHWC rows. Every table indexes the rows of one image plus a trailing zero row, so it does not
+/// depend on the batch size: padding and positions no tap reaches read the zero row.
+/// </summary>
+internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long Kh, long Kw, int Stride, int Pad, int Dilation)
+{
+    public long Ho => GraphBuilder.ConvOut(H, Kh, Stride, Pad, Dilation);
+    public long Wo => GraphBuilder.ConvOut(W, Kw, Stride, Pad, Dilation);
+    public long Taps => Kh * Kw;
+
+    /// <summary>A 1x1 convolution with stride 1 and no padding: a plain GEMM over the input rows.</summary>
+    public bool IsPointwise => Kh == 1 && Kw == 1 && Stride == 1 && Pad == 0;
+
+    /// <summary>Input row (h * W + w) that tap (i, j) of output position (y, x) reads, or H*W (the zero row).</summary>
+    private long InputRow(long y, long x, long i, long j)
+    {
+        var h = y * Stride - Pad + i * Dilation;
+        var w = x * Stride - Pad + j * Dilation;
+        return h < 0 || h >= H || w < 0 || w >= W ? H * W : h * W + w;
+    }
+
+    /// <summary>im2col: [Ho*Wo, taps] input rows, tap-major within an output position.</summary>
+    public long[] Im2ColIndices()
+    {
+        var idx = new long[Ho * Wo * Taps];
+        long m = 0;
+        for (long y = 0; y < Ho; y++)
+            for (long x = 0; x < Wo; x++)
+                for (long i = 0; i < Kh; i++)
+                    for (long j = 0; j < Kw; j++)
+                        idx[m++] = InputRow(y, x, i, j);
+        return idx;
+    }
+
+    /// <summary>
+    /// The transposed gather for stride 1: [H*W, taps] rows of dY (Ho*Wo is its zero row) such
+    /// that dX at input position p = sum over taps t of dY[row(p, t)] W[:, :, t]. Tap t of output
+    /// q reads input q - pad + t*d, so input p receives from output p + pad - t*d.
+    /// </summary>
+    public long[] TransposedIndices()
+    {
+        if (Stride != 1) throw new InvalidOperationException("the transposed gather needs stride 1");
+        var idx = new long[H * W * Taps];
+        long m = 0;
+        for (long h = 0; h < H; h++)
+            for (long w = 0; w < W; w++)
+                for (long i = 0; i < Kh; i++)
+                    for (long j = 0; j < Kw; j++)
+                    {
+                        var y = h + Pad - i * Dilation;
+                        var x = w + Pad - j * Dilation;
+                        idx[m++] = y < 0 || y >= Ho || x < 0 || x >= Wo ? Ho * Wo : y * Wo + x;
+                    }
+        return idx;
+    }
+
+    /// <summary>
+    /// col2im as a gather: for each input position, the (output position, tap) rows of the
+    /// [Ho*Wo*taps] column gradient that read it, padded with the zero row (Ho*Wo*taps) to the
+    /// largest count. Returns the table [H*W, width] and its width.
+    /// </summary>
+    public (long[] Indices, long Width) Col2ImIndices()
+    {
+        var lists = new List<long>[H * W];
+        for (var k = 0; k < lists.Length; k++) lists[k] = [];
+        for (long y = 0; y < Ho; y++)
+            for (long x = 0; x < Wo; x++)
+                for (long i = 0; i < Kh; i++)
+                    for (long j = 0; j < Kw; j++)
+                    {
+                        var row = InputRow(y, x, i, j);
+                        if (row < H * W) lists[row].Add((y * Wo + x) * Taps + i * Kw + j);
+                    }
+        var width = Math.Max(1, lists.Max(l => l.Count));
+        var zero = Ho * Wo * Taps;
+        var idx = new long[H * W * width];
+        for (var k = 0; k < lists.Length; k++)
+        {
+            for (var t = 0; t < width; t++) idx[k * width + t] = t < lists[k].Count ? lists[k][t] : zero;
+        }
+        return (idx, width);
+    }
+}

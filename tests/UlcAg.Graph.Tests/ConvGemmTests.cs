@@ -1,0 +1,104 @@
+using UlcAg.Graph.Examples;
+using UlcAg.Graph.Optim;
+using UlcAg.Runtime;
+
+namespace UlcAg.Graph.Tests;
+
+/// <summary>Convolutions lowered to gathers and GEMMs (<see cref="ConvLowering.NhwcGemm"/>).</summary>
+[TestClass]
+public sealed class ConvGemmTests
+{
+    private static float Small(Random r) => (float)(r.NextDouble() - 0.5);
+
+    // The same cases as the ONNX Conv rule: ResNet-18's 3x3/s1, 3x3/s2, 1x1/s2 and 7x7/s2 on
+    // even and odd sizes, a pointwise conv, bias and dilation.
+    [TestMethod]
+    [DataRow(3, 1, 1, 1, 6)]
+    [DataRow(3, 1, 1, 1, 5)]
+    [DataRow(3, 2, 1, 1, 8)]
+    [DataRow(3, 2, 1, 1, 7)]
+    [DataRow(1, 2, 0, 1, 8)]
+    [DataRow(1, 2, 0, 1, 7)]
+    [DataRow(1, 1, 0, 1, 5)]
+    [DataRow(7, 2, 3, 1, 10)]
+    [DataRow(7, 2, 3, 1, 9)]
+    [DataRow(3, 1, 2, 2, 7)]
+    [DataRow(3, 2, 2, 2, 9)]
+    public void Gradients(int k, int stride, int pad, int dilation, int size)
+        => GradCheck.Check([[2, 3, size, size], [4, 3, k, k], [4]], (g, x) =>
+        {
+            g.ConvLowering = ConvLowering.NhwcGemm;
+            return g.Conv(x[0], x[1], x[2], stride, pad, dilation);
+        }, init: Small);
+
+    [TestMethod]
+    public void NonSquareInputGradients()
+        => GradCheck.Check([[1, 2, 6, 5], [3, 2, 3, 3]], (g, x) =>
+        {
+            g.ConvLowering = ConvLowering.NhwcGemm;
+            return g.Conv(x[0], x[1], null, 2, 1);
+        }, init: Small);
+
+    [TestMethod]
+    [DataRow(3, 1, 1, 1, 6)]
+    [DataRow(3, 2, 1, 1, 7)]
+    [DataRow(1, 2, 0, 1, 7)]
+    [DataRow(7, 2, 3, 1, 9)]
+    [DataRow(3, 1, 2, 2, 7)]
+    public void ForwardEqualsOnnxConv(int k, int stride, int pad, int dilation, int size)
+    {
+        var rng = new Random(k * 100 + size);
+        var x = Enumerable.Range(0, 2 * 3 * size * size).Select(_ => Small(rng)).ToArray();
+        var w = Enumerable.Range(0, 5 * 3 * k * k).Select(_ => Small(rng)).ToArray();
+        float[] Run(ConvLowering lowering)
+        {
+            var g = new GraphBuilder { ConvLowering = lowering };
+            var y = g.Conv(g.Input("x", DType.Float, 2, 3, size, size), g.Input("w", DType.Float, 5, 3, k, k), null, stride, pad, dilation);
+            g.Output(y, "y");
+            using var runner = new ModelRunner(g);
+            return (float[])runner.Run(new Dictionary<string, (Array, long[])> { ["x"] = (x, [2, 3, size, size]), ["w"] = (w, [5, 3, k, k]) })["y"];
+        }
+        var expected = Run(ConvLowering.None);
+        var actual = Run(ConvLowering.NhwcGemm);
+        Assert.HasCount(expected.Length, actual);
+        for (var i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-5, $"y[{i}]");
+    }
+
+    [TestMethod]
+    public void ConstantWeightsStayOnnxConv()
+    {
+        var g = new GraphBuilder { ConvLowering = ConvLowering.NhwcGemm };
+        var w = g.Initializer("w", TensorData.Of(new float[2 * 3 * 9], 2, 3, 3, 3));
+        g.Output(g.Conv(g.Input("x", DType.Float, 1, 3, 5, 5), w, null, 1, 1), "y");
+        CollectionAssert.AreEqual(new[] { "Conv" }, g.ToModel().Graph.Node.Select(n => n.OpType).ToArray());
+    }
+
+    // A whole train step (conv, batch norm, relu, max pool, stride-2 conv, linear, SGD) gives the
+    // same losses and state with and without lowering.
+    [TestMethod]
+    public void TrainStepsEqualUnloweredSteps()
+    {
+        var optimizer = new Sgd([new ParamGroup("default", 1e-4)], momentum: 0.9);
+        using var plain = new TrainingSession(ToyCnn.TrainStepModel(8, optimizer), Device.Cpu, ToyCnn.InitialState(3));
+        using var lowered = new TrainingSession(ToyCnn.TrainStepModel(8, optimizer, ConvLowering.NhwcGemm), Device.Cpu, ToyCnn.InitialState(3));
+        var rng = new Random(9);
+        for (var step = 0; step < 4; step++)
+        {
+            var (images, labels) = ToyCnn.Batch(rng, 8);
+            foreach (var s in new[] { plain, lowered })
+            {
+                images.CopyTo(s.Feed<float>("images"));
+                labels.CopyTo(s.Feed<long>("labels"));
+                s.Feed<float>(Optimizer.LearningRateInput("default"))[0] = 0.05f;
+                s.Step();
+            }
+            Assert.AreEqual(plain.Result<float>("loss")[0], lowered.Result<float>("loss")[0], 1e-4, $"loss of step {step}");
+        }
+        var a = plain.ReadState();
+        var b = lowered.ReadState();
+        foreach (var (name, values) in a)
+        {
+            for (var i = 0; i < values.Length; i++) Assert.AreEqual(values[i], b[name][i], 1e-4, $"{name}[{i}]");
+        }
+    }
+}
