@@ -35,6 +35,12 @@ public sealed class Node
     /// <summary>True for a composite: a node seen by autodiff only, never written to ONNX.</summary>
     public bool IsComposite => Members.Count > 0;
 
+    /// <summary>
+    /// Set on the NCHW/NHWC transposes of activations that lowered convolutions emit; the export's
+    /// layout pass moves the ops between such transposes to NHWC.
+    /// </summary>
+    internal bool IsLayoutBoundary { get; set; }
+
     /// <summary>Set on nodes that block gradient flow (stop-gradient).</summary>
     public bool StopsGradient { get; internal init; }
 

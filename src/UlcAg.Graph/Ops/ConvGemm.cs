@@ -52,10 +52,17 @@ public sealed partial class GraphBuilder
     }
 
     /// <summary>NCHW [N, C, H, W] as rows [N, H*W, C].</summary>
-    internal Value ToRows(Value x) => Reshape(Transpose(x, 0, 2, 3, 1), x.Shape[0], x.Shape[2] * x.Shape[3], x.Shape[1]);
+    internal Value ToRows(Value x) => Reshape(LayoutTranspose(x, 0, 2, 3, 1), x.Shape[0], x.Shape[2] * x.Shape[3], x.Shape[1]);
 
     /// <summary>Rows [N*H*W, C] (or [N, H*W, C]) back to NCHW [N, C, H, W].</summary>
-    internal Value FromRows(Value rows, long n, long h, long w) => Transpose(Reshape(rows, n, h, w, rows.Shape[^1]), 0, 3, 1, 2);
+    internal Value FromRows(Value rows, long n, long h, long w) => LayoutTranspose(Reshape(rows, n, h, w, rows.Shape[^1]), 0, 3, 1, 2);
+
+    private Value LayoutTranspose(Value x, params long[] perm)
+    {
+        var y = Transpose(x, perm);
+        y.Producer!.IsLayoutBoundary = true;
+        return y;
+    }
 
     /// <summary>
     /// Gathers rows of every image: <paramref name="rows"/> [N, R, C] gets a zero row R, then
