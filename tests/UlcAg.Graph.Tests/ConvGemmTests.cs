@@ -101,4 +101,56 @@ public sealed class ConvGemmTests
             for (var i = 0; i < values.Length; i++) Assert.AreEqual(values[i], b[name][i], 1e-4, $"{name}[{i}]");
         }
     }
+
+    // A residual block (conv-bn-relu-conv-bn, add, relu) and its backward: the export's layout
+    // pass leaves no transpose of an activation between the two convolutions, and the values
+    // and gradients equal those of the ONNX Conv graph.
+    [TestMethod]
+    public void LayoutPassRemovesActivationTransposesAndKeepsValues()
+    {
+        const int n = 2, c = 4, size = 6;
+        var rng = new Random(4);
+        var feeds = new Dictionary<string, (Array, long[])>
+        {
+            ["x"] = (Enumerable.Range(0, n * c * size * size).Select(_ => Small(rng)).ToArray(), [n, c, size, size]),
+            ["w1"] = (Enumerable.Range(0, c * c * 9).Select(_ => Small(rng)).ToArray(), [c, c, 3, 3]),
+            ["w2"] = (Enumerable.Range(0, c * c * 9).Select(_ => Small(rng)).ToArray(), [c, c, 3, 3]),
+        };
+        (GraphBuilder Graph, Dictionary<string, Array> Outputs) Run(ConvLowering lowering)
+        {
+            var g = new GraphBuilder { ConvLowering = lowering };
+            var x = g.Input("x", DType.Float, n, c, size, size);
+            var w1 = g.Input("w1", DType.Float, c, c, 3, 3);
+            var w2 = g.Input("w2", DType.Float, c, c, 3, 3);
+            var ones = g.Constant(TensorData.Of(Enumerable.Repeat(1f, c).ToArray(), c));
+            var zeros = g.Constant(TensorData.Of(new float[c], c));
+            var h = g.Relu(g.BatchNormTrain(g.Conv(x, w1, null, 1, 1), ones, zeros, zeros, ones).Y);
+            h = g.BatchNormTrain(g.Conv(h, w2, null, 1, 1), ones, zeros, zeros, ones).Y;
+            var y = g.Relu(h + x);
+            var loss = g.SumAll(g.GlobalAveragePool(y * y));
+            var grads = Autodiff.Autodiff.Gradients(loss, [x, w1, w2]);
+            g.Output(loss, "loss");
+            g.Output(grads[0], "dx");
+            g.Output(grads[1], "dw1");
+            g.Output(grads[2], "dw2");
+            using var runner = new ModelRunner(g);
+            return (g, runner.Run(feeds));
+        }
+        var (_, expected) = Run(ConvLowering.None);
+        var (lowered, actual) = Run(ConvLowering.NhwcGemm);
+        foreach (var name in new[] { "loss", "dx", "dw1", "dw2" })
+        {
+            var e = (float[])expected[name];
+            var a = (float[])actual[name];
+            for (var i = 0; i < e.Length; i++) Assert.AreEqual(e[i], a[i], 1e-4 * Math.Max(1, Math.Abs(e[i])), $"{name}[{i}]");
+        }
+        // Transposes of activations left: x to NHWC, y*y to NCHW for the global pool, and dx to
+        // NCHW for its output; none between the convolutions. (The others transpose weights.)
+        var weightGradients = new[] { "dw1", "dw2" };
+        var activationTransposes = lowered.ToModel().Graph.Node
+            .Where(node => node.OpType == "Transpose" && node.Input[0] is not ("w1" or "w2") && !weightGradients.Contains(node.Output[0]))
+            .Select(node => node.Output[0])
+            .ToArray();
+        Assert.HasCount(3, activationTransposes, string.Join(", ", activationTransposes));
+    }
 }

@@ -87,7 +87,7 @@ internal static class ConvGemmGradients
     internal static void Register(GradientRegistry r) => r.Register(GraphBuilder.ConvGemmOp, ConvGemm);
 
     /// <summary>
-    /// dW from the forward's im2col matrix: dWm = dY^T cols, one GEMM over all positions of the
+    /// dW from the forward's im2col matrix: dWm^T = cols^T dY, one GEMM over all positions of the
     /// batch. dX for stride 1: a gather of dY with the transposed table, then one GEMM with the
     /// weight as [taps*O, C]. dX for larger strides: one GEMM to the column gradient
     /// [N*Ho*Wo, taps*C] (no multiplications by inserted zeros), then col2im as a gather of the
@@ -102,9 +102,11 @@ internal static class ConvGemmGradients
         var cols = c.O(1);
         var dyRows = g.Reshape(g.ToRows(dy), geo.N * geo.Ho * geo.Wo, geo.O);
 
-        // dWm [O, taps*C] (tap-major) back to OIHW.
-        var dwm = g.Gemm(dyRows, cols, transA: true);
-        var dw = g.Transpose(g.Reshape(dwm, geo.O, geo.Kh, geo.Kw, geo.C), 0, 3, 1, 2);
+        // dWm^T [taps*C, O] = cols^T dY (tap-major rows), back to OIHW. With the long side of
+        // the weight as the GEMM's M, MLAS runs layer1's 64-channel dW about 1.5x faster than
+        // dY^T cols (docs/BENCHMARKS.md); elsewhere the two are within noise.
+        var dwmT = g.Gemm(cols, dyRows, transA: true);
+        var dw = g.Transpose(g.Reshape(dwmT, geo.Kh, geo.Kw, geo.C, geo.O), 3, 2, 0, 1);
 
         var dx = InputGradient(g, w, dy, dyRows, geo);
         return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dyRows, [0])] : [dx, dw];

@@ -24,17 +24,12 @@ public sealed partial class GraphBuilder
         var count = axes.Aggregate(1L, (n, a) => n * x.Shape[(int)a]);
         var c = x.Shape[1];
         // Two passes for the statistics (mean, then the centered sum of squares) keep the
-        // variance accurate when |mean| >> std. The normalization is one BatchNormalization pass,
-        // or, next to NHWC-lowered convolutions, elementwise ops that ONNX Runtime's transpose
-        // optimizer can move the layout through.
+        // variance accurate when |mean| >> std; the normalization itself is one pass.
         var node = Composite(BatchNormTrainOp, [x, gamma, beta], () =>
         {
             var mean = ReduceMean(x, axes, keepDims: true);
-            var xc = x - mean;
-            var variance = ReduceSumSquare(xc, axes, keepDims: true) * (1.0 / count);
-            var y = ConvLowering == ConvLowering.NhwcGemm
-                ? xc * (Reshape(gamma, KeepDimsShape(x.Shape, axes)) / Sqrt(variance + eps)) + Reshape(beta, KeepDimsShape(x.Shape, axes))
-                : BatchNormInference(x, gamma, beta, Reshape(mean, c), Reshape(variance, c), eps);
+            var variance = ReduceSumSquare(x - mean, axes, keepDims: true) * (1.0 / count);
+            var y = BatchNormInference(x, gamma, beta, Reshape(mean, c), Reshape(variance, c), eps);
             return [y, mean, variance];
         }, new Dictionary<string, object> { ["epsilon"] = eps });
         var (batchMean, variance) = (node.Outputs[1], node.Outputs[2]);
@@ -52,12 +47,10 @@ public sealed partial class GraphBuilder
     /// <summary>
     /// Per-channel <c>x * scale + shift</c> (channel axis 1; scale and shift broadcastable over
     /// x, one value per channel) in one pass: BatchNormalization with zero mean, unit variance and
-    /// epsilon 0; with lowered convolutions, Mul and Add (layout-agnostic). Not differentiable;
-    /// gradient rules use it.
+    /// epsilon 0. Not differentiable; gradient rules use it.
     /// </summary>
     internal Value ChannelAffine(Value x, Value scale, Value shift)
     {
-        if (ConvLowering == ConvLowering.NhwcGemm) return x * scale + shift;
         var c = x.Shape[1];
         var zeros = Constant(TensorData.Of(new float[c], c));
         var ones = Constant(TensorData.Of(Enumerable.Repeat(1f, (int)c).ToArray(), c));
