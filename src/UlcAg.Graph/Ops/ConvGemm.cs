@@ -87,8 +87,7 @@ internal static class ConvGemmGradients
     internal static void Register(GradientRegistry r) => r.Register(GraphBuilder.ConvGemmOp, ConvGemm);
 
     /// <summary>
-    /// dW from the forward's im2col matrix: dWm^T = cols^T dY, one GEMM over all positions of the
-    /// batch. dX for stride 1: a gather of dY with the transposed table, then one GEMM with the
+    /// dW from the forward's im2col matrix, one GEMM over all positions of the batch. dX for stride 1: a gather of dY with the transposed table, then one GEMM with the
     /// weight as [taps*O, C]. dX for larger strides: one GEMM to the column gradient
     /// [N*Ho*Wo, taps*C] (no multiplications by inserted zeros), then col2im as a gather of the
     /// columns that read each input position and a sum over them.
@@ -102,11 +101,21 @@ internal static class ConvGemmGradients
         var cols = c.O(1);
         var dyRows = g.Reshape(g.ToRows(dy), geo.N * geo.Ho * geo.Wo, geo.O);
 
-        // dWm^T [taps*C, O] = cols^T dY (tap-major rows), back to OIHW. With the long side of
-        // the weight as the GEMM's M, MLAS runs layer1's 64-channel dW about 1.5x faster than
-        // dY^T cols (docs/BENCHMARKS.md); elsewhere the two are within noise.
-        var dwmT = g.Gemm(cols, dyRows, transA: true);
-        var dw = g.Transpose(g.Reshape(dwmT, geo.Kh, geo.Kw, geo.C, geo.O), 3, 2, 0, 1);
+        // dW as one GEMM over all positions of the batch, in the orientation MLAS runs faster for
+        // the shape (docs/BENCHMARKS.md): cols^T dY [taps*C, O] for narrow layers (64 filters,
+        // about 1.5x faster there), else dY^T cols [O, taps*C], whose reordering to OIHW is a
+        // cheap move of one axis (the other order's 4-D permutation costs up to 70 ms at 512x512).
+        Value dw;
+        if (geo.O <= 64)
+        {
+            var dwmT = g.Gemm(cols, dyRows, transA: true);
+            dw = g.Transpose(g.Reshape(dwmT, geo.Kh, geo.Kw, geo.C, geo.O), 3, 2, 0, 1);
+        }
+        else
+        {
+            var dwm = g.Gemm(dyRows, cols, transA: true);
+            dw = g.Reshape(g.Transpose(g.Reshape(dwm, geo.O, geo.Taps, geo.C), 0, 2, 1), geo.O, geo.C, geo.Kh, geo.Kw);
+        }
 
         var dx = InputGradient(g, w, dy, dyRows, geo);
         return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dyRows, [0])] : [dx, dw];
