@@ -11,21 +11,25 @@ public sealed class ConvGemmTests
     private static float Small(Random r) => (float)(r.NextDouble() - 0.5);
 
     // The same cases as the ONNX Conv rule: ResNet-18's 3x3/s1, 3x3/s2, 1x1/s2 and 7x7/s2 on
-    // even and odd sizes, a pointwise conv, bias and dilation.
+    // even and odd sizes, a pointwise conv, bias and dilation; 16 input channels take the
+    // gather-and-GEMM path, 3 (an RGB stem) the native forward with a gathered dW.
     [TestMethod]
-    [DataRow(3, 1, 1, 1, 6)]
-    [DataRow(3, 1, 1, 1, 5)]
-    [DataRow(3, 2, 1, 1, 8)]
-    [DataRow(3, 2, 1, 1, 7)]
-    [DataRow(1, 2, 0, 1, 8)]
-    [DataRow(1, 2, 0, 1, 7)]
-    [DataRow(1, 1, 0, 1, 5)]
-    [DataRow(7, 2, 3, 1, 10)]
-    [DataRow(7, 2, 3, 1, 9)]
-    [DataRow(3, 1, 2, 2, 7)]
-    [DataRow(3, 2, 2, 2, 9)]
-    public void Gradients(int k, int stride, int pad, int dilation, int size)
-        => GradCheck.Check([[2, 3, size, size], [4, 3, k, k], [4]], (g, x) =>
+    [DataRow(3, 1, 1, 1, 6, 16)]
+    [DataRow(3, 1, 1, 1, 5, 16)]
+    [DataRow(3, 2, 1, 1, 8, 16)]
+    [DataRow(3, 2, 1, 1, 7, 16)]
+    [DataRow(1, 2, 0, 1, 8, 16)]
+    [DataRow(1, 2, 0, 1, 7, 16)]
+    [DataRow(1, 1, 0, 1, 5, 16)]
+    [DataRow(7, 2, 3, 1, 9, 16)]
+    [DataRow(3, 1, 2, 2, 7, 16)]
+    [DataRow(3, 2, 2, 2, 9, 16)]
+    [DataRow(3, 1, 1, 1, 6, 3)]
+    [DataRow(3, 2, 1, 1, 7, 3)]
+    [DataRow(7, 2, 3, 1, 10, 3)]
+    [DataRow(7, 2, 3, 1, 9, 3)]
+    public void Gradients(int k, int stride, int pad, int dilation, int size, int channels)
+        => GradCheck.Check([[2, channels, size, size], [4, channels, k, k], [4]], (g, x) =>
         {
             g.ConvLowering = ConvLowering.NhwcGemm;
             return g.Conv(x[0], x[1], x[2], stride, pad, dilation);
@@ -33,30 +37,31 @@ public sealed class ConvGemmTests
 
     [TestMethod]
     public void NonSquareInputGradients()
-        => GradCheck.Check([[1, 2, 6, 5], [3, 2, 3, 3]], (g, x) =>
+        => GradCheck.Check([[1, 16, 6, 5], [3, 16, 3, 3]], (g, x) =>
         {
             g.ConvLowering = ConvLowering.NhwcGemm;
             return g.Conv(x[0], x[1], null, 2, 1);
         }, init: Small);
 
     [TestMethod]
-    [DataRow(3, 1, 1, 1, 6)]
-    [DataRow(3, 2, 1, 1, 7)]
-    [DataRow(1, 2, 0, 1, 7)]
-    [DataRow(7, 2, 3, 1, 9)]
-    [DataRow(3, 1, 2, 2, 7)]
-    public void ForwardEqualsOnnxConv(int k, int stride, int pad, int dilation, int size)
+    [DataRow(3, 1, 1, 1, 6, 16)]
+    [DataRow(3, 2, 1, 1, 7, 16)]
+    [DataRow(1, 2, 0, 1, 7, 16)]
+    [DataRow(7, 2, 3, 1, 9, 16)]
+    [DataRow(3, 1, 2, 2, 7, 16)]
+    [DataRow(7, 2, 3, 1, 9, 3)]
+    public void ForwardEqualsOnnxConv(int k, int stride, int pad, int dilation, int size, int channels)
     {
         var rng = new Random(k * 100 + size);
-        var x = Enumerable.Range(0, 2 * 3 * size * size).Select(_ => Small(rng)).ToArray();
-        var w = Enumerable.Range(0, 5 * 3 * k * k).Select(_ => Small(rng)).ToArray();
+        var x = Enumerable.Range(0, 2 * channels * size * size).Select(_ => Small(rng)).ToArray();
+        var w = Enumerable.Range(0, 5 * channels * k * k).Select(_ => Small(rng)).ToArray();
         float[] Run(ConvLowering lowering)
         {
             var g = new GraphBuilder { ConvLowering = lowering };
-            var y = g.Conv(g.Input("x", DType.Float, 2, 3, size, size), g.Input("w", DType.Float, 5, 3, k, k), null, stride, pad, dilation);
+            var y = g.Conv(g.Input("x", DType.Float, 2, channels, size, size), g.Input("w", DType.Float, 5, channels, k, k), null, stride, pad, dilation);
             g.Output(y, "y");
             using var runner = new ModelRunner(g);
-            return (float[])runner.Run(new Dictionary<string, (Array, long[])> { ["x"] = (x, [2, 3, size, size]), ["w"] = (w, [5, 3, k, k]) })["y"];
+            return (float[])runner.Run(new Dictionary<string, (Array, long[])> { ["x"] = (x, [2, channels, size, size]), ["w"] = (w, [5, channels, k, k]) })["y"];
         }
         var expected = Run(ConvLowering.None);
         var actual = Run(ConvLowering.NhwcGemm);
@@ -108,7 +113,7 @@ public sealed class ConvGemmTests
     [TestMethod]
     public void LayoutPassRemovesActivationTransposesAndKeepsValues()
     {
-        const int n = 2, c = 4, size = 6;
+        const int n = 2, c = 16, size = 6;
         var rng = new Random(4);
         var feeds = new Dictionary<string, (Array, long[])>
         {

@@ -13,14 +13,14 @@ public static class ToyCnn
 
     public static readonly (string Name, long[] Shape)[] ParameterShapes =
     [
-        ("conv1.weight", [8, 1, 3, 3]), ("bn1.weight", [8]), ("bn1.bias", [8]),
-        ("conv2.weight", [16, 8, 3, 3]), ("bn2.weight", [16]), ("bn2.bias", [16]),
+        ("conv1.weight", [16, 1, 3, 3]), ("bn1.weight", [16]), ("bn1.bias", [16]),
+        ("conv2.weight", [16, 16, 3, 3]), ("bn2.weight", [16]), ("bn2.bias", [16]),
         ("fc.weight", [Classes, 16]), ("fc.bias", [Classes]),
     ];
 
     public static readonly (string Name, long[] Shape)[] BufferShapes =
     [
-        ("bn1.running_mean", [8]), ("bn1.running_var", [8]), ("bn2.running_mean", [16]), ("bn2.running_var", [16]),
+        ("bn1.running_mean", [16]), ("bn1.running_var", [16]), ("bn2.running_mean", [16]), ("bn2.running_var", [16]),
     ];
 
     /// <summary>Builds the train step; returns the model bytes.</summary>

@@ -33,20 +33,25 @@ public sealed partial class GraphBuilder
         };
         var node = Composite(ConvGemmOp, bias is null ? [x, weight] : [x, weight, bias], () =>
         {
+            if (geo.HasNarrowInput) return [NativeConv(x, weight, bias, geo.Ho, geo.Wo, attrs)];
             var cols = Im2Col(x, geo);
             var wm = Reshape(Transpose(weight, 0, 2, 3, 1), geo.O, geo.Taps * geo.C);
             var y = Gemm(cols, wm, bias, transB: true);
-            return [FromRows(y, geo.N, geo.Ho, geo.Wo), cols];
+            return [FromRows(y, geo.N, geo.Ho, geo.Wo)];
         }, attrs);
         return node.Outputs[0];
     }
 
-    /// <summary>The im2col matrix [N*Ho*Wo, taps*C] of an NCHW input.</summary>
-    internal Value Im2Col(Value x, ConvGeometry geo)
+    /// <summary>
+    /// The im2col matrix [N*Ho*Wo, taps*C] of an NCHW input. <paramref name="copy"/> names a
+    /// separate copy of the index table, so that ONNX Runtime does not merge this gather with an
+    /// equal one (a recomputation in the backward pass must stay one).
+    /// </summary>
+    internal Value Im2Col(Value x, ConvGeometry geo, string copy = "")
     {
         var rows = ToRows(x);
         if (geo.IsPointwise) return Reshape(rows, geo.N * geo.H * geo.W, geo.C);
-        var key = $"im2col {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation}";
+        var key = $"im2col {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation} {copy}";
         var gathered = GatherRows(rows, IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices));
         return Reshape(gathered, geo.N * geo.Ho * geo.Wo, geo.Taps * geo.C);
     }
@@ -98,7 +103,11 @@ internal static class ConvGemmGradients
         var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
         var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[0], w.Shape[2], w.Shape[3],
             (int)c.Node.Ints("strides", [1, 1])[0], (int)c.Node.Ints("pads", [0, 0, 0, 0])[0], (int)c.Node.Ints("dilations", [1, 1])[0]);
-        var cols = c.O(1);
+        // The backward pass gathers the im2col matrix again rather than keeping the forward's:
+        // nine times an activation per 3x3 convolution would otherwise stay alive from the
+        // forward to the backward pass (about 1.9 GB at 224x224, batch 32).
+        var cols = g.Im2Col(x, geo, copy: "backward");
+        if (geo.HasNarrowInput) return NarrowInputGradients(c, cols, geo);
         var dyRows = g.Reshape(g.ToRows(dy), geo.N * geo.Ho * geo.Wo, geo.O);
 
         // dW as one GEMM over all positions of the batch, in the orientation MLAS runs faster for
@@ -119,6 +128,23 @@ internal static class ConvGemmGradients
 
         var dx = InputGradient(g, w, dy, dyRows, geo);
         return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dyRows, [0])] : [dx, dw];
+    }
+
+    /// <summary>
+    /// A convolution with few input channels (the RGB stem) runs forward as ONNX Conv, so its
+    /// output stays NCHW: then dW = sum over images of dY[n] (O x Ho*Wo) cols[n] (Ho*Wo x taps*C),
+    /// a batched MatMul that needs no transpose of dY, and dX (rarely wanted: the stem's input
+    /// is the image) comes from the ONNX Conv rule.
+    /// </summary>
+    private static Value?[] NarrowInputGradients(GradContext c, Value cols, ConvGeometry geo)
+    {
+        var g = c.G;
+        var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
+        var perImage = g.MatMul(g.Reshape(dy, geo.N, geo.O, geo.Ho * geo.Wo), g.Reshape(cols, geo.N, geo.Ho * geo.Wo, geo.Taps * geo.C));
+        var dwm = g.ReduceSum(perImage, [0]);
+        var dw = g.Reshape(g.Transpose(g.Reshape(dwm, geo.O, geo.Taps, geo.C), 0, 2, 1), geo.O, geo.C, geo.Kh, geo.Kw);
+        var dx = ConvGradients.InputGradient(g, x, w, dy, geo.Stride, geo.Pad, geo.Dilation);
+        return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dy, [0, 2, 3])] : [dx, dw];
     }
 
     private static Value InputGradient(GraphBuilder g, Value w, Value dy, Value dyRows, ConvGeometry geo)

@@ -11,6 +11,12 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
     public long Wo => GraphBuilder.ConvOut(W, Kw, Stride, Pad, Dilation);
     public long Taps => Kh * Kw;
 
+    /// <summary>
+    /// Fewer than 16 input channels (an RGB stem): gathering rows of a few floats is slow, and
+    /// ONNX Conv runs the forward pass well, so only the backward pass uses the im2col matrix.
+    /// </summary>
+    public bool HasNarrowInput => C < 16;
+
     /// <summary>A 1x1 convolution with stride 1 and no padding: a plain GEMM over the input rows.</summary>
     public bool IsPointwise => Kh == 1 && Kw == 1 && Stride == 1 && Pad == 0;
 
