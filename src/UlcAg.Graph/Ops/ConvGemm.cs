@@ -18,6 +18,7 @@ public sealed partial class GraphBuilder
     public const string ConvGemmOp = "ConvGemm";
 
     private readonly Dictionary<string, Value> _indexTables = new(StringComparer.Ordinal);
+    private readonly Dictionary<Value, Value> _paddedRows = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>How convolutions with non-constant weights are emitted (see <see cref="Graph.ConvLowering"/>).</summary>
     public ConvLowering ConvLowering { get; set; } = ConvLowering.None;
@@ -49,11 +50,25 @@ public sealed partial class GraphBuilder
     /// </summary>
     internal Value Im2Col(Value x, ConvGeometry geo, string copy = "")
     {
-        var rows = ToRows(x);
-        if (geo.IsPointwise) return Reshape(rows, geo.N * geo.H * geo.W, geo.C);
+        if (geo.IsPointwise) return Reshape(ToRows(x), geo.N * geo.H * geo.W, geo.C);
         var key = $"im2col {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation} {copy}";
-        var gathered = GatherRows(rows, IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices));
+        var gathered = Gather(PaddedRows(x), IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices), 1);
         return Reshape(gathered, geo.N * geo.Ho * geo.Wo, geo.Taps * geo.C);
+    }
+
+    /// <summary>
+    /// The rows [N, H*W + 1, C] of an NCHW value with a zero row per image, made once per value:
+    /// the forward im2col and its recomputation in the backward pass share them (an activation's
+    /// size, where the gathered columns are nine times that).
+    /// </summary>
+    private Value PaddedRows(Value x)
+    {
+        if (!_paddedRows.TryGetValue(x, out var padded))
+        {
+            padded = Pad(ToRows(x), [0, 0, 0, 0, 1, 0]);
+            _paddedRows[x] = padded;
+        }
+        return padded;
     }
 
     /// <summary>NCHW [N, C, H, W] as rows [N, H*W, C].</summary>
