@@ -10,6 +10,29 @@ public sealed class ConvGemmTests
 {
     private static float Small(Random r) => (float)(r.NextDouble() - 0.5);
 
+    // The test maps are tiny: lower every convolution, whatever its number of positions.
+    private static GraphBuilder Lower(GraphBuilder g)
+    {
+        g.ConvLowering = ConvLowering.NhwcGemm;
+        g.ConvLoweringMinPositions = 1;
+        return g;
+    }
+
+    [TestMethod]
+    public void SmallConvolutionsStayOnnxConv()
+    {
+        var g = new GraphBuilder { ConvLowering = ConvLowering.NhwcGemm };
+        var x = g.Input("x", DType.Float, 2, 16, 8, 8);
+        var w = g.Input("w", DType.Float, 16, 16, 3, 3);
+        g.Output(g.Conv(g.Conv(x, w, null, 1, 1), w, null, 2, 1), "y");
+        // 2 x 8 x 8 = 128 and 2 x 4 x 4 = 32 output positions, fewer than the default 256.
+        CollectionAssert.AreEqual(new[] { "Conv", "Conv" }, g.ToModel().Graph.Node.Select(n => n.OpType).ToArray());
+        g.ConvLoweringMinPositions = 100;
+        Assert.AreEqual(ConvLowering.NhwcGemm, g.ConvLowering);
+        var h = g.Conv(x, w, null, 1, 1);
+        Assert.IsNotNull(h.Producer!.Composite, "128 positions reach a threshold of 100");
+    }
+
     // The same cases as the ONNX Conv rule: ResNet-18's 3x3/s1, 3x3/s2, 1x1/s2 and 7x7/s2 on
     // even and odd sizes, a pointwise conv, bias and dilation; 16 input channels take the
     // gather-and-GEMM path, 3 (an RGB stem) the native forward with a gathered dW.
@@ -31,7 +54,7 @@ public sealed class ConvGemmTests
     public void Gradients(int k, int stride, int pad, int dilation, int size, int channels)
         => GradCheck.Check([[2, channels, size, size], [4, channels, k, k], [4]], (g, x) =>
         {
-            g.ConvLowering = ConvLowering.NhwcGemm;
+            Lower(g);
             return g.Conv(x[0], x[1], x[2], stride, pad, dilation);
         }, init: Small);
 
@@ -39,7 +62,7 @@ public sealed class ConvGemmTests
     public void NonSquareInputGradients()
         => GradCheck.Check([[1, 16, 6, 5], [3, 16, 3, 3]], (g, x) =>
         {
-            g.ConvLowering = ConvLowering.NhwcGemm;
+            Lower(g);
             return g.Conv(x[0], x[1], null, 2, 1);
         }, init: Small);
 
@@ -57,7 +80,7 @@ public sealed class ConvGemmTests
         var w = Enumerable.Range(0, 5 * channels * k * k).Select(_ => Small(rng)).ToArray();
         float[] Run(ConvLowering lowering)
         {
-            var g = new GraphBuilder { ConvLowering = lowering };
+            var g = new GraphBuilder { ConvLowering = lowering, ConvLoweringMinPositions = 1 };
             var y = g.Conv(g.Input("x", DType.Float, 2, channels, size, size), g.Input("w", DType.Float, 5, channels, k, k), null, stride, pad, dilation);
             g.Output(y, "y");
             using var runner = new ModelRunner(g);
@@ -72,7 +95,7 @@ public sealed class ConvGemmTests
     [TestMethod]
     public void ConstantWeightsStayOnnxConv()
     {
-        var g = new GraphBuilder { ConvLowering = ConvLowering.NhwcGemm };
+        var g = Lower(new GraphBuilder());
         var w = g.Initializer("w", TensorData.Of(new float[2 * 3 * 9], 2, 3, 3, 3));
         g.Output(g.Conv(g.Input("x", DType.Float, 1, 3, 5, 5), w, null, 1, 1), "y");
         CollectionAssert.AreEqual(new[] { "Conv" }, g.ToModel().Graph.Node.Select(n => n.OpType).ToArray());
@@ -85,7 +108,7 @@ public sealed class ConvGemmTests
     {
         var optimizer = new Sgd([new ParamGroup("default", 1e-4)], momentum: 0.9);
         using var plain = new TrainingSession(ToyCnn.TrainStepModel(8, optimizer), Device.Cpu, ToyCnn.InitialState(3));
-        using var lowered = new TrainingSession(ToyCnn.TrainStepModel(8, optimizer, ConvLowering.NhwcGemm), Device.Cpu, ToyCnn.InitialState(3));
+        using var lowered = new TrainingSession(ToyCnn.TrainStepModel(8, optimizer, g => Lower(g)), Device.Cpu, ToyCnn.InitialState(3));
         var rng = new Random(9);
         for (var step = 0; step < 4; step++)
         {
@@ -123,7 +146,7 @@ public sealed class ConvGemmTests
         };
         (GraphBuilder Graph, Dictionary<string, Array> Outputs) Run(ConvLowering lowering)
         {
-            var g = new GraphBuilder { ConvLowering = lowering };
+            var g = new GraphBuilder { ConvLowering = lowering, ConvLoweringMinPositions = 1 };
             var x = g.Input("x", DType.Float, n, c, size, size);
             var w1 = g.Input("w1", DType.Float, c, c, 3, 3);
             var w2 = g.Input("w2", DType.Float, c, c, 3, 3);

@@ -23,10 +23,11 @@ public static class ToyCnn
         ("bn1.running_mean", [16]), ("bn1.running_var", [16]), ("bn2.running_mean", [16]), ("bn2.running_var", [16]),
     ];
 
-    /// <summary>Builds the train step; returns the model bytes.</summary>
-    public static byte[] TrainStepModel(int batch, Optimizer optimizer, ConvLowering lowering = ConvLowering.None)
+    /// <summary>Builds the train step; returns the model bytes. <paramref name="configure"/> may set builder options (convolution lowering).</summary>
+    public static byte[] TrainStepModel(int batch, Optimizer optimizer, Action<GraphBuilder>? configure = null)
     {
-        var g = new GraphBuilder("tiny_train") { ConvLowering = lowering };
+        var g = new GraphBuilder("tiny_train");
+        configure?.Invoke(g);
         var x = g.Input("images", DType.Float, batch, 1, Size, Size);
         var labels = g.Input("labels", DType.Int64, batch);
         var p = ParameterShapes.ToDictionary(s => s.Name, s => g.Input(s.Name, DType.Float, s.Shape));

@@ -23,6 +23,14 @@ public sealed partial class GraphBuilder
     /// <summary>How convolutions with non-constant weights are emitted (see <see cref="Graph.ConvLowering"/>).</summary>
     public ConvLowering ConvLowering { get; set; } = ConvLowering.None;
 
+    /// <summary>
+    /// With <see cref="ConvLowering.NhwcGemm"/>, a convolution with fewer output positions over
+    /// the batch (N x Ho x Wo) stays ONNX Conv. Lowering reorders the weight every run, which costs
+    /// about as much as the GEMM over 100 positions: at ResNet-18's 4x4 and 7x7 maps a single image
+    /// runs faster as ONNX Conv, a batch of 32 much slower.
+    /// </summary>
+    public long ConvLoweringMinPositions { get; set; } = 256;
+
     private Value ConvAsGemm(Value x, Value weight, Value? bias, int stride, int pad, int dilation)
     {
         var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, pad, dilation);
