@@ -51,6 +51,8 @@ public sealed class ConvGemmTests
     [DataRow(3, 2, 1, 1, 7, 3)]
     [DataRow(7, 2, 3, 1, 10, 3)]
     [DataRow(7, 2, 3, 1, 9, 3)]
+    [DataRow(3, 1, 2, 2, 7, 3)]
+    [DataRow(3, 2, 2, 2, 9, 3)]
     public void Gradients(int k, int stride, int pad, int dilation, int size, int channels)
         => GradCheck.Check([[2, channels, size, size], [4, channels, k, k], [4]], (g, x) =>
         {

@@ -126,11 +126,11 @@ internal static class ConvGemmGradients
         var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
         var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[0], w.Shape[2], w.Shape[3],
             (int)c.Node.Ints("strides", [1, 1])[0], (int)c.Node.Ints("pads", [0, 0, 0, 0])[0], (int)c.Node.Ints("dilations", [1, 1])[0]);
+        if (geo.HasNarrowInput) return NarrowInputGradients(c, geo);
         // The backward pass gathers the im2col matrix again rather than keeping the forward's:
         // nine times an activation per 3x3 convolution would otherwise stay alive from the
         // forward to the backward pass (about 1.9 GB at 224x224, batch 32).
         var cols = g.Im2Col(x, geo, copy: "backward");
-        if (geo.HasNarrowInput) return NarrowInputGradients(c, cols, geo);
         var dyRows = g.Reshape(g.ToRows(dy), geo.N * geo.Ho * geo.Wo, geo.O);
 
         // dW as one GEMM over all positions of the batch, in the orientation MLAS runs faster for
@@ -155,17 +155,30 @@ internal static class ConvGemmGradients
 
     /// <summary>
     /// A convolution with few input channels (the RGB stem) runs forward as ONNX Conv, so its
-    /// output stays NCHW: then dW = sum over images of dY[n] (O x Ho*Wo) cols[n] (Ho*Wo x taps*C),
-    /// a batched MatMul that needs no transpose of dY, and dX (rarely wanted: the stem's input
-    /// is the image) comes from the ONNX Conv rule.
+    /// output stays NCHW. dW[o, c, i, j] = sum over n, p, q of dY[n, o, p, q] Xpad[n, c, s p + d i, s q + d j]
+    /// is itself a convolution: the C input channels become a batch of C images with N channels,
+    /// dY^T [O, N, Ho, Wo] the kernel, stride d, dilation s; the output's first kh x kw positions
+    /// are dW^T. ONNX Runtime runs it with its im2col in cache, about 1.5x faster than gathering
+    /// the stem's columns (blocks of 3 floats) and a batched MatMul (docs/BENCHMARKS.md). dX
+    /// (rarely wanted: the stem's input is the image) comes from the ONNX Conv rule.
     /// </summary>
-    private static Value?[] NarrowInputGradients(GradContext c, Value cols, ConvGeometry geo)
+    private static Value?[] NarrowInputGradients(GradContext c, ConvGeometry geo)
     {
         var g = c.G;
         var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
-        var perImage = g.MatMul(g.Reshape(dy, geo.N, geo.O, geo.Ho * geo.Wo), g.Reshape(cols, geo.N, geo.Ho * geo.Wo, geo.Taps * geo.C));
-        var dwm = g.ReduceSum(perImage, [0]);
-        var dw = g.Reshape(g.Transpose(g.Reshape(dwm, geo.O, geo.Taps, geo.C), 0, 2, 1), geo.O, geo.C, geo.Kh, geo.Kw);
+        var kh = geo.H + 2 * geo.Pad - geo.Stride * (geo.Ho - 1);
+        var kw = geo.W + 2 * geo.Pad - geo.Stride * (geo.Wo - 1);
+        var attrs = new Dictionary<string, object>
+        {
+            ["kernel_shape"] = new[] { geo.Ho, geo.Wo },
+            ["strides"] = new long[] { geo.Dilation, geo.Dilation },
+            ["pads"] = new long[] { geo.Pad, geo.Pad, geo.Pad, geo.Pad },
+            ["dilations"] = new long[] { geo.Stride, geo.Stride },
+        };
+        var outH = (kh - 1) / geo.Dilation + 1;
+        var outW = (kw - 1) / geo.Dilation + 1;
+        var full = g.Op("Conv", [g.Transpose(x, 1, 0, 2, 3), g.Transpose(dy, 1, 0, 2, 3)], [(x.Type, new Shape(geo.C, geo.O, outH, outW))], attrs).Outputs[0];
+        var dw = g.Transpose(g.Slice(full, [0, 0], [geo.Kh, geo.Kw], [2, 3]), 1, 0, 2, 3);
         var dx = ConvGradients.InputGradient(g, x, w, dy, geo.Stride, geo.Pad, geo.Dilation);
         return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dy, [0, 2, 3])] : [dx, dw];
     }

@@ -13,7 +13,7 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
 
     /// <summary>
     /// Fewer than 16 input channels (an RGB stem): gathering rows of a few floats is slow, and
-    /// ONNX Conv runs the forward pass well, so only the backward pass uses the im2col matrix.
+    /// ONNX Conv runs both the forward pass and (as a convolution of the input with dY) dW well.
     /// </summary>
     public bool HasNarrowInput => C < 16;
 
