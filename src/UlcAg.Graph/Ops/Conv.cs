@@ -13,7 +13,7 @@ public sealed partial class GraphBuilder
     {
         if (x.Rank != 4 || weight.Rank != 4) throw new ArgumentException($"Conv: expects NCHW input and OIHW weight ({x}, {weight})");
         if (x.Shape[1] != weight.Shape[1]) throw new ArgumentException($"Conv: input has {x.Shape[1]} channels, weight expects {weight.Shape[1]}");
-        if (ConvLowering == ConvLowering.NhwcGemm && ConstantData(weight) is null && x.Shape.IsStatic
+        if (ConvLowering == ConvLowering.NhwcGemm && ConstantData(weight) is null && x.Shape.IsStatic && x.Shape[0] > 1
             && x.Shape[0] * ConvOut(x.Shape[2], weight.Shape[2], stride, pad, dilation) * ConvOut(x.Shape[3], weight.Shape[3], stride, pad, dilation) >= ConvLoweringMinPositions)
             return ConvAsGemm(x, weight, bias, stride, pad, dilation);
         var ho = ConvOut(x.Shape[2], weight.Shape[2], stride, pad, dilation);

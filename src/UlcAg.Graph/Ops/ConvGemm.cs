@@ -25,9 +25,10 @@ public sealed partial class GraphBuilder
 
     /// <summary>
     /// With <see cref="ConvLowering.NhwcGemm"/>, a convolution with fewer output positions over
-    /// the batch (N x Ho x Wo) stays ONNX Conv. Lowering reorders the weight every run, which costs
-    /// about as much as the GEMM over 100 positions: at ResNet-18's 4x4 and 7x7 maps a single image
-    /// runs faster as ONNX Conv, a batch of 32 much slower.
+    /// the batch (N x Ho x Wo) stays ONNX Conv, and so does any convolution of a single image
+    /// (ONNX Conv already runs its one GEMM). Lowering reorders the weight every run, which costs
+    /// about as much as the GEMM over 100 positions: at ResNet-18's 4x4 and 7x7 maps a batch of
+    /// 32 runs much faster lowered, a single image slower.
     /// </summary>
     public long ConvLoweringMinPositions { get; set; } = 256;
 
