@@ -35,7 +35,7 @@ public sealed class ConvGemmTests
 
     // The same cases as the ONNX Conv rule: ResNet-18's 3x3/s1, 3x3/s2, 1x1/s2 and 7x7/s2 on
     // even and odd sizes, a pointwise conv, bias and dilation; 16 input channels take the
-    // gather-and-GEMM path, 3 (an RGB stem) the native forward with a gathered dW.
+    // gather-and-GEMM path, 3 (an RGB stem) the ONNX Conv forward with dW as a convolution.
     [TestMethod]
     [DataRow(3, 1, 1, 1, 6, 16)]
     [DataRow(3, 1, 1, 1, 5, 16)]

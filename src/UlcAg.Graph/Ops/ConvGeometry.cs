@@ -20,24 +20,34 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
     /// <summary>A 1x1 convolution with stride 1 and no padding: a plain GEMM over the input rows.</summary>
     public bool IsPointwise => Kh == 1 && Kw == 1 && Stride == 1 && Pad == 0;
 
-    /// <summary>Input row (h * W + w) that tap (i, j) of output position (y, x) reads, or H*W (the zero row).</summary>
-    private long InputRow(long y, long x, long i, long j)
+    /// <summary>
+    /// Every (output position y*Wo + x, tap i*Kw + j) with the input row (h * W + w) it reads, or
+    /// H*W (the zero row) where the tap falls into the padding.
+    /// </summary>
+    private IEnumerable<(long Output, long Tap, long Row)> Reads()
     {
-        var h = y * Stride - Pad + i * Dilation;
-        var w = x * Stride - Pad + j * Dilation;
-        return h < 0 || h >= H || w < 0 || w >= W ? H * W : h * W + w;
+        for (long y = 0; y < Ho; y++)
+        {
+            for (long x = 0; x < Wo; x++)
+            {
+                for (long i = 0; i < Kh; i++)
+                {
+                    for (long j = 0; j < Kw; j++)
+                    {
+                        var h = y * Stride - Pad + i * Dilation;
+                        var w = x * Stride - Pad + j * Dilation;
+                        yield return (y * Wo + x, i * Kw + j, h < 0 || h >= H || w < 0 || w >= W ? H * W : h * W + w);
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>im2col: [Ho*Wo, taps] input rows, tap-major within an output position.</summary>
     public long[] Im2ColIndices()
     {
         var idx = new long[Ho * Wo * Taps];
-        long m = 0;
-        for (long y = 0; y < Ho; y++)
-            for (long x = 0; x < Wo; x++)
-                for (long i = 0; i < Kh; i++)
-                    for (long j = 0; j < Kw; j++)
-                        idx[m++] = InputRow(y, x, i, j);
+        foreach (var (output, tap, row) in Reads()) idx[output * Taps + tap] = row;
         return idx;
     }
 
@@ -49,17 +59,13 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
     public long[] TransposedIndices()
     {
         if (Stride != 1) throw new InvalidOperationException("the transposed gather needs stride 1");
+        // Row Ho*Wo of dY is the zero row; every entry not reached below points at it.
         var idx = new long[H * W * Taps];
-        long m = 0;
-        for (long h = 0; h < H; h++)
-            for (long w = 0; w < W; w++)
-                for (long i = 0; i < Kh; i++)
-                    for (long j = 0; j < Kw; j++)
-                    {
-                        var y = h + Pad - i * Dilation;
-                        var x = w + Pad - j * Dilation;
-                        idx[m++] = y < 0 || y >= Ho || x < 0 || x >= Wo ? Ho * Wo : y * Wo + x;
-                    }
+        Array.Fill(idx, Ho * Wo);
+        foreach (var (output, tap, row) in Reads())
+        {
+            if (row < H * W) idx[row * Taps + tap] = output;
+        }
         return idx;
     }
 
@@ -72,14 +78,10 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
     {
         var lists = new List<long>[H * W];
         for (var k = 0; k < lists.Length; k++) lists[k] = [];
-        for (long y = 0; y < Ho; y++)
-            for (long x = 0; x < Wo; x++)
-                for (long i = 0; i < Kh; i++)
-                    for (long j = 0; j < Kw; j++)
-                    {
-                        var row = InputRow(y, x, i, j);
-                        if (row < H * W) lists[row].Add((y * Wo + x) * Taps + i * Kw + j);
-                    }
+        foreach (var (output, tap, row) in Reads())
+        {
+            if (row < H * W) lists[row].Add(output * Taps + tap);
+        }
         var width = Math.Max(1, lists.Max(l => l.Count));
         var zero = Ho * Wo * Taps;
         var idx = new long[H * W * width];
