@@ -128,7 +128,8 @@ public static class Autodiff
     {
         if (!pending.TryGetValue(v, out var list) || list.Count == 0) return null;
         if (list.Count == 1) return list[0];
-        var sum = g.Sum(list);
+        // A chain of Adds, not ONNX Sum: ONNX Runtime's CPU Sum runs at half the speed of Add.
+        var sum = list.Skip(1).Aggregate(list[0], g.Add);
         pending[v] = [sum];
         return sum;
     }
