@@ -22,6 +22,9 @@ internal sealed record BenchOptions
     public bool Arena { get; private set; } = true;
     public bool Parallel { get; private set; }
 
+    /// <summary>ONNX Runtime graph optimization level (default: all, as the runtime sets it).</summary>
+    public Microsoft.ML.OnnxRuntime.GraphOptimizationLevel? OptimizationLevel { get; private set; }
+
     /// <summary>Compare one ResNet-18 train step with and without lowered convolutions, then stop.</summary>
     public bool Check { get; private set; }
 
@@ -51,6 +54,15 @@ internal sealed record BenchOptions
                 case "--no-arena": o.Arena = false; break;
                 case "--parallel": o.Parallel = true; break;
                 case "--check": o.Check = true; break;
+                case "--opt-level":
+                    o.OptimizationLevel = Next() switch
+                    {
+                        "basic" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                        "extended" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                        "all" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
+                        var v => throw new ArgumentException($"--opt-level takes basic, extended or all, got '{v}'"),
+                    };
+                    break;
                 case "--conv":
                     o.Lowering = Next() switch
                     {
