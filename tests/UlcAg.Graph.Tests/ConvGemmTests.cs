@@ -19,6 +19,13 @@ public sealed class ConvGemmTests
     }
 
     [TestMethod]
+    public void DevicesPreferTheirLowering()
+    {
+        Assert.AreEqual(ConvLowering.NhwcGemm, Device.Cpu.PreferredConvLowering);
+        Assert.AreEqual(ConvLowering.None, Device.Parse("cuda:1").PreferredConvLowering);
+    }
+
+    [TestMethod]
     public void SmallConvolutionsStayOnnxConv()
     {
         var g = new GraphBuilder { ConvLowering = ConvLowering.NhwcGemm };

@@ -9,7 +9,7 @@ internal sealed record BenchOptions
     public int Batch { get; private set; } = 32;
     public int Runs { get; private set; } = 5;
     public int Threads { get; private set; } = 2;
-    public ConvLowering Lowering { get; private set; } = ConvLowering.NhwcGemm;
+    public ConvLowering Lowering { get; private set; } = UlcAg.Runtime.Device.Cpu.PreferredConvLowering;
 
     /// <summary>Prefix of an ONNX Runtime profile of the train step.</summary>
     public string? Profile { get; private set; }
