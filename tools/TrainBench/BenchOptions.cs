@@ -22,6 +22,9 @@ internal sealed record BenchOptions
     public bool Arena { get; private set; } = true;
     public bool Parallel { get; private set; }
 
+    /// <summary>Turn off ONNX Runtime's memory pattern (one planned block per run).</summary>
+    public bool NoMemoryPattern { get; private set; }
+
     /// <summary>ONNX Runtime graph optimization level (default: all, as the runtime sets it).</summary>
     public Microsoft.ML.OnnxRuntime.GraphOptimizationLevel? OptimizationLevel { get; private set; }
 
@@ -53,6 +56,7 @@ internal sealed record BenchOptions
                 case "--cpu-time": o.CpuTime = true; break;
                 case "--no-arena": o.Arena = false; break;
                 case "--parallel": o.Parallel = true; break;
+                case "--no-mem-pattern": o.NoMemoryPattern = true; break;
                 case "--check": o.Check = true; break;
                 case "--opt-level":
                     o.OptimizationLevel = Next() switch

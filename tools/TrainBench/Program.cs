@@ -6,7 +6,8 @@
 //   dotnet run -c Release --project tools/TrainBench -- --res 112 224 --batch 32 --runs 5
 //
 // --conv onnx|gemm (default gemm: ConvLowering.NhwcGemm), --train-only, --profile PREFIX,
-// --save-optimized PREFIX, --cpu-time, --no-arena, --parallel, --opt-level basic|extended|all,
+// --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
+// --opt-level basic|extended|all,
 // --ort KEY=VALUE, --threads N,
 // --check (one train step with ONNX Conv, with perturbed weights and lowered, compared; uses
 // the first --res and --batch, e.g. --check --res 112 --batch 8).
@@ -88,6 +89,7 @@ void Configure(SessionOptions o, int res)
     foreach (var (key, value) in options.SessionConfig) o.AddSessionConfigEntry(key, value);
     o.EnableCpuMemArena = options.Arena;
     if (options.OptimizationLevel is { } level) o.GraphOptimizationLevel = level;
+    if (options.NoMemoryPattern) o.EnableMemoryPattern = false;
     if (options.Parallel)
     {
         o.ExecutionMode = ExecutionMode.ORT_PARALLEL;
