@@ -67,6 +67,23 @@ public sealed class ConvGemmTests
             return g.Conv(x[0], x[1], x[2], stride, pad, dilation);
         }, init: Small);
 
+    // Cut into pieces of whole images (a budget of 50 kB gives 2 pieces of 2 images here, 1 byte
+    // one piece per image): dW adds the pieces' GEMMs, forward and dX concatenate them.
+    [TestMethod]
+    [DataRow(3, 1, 1, 6, 50_000)]
+    [DataRow(3, 2, 1, 7, 50_000)]
+    [DataRow(1, 2, 0, 7, 1)]
+    [DataRow(1, 1, 0, 5, 1)]
+    [DataRow(3, 1, 1, 5, 1)]
+    public void ChunkedGradients(int k, int stride, int pad, int size, int chunkBytes)
+        => GradCheck.Check([[4, 16, size, size], [8, 16, k, k], [8]], (g, x) =>
+        {
+            Lower(g).ConvLoweringChunkBytes = chunkBytes;
+            var y = g.Conv(x[0], x[1], x[2], stride, pad);
+            Assert.AreEqual(chunkBytes == 1 ? 4L : 2L, y.Producer!.Composite!.Int("chunks", 1));
+            return y;
+        }, init: Small);
+
     [TestMethod]
     public void NonSquareInputGradients()
         => GradCheck.Check([[2, 16, 6, 5], [3, 16, 3, 3]], (g, x) =>

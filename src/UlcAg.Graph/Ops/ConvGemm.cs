@@ -32,37 +32,59 @@ public sealed partial class GraphBuilder
     /// </summary>
     public long ConvLoweringMinPositions { get; set; } = 256;
 
+    /// <summary>
+    /// With <see cref="ConvLowering.NhwcGemm"/>, the largest im2col matrix gathered at once, in
+    /// bytes: a larger convolution runs as pieces of whole images, each gathered and multiplied
+    /// while still in cache (at 224x224 the 231 MB matrices of ResNet-18's layer1 otherwise make
+    /// the round trip through memory; the pieces run 25-35% faster, docs/BENCHMARKS.md).
+    /// </summary>
+    public long ConvLoweringChunkBytes { get; set; } = 64L << 20;
+
     private Value ConvAsGemm(Value x, Value weight, Value? bias, int stride, int pad, int dilation)
     {
         var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, pad, dilation);
+        geo = geo with { Chunks = geo.ChunksWithin(ConvLoweringChunkBytes) };
         var attrs = new Dictionary<string, object>
         {
             ["strides"] = new long[] { stride, stride },
             ["pads"] = new long[] { pad, pad, pad, pad },
             ["dilations"] = new long[] { dilation, dilation },
         };
+        // Only the composite sees this attribute, never ONNX Conv: the rule cuts the batch the same way.
+        var compositeAttrs = new Dictionary<string, object>(attrs) { ["chunks"] = (long)geo.Chunks };
         var node = Composite(ConvGemmOp, bias is null ? [x, weight] : [x, weight, bias], () =>
         {
             if (geo.HasNarrowInput) return [NativeConv(x, weight, bias, geo.Ho, geo.Wo, attrs)];
-            var cols = Im2Col(x, geo);
             var wm = Reshape(Transpose(weight, 0, 2, 3, 1), geo.O, geo.Taps * geo.C);
-            var y = Gemm(cols, wm, bias, transB: true);
+            var y = Concat(Im2Col(x, geo).Select(cols => Gemm(cols, wm, bias, transB: true)).ToArray(), 0);
             return [FromRows(y, geo.N, geo.Ho, geo.Wo)];
-        }, attrs);
+        }, compositeAttrs);
         return node.Outputs[0];
     }
 
     /// <summary>
-    /// The im2col matrix [N*Ho*Wo, taps*C] of an NCHW input. <paramref name="copy"/> names a
-    /// separate copy of the index table, so that ONNX Runtime does not merge this gather with an
-    /// equal one (a recomputation in the backward pass must stay one).
+    /// The im2col matrix [N*Ho*Wo, taps*C] of an NCHW input, in <see cref="ConvGeometry.Chunks"/>
+    /// pieces of whole images. <paramref name="copy"/> names a separate copy of the index table,
+    /// so that ONNX Runtime does not merge this gather with an equal one (a recomputation in the
+    /// backward pass must stay one).
     /// </summary>
-    internal Value Im2Col(Value x, ConvGeometry geo, string copy = "")
+    internal IReadOnlyList<Value> Im2Col(Value x, ConvGeometry geo, string copy = "")
     {
-        if (geo.IsPointwise) return Reshape(ToRows(x), geo.N * geo.H * geo.W, geo.C);
+        if (geo.IsPointwise) return BatchChunks(ToRows(x), geo.Chunks).Select(r => Reshape(r, r.Shape[0] * r.Shape[1], geo.C)).ToArray();
         var key = $"im2col {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation} {copy}";
-        var gathered = Gather(PaddedRows(x), IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices), 1);
-        return Reshape(gathered, geo.N * geo.Ho * geo.Wo, geo.Taps * geo.C);
+        var table = IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices);
+        return BatchChunks(PaddedRows(x), geo.Chunks).Select(r => Reshape(Gather(r, table, 1), r.Shape[0] * geo.Ho * geo.Wo, geo.Taps * geo.C)).ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="chunks"/> equal slices of <paramref name="x"/> along axis 0 (contiguous:
+    /// whole images of rows [N, R, C], or whole rows of [P, C]); <paramref name="x"/> itself for one.
+    /// </summary>
+    internal IReadOnlyList<Value> BatchChunks(Value x, int chunks)
+    {
+        if (chunks == 1) return [x];
+        var size = x.Shape[0] / chunks;
+        return Enumerable.Range(0, chunks).Select(k => Slice(x, [k * size], [(k + 1) * size], [0])).ToArray();
     }
 
     /// <summary>
@@ -126,31 +148,36 @@ internal static class ConvGemmGradients
         var g = c.G;
         var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
         var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[0], w.Shape[2], w.Shape[3],
-            (int)c.Node.Ints("strides", [1, 1])[0], (int)c.Node.Ints("pads", [0, 0, 0, 0])[0], (int)c.Node.Ints("dilations", [1, 1])[0]);
+            (int)c.Node.Ints("strides", [1, 1])[0], (int)c.Node.Ints("pads", [0, 0, 0, 0])[0], (int)c.Node.Ints("dilations", [1, 1])[0])
+        {
+            Chunks = (int)c.Node.Int("chunks", 1),
+        };
         if (geo.HasNarrowInput) return NarrowInputGradients(c, geo);
         // The backward pass gathers the im2col matrix again rather than keeping the forward's:
         // nine times an activation per 3x3 convolution would otherwise stay alive from the
         // forward to the backward pass (about 1.9 GB at 224x224, batch 32).
         var cols = g.Im2Col(x, geo, copy: "backward");
         var dyRows = g.Reshape(g.ToRows(dy), geo.N * geo.Ho * geo.Wo, geo.O);
+        var dyChunks = g.BatchChunks(dyRows, geo.Chunks);
 
-        // dW as one GEMM over all positions of the batch, in the orientation MLAS runs faster for
-        // the shape (docs/BENCHMARKS.md): cols^T dY [taps*C, O] for narrow layers (64 filters,
-        // about 1.5x faster there), else dY^T cols [O, taps*C], whose reordering to OIHW is a
-        // cheap move of one axis (the other order's 4-D permutation costs up to 70 ms at 512x512).
+        // dW as one GEMM over all positions of the batch (chunk by chunk, each adding to the
+        // last through Gemm's C input), in the orientation MLAS runs faster for the shape
+        // (docs/BENCHMARKS.md): cols^T dY [taps*C, O] for narrow layers (64 filters, about 1.5x
+        // faster there), else dY^T cols [O, taps*C], whose reordering to OIHW is a cheap move of
+        // one axis (the other order's 4-D permutation costs up to 70 ms at 512x512).
         Value dw;
         if (geo.O <= 64)
         {
-            var dwmT = g.Gemm(cols, dyRows, transA: true);
+            var dwmT = cols.Zip(dyChunks).Aggregate((Value?)null, (acc, p) => g.Gemm(p.First, p.Second, acc, transA: true))!;
             dw = g.Transpose(g.Reshape(dwmT, geo.Kh, geo.Kw, geo.C, geo.O), 3, 2, 0, 1);
         }
         else
         {
-            var dwm = g.Gemm(dyRows, cols, transA: true);
+            var dwm = cols.Zip(dyChunks).Aggregate((Value?)null, (acc, p) => g.Gemm(p.Second, p.First, acc, transA: true))!;
             dw = g.Reshape(g.Transpose(g.Reshape(dwm, geo.O, geo.Taps, geo.C), 0, 2, 1), geo.O, geo.C, geo.Kh, geo.Kw);
         }
 
-        var dx = InputGradient(g, w, dy, dyRows, geo);
+        var dx = InputGradient(g, w, dy, dyChunks, geo);
         return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dyRows, [0])] : [dx, dw];
     }
 
@@ -184,25 +211,33 @@ internal static class ConvGemmGradients
         return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dy, [0, 2, 3])] : [dx, dw];
     }
 
-    private static Value InputGradient(GraphBuilder g, Value w, Value dy, Value dyRows, ConvGeometry geo)
+    private static Value InputGradient(GraphBuilder g, Value w, Value dy, IReadOnlyList<Value> dyChunks, ConvGeometry geo)
     {
+        Value Rows(IEnumerable<Value> chunks) => g.FromRows(g.Concat(chunks.ToArray(), 0), geo.N, geo.H, geo.W);
         if (geo.IsPointwise)
-            return g.FromRows(g.Gemm(dyRows, g.Reshape(w, geo.O, geo.C)), geo.N, geo.H, geo.W);
+        {
+            var wp = g.Reshape(w, geo.O, geo.C);
+            return Rows(dyChunks.Select(d => g.Gemm(d, wp)));
+        }
+        var images = geo.N / geo.Chunks;
         if (geo.Stride == 1)
         {
             var key = $"im2col-t {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} p{geo.Pad} d{geo.Dilation}";
             var table = g.IndexTable(key, geo.H * geo.W, geo.Taps, geo.TransposedIndices);
-            var colsDy = g.Reshape(g.GatherRows(g.ToRows(dy), table), geo.N * geo.H * geo.W, geo.Taps * geo.O);
             // Weight as [taps*O, C]: row (tap, o), column c.
             var wt = g.Reshape(g.Transpose(w, 2, 3, 0, 1), geo.Taps * geo.O, geo.C);
-            return g.FromRows(g.Gemm(colsDy, wt), geo.N, geo.H, geo.W);
+            var paddedDy = g.Pad(g.ToRows(dy), [0, 0, 0, 0, 1, 0]);
+            return Rows(g.BatchChunks(paddedDy, geo.Chunks).Select(d =>
+                g.Gemm(g.Reshape(g.Gather(d, table, 1), images * geo.H * geo.W, geo.Taps * geo.O), wt)));
         }
         var wm = g.Reshape(g.Transpose(w, 0, 2, 3, 1), geo.O, geo.Taps * geo.C);
-        var dcols = g.Reshape(g.Gemm(dyRows, wm), geo.N, geo.Ho * geo.Wo * geo.Taps, geo.C);
         var (indices, width) = geo.Col2ImIndices();
         var col2im = g.IndexTable($"col2im {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation}", geo.H * geo.W, width, () => indices);
-        var gathered = g.GatherRows(dcols, col2im);
-        var summed = width == 1 ? gathered : g.ReduceSum(gathered, [2]);
-        return g.FromRows(summed, geo.N, geo.H, geo.W);
+        return Rows(dyChunks.Select(d =>
+        {
+            var dcols = g.Reshape(g.Gemm(d, wm), images, geo.Ho * geo.Wo * geo.Taps, geo.C);
+            var gathered = g.GatherRows(dcols, col2im);
+            return g.Reshape(width == 1 ? gathered : g.ReduceSum(gathered, [2]), images * geo.H * geo.W, geo.C);
+        }));
     }
 }

@@ -17,6 +17,23 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
     /// </summary>
     public bool HasNarrowInput => C < 16;
 
+    /// <summary>Into how many pieces of whole images the batch is cut for the gathers and GEMMs.</summary>
+    public int Chunks { get; init; } = 1;
+
+    /// <summary>
+    /// The fewest pieces (a divisor of N) that keep each piece's column matrix, forward or for
+    /// dX, within <paramref name="budgetBytes"/>.
+    /// </summary>
+    public int ChunksWithin(long budgetBytes)
+    {
+        var bytes = N * Math.Max(Ho * Wo * Taps * C, H * W * Taps * O) * sizeof(float);
+        for (var k = 1; k < N; k++)
+        {
+            if (N % k == 0 && bytes / k <= budgetBytes) return k;
+        }
+        return (int)N;
+    }
+
     /// <summary>A 1x1 convolution with stride 1 and no padding: a plain GEMM over the input rows.</summary>
     public bool IsPointwise => Kh == 1 && Kw == 1 && Stride == 1 && Pad == 0;
 
