@@ -11,6 +11,9 @@ internal sealed record BenchOptions
     public int Threads { get; private set; } = 2;
     public ConvLowering Lowering { get; private set; } = UlcAg.Runtime.Device.Cpu.PreferredConvLowering;
 
+    /// <summary>GraphBuilder.ConvLoweringChunkBytes, when given.</summary>
+    public long? ChunkBytes { get; private set; }
+
     /// <summary>Prefix of an ONNX Runtime profile of the train step.</summary>
     public string? Profile { get; private set; }
 
@@ -49,6 +52,7 @@ internal sealed record BenchOptions
                     break;
                 case "--batch": o.Batch = NextInt(); break;
                 case "--runs": o.Runs = NextInt(); break;
+                case "--chunk-mb": o.ChunkBytes = (long)NextInt() << 20; break;
                 case "--threads": o.Threads = NextInt(); break;
                 case "--profile": o.Profile = Next(); break;
                 case "--save-optimized": o.SaveOptimized = Next(); break;

@@ -7,7 +7,7 @@
 //
 // --conv onnx|gemm (default gemm: ConvLowering.NhwcGemm), --train-only, --profile PREFIX,
 // --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
-// --opt-level basic|extended|all,
+// --opt-level basic|extended|all, --chunk-mb N (largest im2col piece),
 // --ort KEY=VALUE, --threads N,
 // --check (one train step with ONNX Conv, with perturbed weights and lowered, compared; uses
 // the first --res and --batch, e.g. --check --res 112 --batch 8).
@@ -36,7 +36,7 @@ var batch = options.Batch;
 Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, threads {options.Threads}, batch {batch}, convolutions {options.Lowering}");
 foreach (var res in options.Resolutions)
 {
-    var (trainModel, specs) = ResNetGraphs.TrainStep(res, batch, options.Lowering);
+    var (trainModel, specs) = ResNetGraphs.TrainStep(res, batch, options.Lowering, options.ChunkBytes);
     var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
     using var session = new TrainingSession(trainModel, Device.Cpu, init, options.Threads, o => Configure(o, res));
     var rng = new Random(0);
