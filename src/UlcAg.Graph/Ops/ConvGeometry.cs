@@ -26,13 +26,18 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
     /// </summary>
     public int ChunksWithin(long budgetBytes)
     {
-        var bytes = N * Math.Max(Ho * Wo * Taps * C, H * W * Taps * O) * sizeof(float);
+        // dX gathers dY's columns [H*W, taps*O] for stride 1; for larger strides the column
+        // gradient is [Ho*Wo, taps*C] and col2im gathers at most ceil(k/s)^2 rows per position.
+        var dx = Stride == 1 ? H * W * Taps * O : Math.Max(Ho * Wo * Taps * C, H * W * CeilDiv(Kh, Stride) * CeilDiv(Kw, Stride) * C);
+        var bytes = N * Math.Max(Ho * Wo * Taps * C, dx) * sizeof(float);
         for (var k = 1; k < N; k++)
         {
             if (N % k == 0 && bytes / k <= budgetBytes) return k;
         }
         return (int)N;
     }
+
+    private static long CeilDiv(long a, long b) => (a + b - 1) / b;
 
     /// <summary>A 1x1 convolution with stride 1 and no padding: a plain GEMM over the input rows.</summary>
     public bool IsPointwise => Kh == 1 && Kw == 1 && Stride == 1 && Pad == 0;
