@@ -14,6 +14,7 @@ public sealed partial class GraphBuilder
     private readonly Dictionary<string, Value> _constantCache = new(StringComparer.Ordinal);
     private readonly Dictionary<Value, TensorData> _initializerData = new(ReferenceEqualityComparer.Instance);
     private readonly Stack<string> _scopes = new();
+    private string? _openComposite;
 
     public GraphBuilder(string name = "graph") => Name = name;
 
@@ -123,6 +124,53 @@ public sealed partial class GraphBuilder
         }
         node.Outputs = values;
         _nodes.Add(node);
+        return node;
+    }
+
+    /// <summary>Domain of composite nodes; they exist for autodiff only and are never exported.</summary>
+    public const string CompositeDomain = "ulcag.composite";
+
+    /// <summary>
+    /// Records the nodes that <paramref name="body"/> creates as one composite op: ONNX sees only
+    /// the primitives, while autodiff sees a single node of type <paramref name="opType"/> with
+    /// <paramref name="inputs"/> and the values <paramref name="body"/> returns as outputs, and
+    /// differentiates it with the rule registered for <paramref name="opType"/> instead of the
+    /// primitives' rules (a closed-form backward needs fewer passes over large tensors).
+    /// The primitives may read other values (constants), but every differentiable value they
+    /// depend on must be listed in <paramref name="inputs"/>; autodiff checks this.
+    /// </summary>
+    public Node Composite(string opType, IReadOnlyList<Value> inputs, Func<IReadOnlyList<Value>> body, IReadOnlyDictionary<string, object>? attributes = null)
+    {
+        if (_openComposite is not null) throw new InvalidOperationException($"composite '{opType}' cannot be nested inside composite '{_openComposite}'");
+        foreach (var input in inputs)
+        {
+            if (!ReferenceEquals(input.Graph, this)) throw new ArgumentException($"{opType}: input {input.Name} belongs to another graph");
+        }
+        var start = _nodes.Count;
+        IReadOnlyList<Value> outputs;
+        _openComposite = opType;
+        try
+        {
+            outputs = body();
+        }
+        finally
+        {
+            _openComposite = null;
+        }
+        var members = _nodes.GetRange(start, _nodes.Count - start);
+        var memberSet = new HashSet<Node>(members, ReferenceEqualityComparer.Instance);
+        foreach (var o in outputs)
+        {
+            if (o.Producer is null || !memberSet.Contains(o.Producer))
+                throw new ArgumentException($"composite '{opType}': output {o.Name} is not computed inside the composite");
+        }
+        var stem = _scopes.Count == 0 ? opType : $"{_scopes.Peek()}/{opType}";
+        var node = new Node(opType, Names.Unique(stem), inputs.ToArray(), attributes ?? new Dictionary<string, object>(), CompositeDomain)
+        {
+            Outputs = outputs.ToArray(),
+            Members = members,
+        };
+        foreach (var m in members) m.Composite = node;
         return node;
     }
 

@@ -23,6 +23,24 @@ public sealed class Node
     /// <summary>Attribute values: long, double, string, long[], double[] or <see cref="TensorData"/>.</summary>
     public IReadOnlyDictionary<string, object> Attributes { get; }
 
+    /// <summary>
+    /// For a composite (see <see cref="GraphBuilder.Composite"/>): the primitive nodes that compute
+    /// it, in graph order. Empty for a primitive node.
+    /// </summary>
+    public IReadOnlyList<Node> Members { get; internal set; } = [];
+
+    /// <summary>The composite this primitive node belongs to, or null.</summary>
+    public Node? Composite { get; internal set; }
+
+    /// <summary>True for a composite: a node seen by autodiff only, never written to ONNX.</summary>
+    public bool IsComposite => Members.Count > 0;
+
+    /// <summary>
+    /// Set on the NCHW/NHWC transposes of activations that lowered convolutions emit; the export's
+    /// layout pass moves the ops between such transposes to NHWC.
+    /// </summary>
+    internal bool IsLayoutBoundary { get; set; }
+
     /// <summary>Set on nodes that block gradient flow (stop-gradient).</summary>
     public bool StopsGradient { get; internal init; }
 

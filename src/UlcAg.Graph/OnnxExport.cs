@@ -24,9 +24,15 @@ public static class OnnxExport
     {
         options ??= new OnnxExportOptions();
         if (g.Outputs.Count == 0) throw new InvalidOperationException($"graph '{g.Name}' has no outputs");
-        var live = options.Prune ? LiveNodes(g) : g.Nodes.ToHashSet();
+        IReadOnlyList<Node> nodes = options.Prune ? Live(g.Nodes, g.Outputs) : g.Nodes;
+        IReadOnlyList<(Value Value, TensorData Data)> added = [];
+        if (g.ConvLowering == ConvLowering.NhwcGemm)
+        {
+            (var relaid, added) = Passes.NhwcLayoutPass.Run(g, nodes);
+            nodes = options.Prune ? Live(relaid, g.Outputs) : relaid;
+        }
         var used = new HashSet<Value>(ReferenceEqualityComparer.Instance);
-        foreach (var n in g.Nodes.Where(live.Contains))
+        foreach (var n in nodes)
         {
             foreach (var i in n.Inputs)
             {
@@ -37,11 +43,11 @@ public static class OnnxExport
 
         var graph = new GraphProto { Name = g.Name };
         foreach (var input in g.Inputs) graph.Input.Add(ValueInfo(input));
-        foreach (var (value, data) in g.Initializers)
+        foreach (var (value, data) in g.Initializers.Concat(added))
         {
             if (!options.Prune || used.Contains(value)) graph.Initializer.Add(Tensor(value.Name, data));
         }
-        foreach (var node in g.Nodes.Where(live.Contains)) graph.Node.Add(NodeProto(node));
+        foreach (var node in nodes) graph.Node.Add(NodeProto(node));
         foreach (var output in g.Outputs) graph.Output.Add(ValueInfo(output));
 
         var model = new ModelProto
@@ -62,13 +68,14 @@ public static class OnnxExport
     /// <summary>Writes the model atomically (temporary file in the same folder, flushed to disk, then renamed over the target).</summary>
     public static void Save(this ModelProto model, string path) => UlcAg.IO.AtomicFile.Write(path, model.WriteTo, durable: true);
 
-    private static HashSet<Node> LiveNodes(GraphBuilder g)
+    /// <summary>The nodes (in order) that some output depends on.</summary>
+    private static List<Node> Live(IReadOnlyList<Node> nodes, IReadOnlyList<Value> outputs)
     {
-        var needed = new HashSet<Value>(g.Outputs, ReferenceEqualityComparer.Instance);
-        var live = new HashSet<Node>(ReferenceEqualityComparer.Instance);
-        for (var k = g.Nodes.Count - 1; k >= 0; k--)
+        var needed = new HashSet<Value>(outputs, ReferenceEqualityComparer.Instance);
+        var live = new List<Node>();
+        for (var k = nodes.Count - 1; k >= 0; k--)
         {
-            var node = g.Nodes[k];
+            var node = nodes[k];
             if (!node.Outputs.Any(needed.Contains)) continue;
             live.Add(node);
             foreach (var i in node.Inputs)
@@ -76,6 +83,7 @@ public static class OnnxExport
                 if (i is not null) needed.Add(i);
             }
         }
+        live.Reverse();
         return live;
     }
 

@@ -21,6 +21,14 @@ public sealed record Device(bool IsCuda, int Index = 0)
     public override string ToString() => IsCuda ? $"cuda:{Index}" : "cpu";
 
     /// <summary>
+    /// How graphs run on this device should emit convolutions: lowered to NHWC gathers and
+    /// GEMMs on the CPU (ONNX Runtime's CPU Conv runs one small GEMM per image; the lowered
+    /// ResNet-18 train step is about 1.3x faster, docs/BENCHMARKS.md), ONNX Conv on CUDA (cuDNN).
+    /// Set it on the <see cref="UlcAg.Graph.GraphBuilder"/> before building the graph.
+    /// </summary>
+    public UlcAg.Graph.ConvLowering PreferredConvLowering => IsCuda ? UlcAg.Graph.ConvLowering.None : UlcAg.Graph.ConvLowering.NhwcGemm;
+
+    /// <summary>
     /// Session options for this device. For CUDA, a clear <see cref="DeviceException"/> names
     /// what is missing when the provider cannot be loaded.
     /// </summary>

@@ -55,6 +55,17 @@ public sealed class ConvPoolNormGradientTests
             return g.BatchNormTrain(x[0], x[1], x[2], stats, stats).Y;
         });
 
+    // The batch statistics are composite outputs too; their gradients (zero in a network, where
+    // only the running statistics read them) must still be right.
+    [TestMethod]
+    public void BatchNormTrainStatisticsOutputs()
+        => GradCheck.Check([[4, 3, 3, 2], [3], [3]], (g, x) =>
+        {
+            var stats = g.Constant(TensorData.Of(new float[3], 3));
+            var bn = g.BatchNormTrain(x[0], x[1], x[2], stats, stats).Y.Producer!.Composite!;
+            return bn.Outputs[0] + g.Expand(bn.Outputs[1] * 0.7, x[0].Shape) + g.Expand(bn.Outputs[2] * -1.3, x[0].Shape);
+        });
+
     [TestMethod]
     public void ConvBatchNorm()
         => GradCheck.Check([[2, 2, 7, 7], [3, 2, 3, 3], [3], [3]], (g, x) =>

@@ -116,8 +116,7 @@ public sealed class RuntimeTests
         var x = g.Input("images", DType.Float, 4, 1, ToyCnn.Size, ToyCnn.Size);
         var p = ToyCnn.ParameterShapes.Select(s => g.Input(s.Name, DType.Float, s.Shape)).ToArray();
         var stats = g.Constant(TensorData.Of(new float[16], 16));
-        var stats8 = g.Constant(TensorData.Of(new float[8], 8));
-        var h = g.MaxPool(g.Relu(g.BatchNormTrain(g.Conv(x, p[0], null, 1, 1), p[1], p[2], stats8, stats8).Y), 3, 2, 1);
+        var h = g.MaxPool(g.Relu(g.BatchNormTrain(g.Conv(x, p[0], null, 1, 1), p[1], p[2], stats, stats).Y), 3, 2, 1);
         h = g.Relu(g.BatchNormTrain(g.Conv(h, p[3], null, 2, 1), p[4], p[5], stats, stats).Y);
         var logits = g.Linear(g.Flatten(g.GlobalAveragePool(h)), p[6], p[7]);
         var grads = UlcAg.Graph.Autodiff.Autodiff.Gradients(g.SumAll(g.Sigmoid(logits) * logits), p);

@@ -5,6 +5,7 @@ public sealed class StructuralGradientTests
 {
     [TestMethod] public void ReduceSumAxesKeepDims() => GradCheck.Check([[2, 3, 4]], (g, x) => g.ReduceSum(x[0], [0, 2], keepDims: true) * x[0]);
     [TestMethod] public void ReduceSumAll() => GradCheck.Check([[2, 3]], (g, x) => g.SumAll(x[0] * x[0]));
+    [TestMethod] public void ReduceSumSquare() => GradCheck.Check([[2, 3, 4]], (g, x) => g.ReduceSumSquare(x[0], [0, 2], keepDims: true) * x[0]);
     [TestMethod] public void ReduceMeanNoKeepDims() => GradCheck.Check([[2, 3, 4]], (g, x) => g.ReduceMean(x[0], [1]));
     [TestMethod] public void ReduceMeanNegativeAxis() => GradCheck.Check([[2, 3, 4]], (g, x) => g.ReduceMean(x[0], [-1], keepDims: true) * x[0]);
     [TestMethod] public void Reshape() => GradCheck.Check([[2, 3, 4]], (g, x) => g.Reshape(x[0], 4, 6) * g.Reshape(x[0], 4, 6));

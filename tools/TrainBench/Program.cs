@@ -4,106 +4,95 @@
 // 1e-4) and of a forward pass at batch 32, batch-1 latency, and peak resident memory.
 //
 //   dotnet run -c Release --project tools/TrainBench -- --res 112 224 --batch 32 --runs 5
-using System.Diagnostics;
+//
+// --conv onnx|gemm (default gemm: ConvLowering.NhwcGemm), --train-only, --profile PREFIX,
+// --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
+// --opt-level basic|extended|all, --chunk-mb N (largest im2col piece),
+// --ort KEY=VALUE, --threads N,
+// --check (one train step with ONNX Conv, with perturbed weights and lowered, compared; uses
+// the first --res and --batch, e.g. --check --res 112 --batch 8).
+using ExecutionMode = Microsoft.ML.OnnxRuntime.ExecutionMode;
+using OrtEnv = Microsoft.ML.OnnxRuntime.OrtEnv;
+using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 using UlcAg.Graph;
 using UlcAg.Graph.Optim;
 using UlcAg.Network.Layers;
-using UlcAg.Network.Models;
 using UlcAg.Runtime;
+using UlcAg.Tools.TrainBench;
 
-var resolutions = new List<int>();
-int batch = 32, runs = 5, threads = 2;
-string? profile = null;
-for (var i = 0; i < args.Length; i++)
+BenchOptions options;
+try
 {
-    switch (args[i])
-    {
-        case "--res": while (i + 1 < args.Length && int.TryParse(args[i + 1], out var r)) { resolutions.Add(r); i++; } break;
-        case "--batch": batch = int.Parse(args[++i]); break;
-        case "--runs": runs = int.Parse(args[++i]); break;
-        case "--threads": threads = int.Parse(args[++i]); break;
-        case "--profile": profile = args[++i]; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-    }
+    options = BenchOptions.Parse(args);
 }
-if (resolutions.Count == 0) resolutions = [112, 224];
-const int classes = 7;
-Console.WriteLine($"ONNX Runtime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, threads {threads}, batch {batch}");
-
-foreach (var res in resolutions)
+catch (ArgumentException e)
 {
-    var (trainModel, specs) = BuildTrain(res);
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+if (options.Check) return LoweringCheck.Run(options.Resolutions[0], options.Batch, options.Threads) ? 0 : 1;
+
+var batch = options.Batch;
+Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, threads {options.Threads}, batch {batch}, convolutions {options.Lowering}");
+foreach (var res in options.Resolutions)
+{
+    var (trainModel, specs) = ResNetGraphs.TrainStep(res, batch, options.Lowering, options.ChunkBytes);
     var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
-    using var session = new TrainingSession(trainModel, Device.Cpu, init, threads,
-        profile is null ? null : o => { o.EnableProfiling = true; o.ProfileOutputPathPrefix = profile; });
+    using var session = new TrainingSession(trainModel, Device.Cpu, init, options.Threads, o => Configure(o, res));
     var rng = new Random(0);
     rng.NextBytes(session.Feed<byte>("images"));
     var labels = session.Feed<long>("labels");
-    for (var i = 0; i < labels.Length; i++) labels[i] = rng.Next(classes);
+    for (var i = 0; i < labels.Length; i++) labels[i] = rng.Next(ResNetGraphs.Classes);
     session.Feed<float>(Optimizer.LearningRateInput("default"))[0] = 0.01f;
-    var train = Median(runs, 2, session.Step);
-    if (profile is not null) Console.WriteLine($"profile: {session.EndProfiling()}");
-
-    var eval = BuildEval(res);
-    using var runner = new ModelRunner(eval.ToBytes(), Device.Cpu, threads);
-    var state = session.ReadState();
-    var images = new byte[batch * res * res * 3];
-    rng.NextBytes(images);
-    Dictionary<string, (Array, long[])> Feeds(int n)
+    for (var i = 0; i < 2; i++) session.Step();
+    var cpuBefore = Environment.CpuUsage.TotalTime;
+    var trainTimes = Timing.Times(options.Runs, 0, session.Step);
+    var cpuPerStep = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds / options.Runs;
+    var train = trainTimes[options.Runs / 2];
+    if (options.Profile is not null) Console.WriteLine($"profile: {session.EndProfiling()}");
+    // The fastest step is the one least disturbed by other jobs: a steadier figure than the
+    // median for comparisons on a shared machine.
+    var trainText = $"train {batch / train:F1} img/s (fastest step {batch / trainTimes[0]:F1})" + (options.CpuTime ? $", cpu {cpuPerStep:F0} ms/step" : "");
+    if (options.TrainOnly)
     {
-        var f = specs.ToDictionary(s => s.Name, s => ((Array)state[s.Name], s.Shape));
-        f["images"] = (images.AsSpan(0, n * res * res * 3).ToArray(), [n, res, res, 3]);
-        return f;
+        Console.WriteLine($"res {res}: {trainText}");
+        continue;
     }
-    var fb = Feeds(batch);
-    var f1 = Feeds(1);
-    var forward = Median(runs, 2, () => runner.Run(fb));
-    var one = Median(Math.Max(runs, 10), 3, () => runner.Run(f1));
-    Console.WriteLine($"res {res}: train {batch / train:F1} img/s | forward b{batch} {batch / forward:F1} img/s | forward b1 {one * 1000:F1} ms");
+
+    var state = session.ReadState();
+    double ForwardSeconds(int n, int runs, int warmup)
+    {
+        using var runner = new ModelRunner(ResNetGraphs.Forward(res, n, options.Lowering), Device.Cpu, options.Threads);
+        var images = new byte[n * res * res * 3];
+        rng.NextBytes(images);
+        var feeds = specs.ToDictionary(s => s.Name, s => ((Array)state[s.Name], s.Shape));
+        feeds["images"] = (images, [n, res, res, 3]);
+        return Timing.Median(runs, warmup, () => runner.Run(feeds));
+    }
+    var forward = ForwardSeconds(batch, options.Runs, 2);
+    var one = ForwardSeconds(1, Math.Max(options.Runs, 10), 3);
+    Console.WriteLine($"res {res}: {trainText} | forward b{batch} {batch / forward:F1} img/s | forward b1 {one * 1000:F1} ms");
 }
-Console.WriteLine($"peak RSS {PeakRssMiB():F0} MiB");
+Console.WriteLine($"peak RSS {Timing.PeakRssMiB():F0} MiB");
 return 0;
 
-(byte[] Model, IReadOnlyList<UlcAg.Network.Weights.ParameterSpec> Specs) BuildTrain(int res)
+void Configure(SessionOptions o, int res)
 {
-    var g = new GraphBuilder("resnet18_train");
-    var m = new ModelContext(g, GraphMode.Train);
-    var x = ImageInput.Normalize(g, g.Input("images", DType.UInt8, batch, res, res, 3), Normalization.ImageNet);
-    var logits = ResNet18.ForwardHead(m, ResNet18.ForwardFeatures(m, x, "default"), classes, "default");
-    var y = g.Input("labels", DType.Int64, batch);
-    var loss = -g.MeanAll(g.ReduceSum(g.LogSoftmax(logits) * g.OneHot(y, classes), [1]));
-    var transitions = TrainStep.Build(g, loss, m.Parameters, new Sgd([new ParamGroup("default", 1e-4)], 0.9), m.BufferUpdates, [("loss", loss)]);
-    return (g.ToBytes(new OnnxExportOptions { Metadata = new Dictionary<string, string>([TrainStep.StateMetadata(transitions)]) }), m.Specs);
-}
-
-GraphBuilder BuildEval(int res)
-{
-    var g = new GraphBuilder("resnet18_eval");
-    var m = new ModelContext(g, GraphMode.Eval);
-    var x = ImageInput.Normalize(g, g.Input("images", DType.UInt8, Shape.Dynamic, res, res, 3), Normalization.ImageNet);
-    g.Output(ResNet18.ForwardHead(m, ResNet18.ForwardFeatures(m, x, "default"), classes, "default"), "logits");
-    return g;
-}
-
-static double Median(int runs, int warmup, Action step)
-{
-    for (var i = 0; i < warmup; i++) step();
-    var times = new List<double>();
-    for (var i = 0; i < runs; i++)
+    if (options.Profile is not null)
     {
-        var sw = Stopwatch.StartNew();
-        step();
-        times.Add(sw.Elapsed.TotalSeconds);
+        o.EnableProfiling = true;
+        o.ProfileOutputPathPrefix = options.Profile;
     }
-    times.Sort();
-    return times[times.Count / 2];
-}
-
-static double PeakRssMiB()
-{
-    foreach (var line in File.ReadLines("/proc/self/status"))
+    if (options.SaveOptimized is not null) o.OptimizedModelFilePath = $"{options.SaveOptimized}.{res}.onnx";
+    // Without spinning, the process's CPU time counts work only.
+    if (options.CpuTime) o.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+    foreach (var (key, value) in options.SessionConfig) o.AddSessionConfigEntry(key, value);
+    o.EnableCpuMemArena = options.Arena;
+    if (options.OptimizationLevel is { } level) o.GraphOptimizationLevel = level;
+    if (options.NoMemoryPattern) o.EnableMemoryPattern = false;
+    if (options.Parallel)
     {
-        if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        o.ExecutionMode = ExecutionMode.ORT_PARALLEL;
+        o.InterOpNumThreads = 2;
     }
-    return double.NaN;
 }

@@ -36,7 +36,8 @@ public sealed class GradientRegistry
         throw new GradientException($"no gradient rule for op '{node.OpType}' (node '{node.Name}')");
     }
 
-    private static GradientRegistry CreateDefault()
+    /// <summary>A new registry holding the default rules, to extend with rules of one's own (composites).</summary>
+    public static GradientRegistry CreateDefault()
     {
         var r = new GradientRegistry();
         ElementwiseGradients.Register(r);
@@ -44,9 +45,11 @@ public sealed class GradientRegistry
         ShapeGradients.Register(r);
         LinearGradients.Register(r);
         ConvGradients.Register(r);
+        ConvGemmGradients.Register(r);
         PoolingGradients.Register(r);
         SoftmaxGradients.Register(r);
         SelectionGradients.Register(r);
+        NormalizationGradients.Register(r);
         return r;
     }
 }

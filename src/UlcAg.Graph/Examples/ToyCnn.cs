@@ -13,20 +13,21 @@ public static class ToyCnn
 
     public static readonly (string Name, long[] Shape)[] ParameterShapes =
     [
-        ("conv1.weight", [8, 1, 3, 3]), ("bn1.weight", [8]), ("bn1.bias", [8]),
-        ("conv2.weight", [16, 8, 3, 3]), ("bn2.weight", [16]), ("bn2.bias", [16]),
+        ("conv1.weight", [16, 1, 3, 3]), ("bn1.weight", [16]), ("bn1.bias", [16]),
+        ("conv2.weight", [16, 16, 3, 3]), ("bn2.weight", [16]), ("bn2.bias", [16]),
         ("fc.weight", [Classes, 16]), ("fc.bias", [Classes]),
     ];
 
     public static readonly (string Name, long[] Shape)[] BufferShapes =
     [
-        ("bn1.running_mean", [8]), ("bn1.running_var", [8]), ("bn2.running_mean", [16]), ("bn2.running_var", [16]),
+        ("bn1.running_mean", [16]), ("bn1.running_var", [16]), ("bn2.running_mean", [16]), ("bn2.running_var", [16]),
     ];
 
-    /// <summary>Builds the train step; returns the model bytes.</summary>
-    public static byte[] TrainStepModel(int batch, Optimizer optimizer)
+    /// <summary>Builds the train step; returns the model bytes. <paramref name="configure"/> may set builder options (convolution lowering).</summary>
+    public static byte[] TrainStepModel(int batch, Optimizer optimizer, Action<GraphBuilder>? configure = null)
     {
         var g = new GraphBuilder("tiny_train");
+        configure?.Invoke(g);
         var x = g.Input("images", DType.Float, batch, 1, Size, Size);
         var labels = g.Input("labels", DType.Int64, batch);
         var p = ParameterShapes.ToDictionary(s => s.Name, s => g.Input(s.Name, DType.Float, s.Shape));

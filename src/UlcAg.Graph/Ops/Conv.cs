@@ -13,15 +13,24 @@ public sealed partial class GraphBuilder
     {
         if (x.Rank != 4 || weight.Rank != 4) throw new ArgumentException($"Conv: expects NCHW input and OIHW weight ({x}, {weight})");
         if (x.Shape[1] != weight.Shape[1]) throw new ArgumentException($"Conv: input has {x.Shape[1]} channels, weight expects {weight.Shape[1]}");
+        if (ConvLowering == ConvLowering.NhwcGemm && ConstantData(weight) is null && x.Shape.IsStatic && x.Shape[0] > 1
+            && x.Shape[0] * ConvOut(x.Shape[2], weight.Shape[2], stride, pad, dilation) * ConvOut(x.Shape[3], weight.Shape[3], stride, pad, dilation) >= ConvLoweringMinPositions)
+            return ConvAsGemm(x, weight, bias, stride, pad, dilation);
         var ho = ConvOut(x.Shape[2], weight.Shape[2], stride, pad, dilation);
         var wo = ConvOut(x.Shape[3], weight.Shape[3], stride, pad, dilation);
         var attrs = new Dictionary<string, object>
         {
-            ["kernel_shape"] = new[] { weight.Shape[2], weight.Shape[3] },
             ["strides"] = new long[] { stride, stride },
             ["pads"] = new long[] { pad, pad, pad, pad },
             ["dilations"] = new long[] { dilation, dilation },
         };
+        return NativeConv(x, weight, bias, ho, wo, attrs);
+    }
+
+    /// <summary>An ONNX Conv node with the given strides, pads and dilations.</summary>
+    private Value NativeConv(Value x, Value weight, Value? bias, long ho, long wo, IReadOnlyDictionary<string, object> attributes)
+    {
+        var attrs = new Dictionary<string, object>(attributes) { ["kernel_shape"] = new[] { weight.Shape[2], weight.Shape[3] } };
         return Op1("Conv", bias is null ? [x, weight] : [x, weight, bias], x.Type, new Shape(x.Shape[0], weight.Shape[0], ho, wo), attrs);
     }
 
@@ -70,7 +79,7 @@ internal static class ConvGradients
     /// ConvTranspose. Otherwise a transposed convolution with the forward weights, whose
     /// output_padding recovers the rows/columns that the forward stride dropped (odd sizes).
     /// </summary>
-    private static Value InputGradient(GraphBuilder g, Value x, Value w, Value dy, int stride, int pad, int dil)
+    internal static Value InputGradient(GraphBuilder g, Value x, Value w, Value dy, int stride, int pad, int dil)
     {
         var (kh, kw) = (w.Shape[2], w.Shape[3]);
         if (stride == 1 && kh == kw && dil * (kh - 1) - pad >= 0)

@@ -112,11 +112,10 @@ internal static class ElementwiseGradients
             return [g.Where(g.Less(c.I(0), zero), -c.GO0, c.GO0)];
         });
         r.Register("Sigmoid", c => [c.GO0 * c.O(0) * (1.0 - c.O(0))]);
-        r.Register("Relu", c =>
-        {
-            var g = c.G;
-            return [g.Where(g.Greater(c.I(0), g.Scalar(0, c.I(0).Type)), c.GO0, g.Scalar(0, c.I(0).Type))];
-        });
+        // dx = dy where y > 0: y = relu(x) is 0 or positive, so y cast to bool and back is the
+        // 0/1 mask. On ONNX Runtime's CPU the two casts and a Mul take 25% less time than Greater
+        // and Where, and half the time of Sign and Mul (docs/BENCHMARKS.md).
+        r.Register("Relu", c => [c.GO0 * c.G.Cast(c.G.Cast(c.O(0), DType.Bool), c.O(0).Type)]);
         r.Register("LeakyRelu", c =>
         {
             var g = c.G;

@@ -21,6 +21,14 @@ public sealed partial class GraphBuilder
         return Op1("ReduceMean", [x], x.Type, shape, new Dictionary<string, object> { ["axes"] = norm, ["keepdims"] = keepDims ? 1L : 0L });
     }
 
+    /// <summary>Sum of squares over <paramref name="axes"/> (all axes when empty), in one pass without materializing the squares.</summary>
+    public Value ReduceSumSquare(Value x, long[] axes, bool keepDims = false)
+    {
+        var (norm, shape) = ReducedShape(x, axes, keepDims);
+        // Opset < 18: axes are an attribute.
+        return Op1("ReduceSumSquare", [x], x.Type, shape, new Dictionary<string, object> { ["axes"] = norm, ["keepdims"] = keepDims ? 1L : 0L });
+    }
+
     /// <summary>Maximum over <paramref name="axes"/>; used for numerical stabilization, not differentiated.</summary>
     public Value ReduceMax(Value x, long[] axes, bool keepDims = false)
     {
@@ -72,6 +80,14 @@ internal static class ReduceGradients
             var count = axes.Aggregate(1L, (n, a) => n * x.Shape[(int)a]);
             var g = c.G.Reshape(c.GO0 * (1.0 / count), GraphBuilder.KeepDimsShape(x.Shape, axes));
             return [c.G.Expand(g, x.Shape)];
+        });
+        // d/dx sum(x^2) = 2 x dy, with dy broadcast back over the reduced axes.
+        r.Register("ReduceSumSquare", c =>
+        {
+            var x = c.I(0);
+            var axes = c.Node.Ints("axes", []);
+            if (axes.Length == 0) axes = Enumerable.Range(0, x.Rank).Select(a => (long)a).ToArray();
+            return [x * c.G.Reshape(c.GO0 * 2.0, GraphBuilder.KeepDimsShape(x.Shape, axes))];
         });
         r.Forbid("ReduceMax", "use it only on stop-gradient paths (stabilizers); its subgradient is ambiguous at ties");
     }

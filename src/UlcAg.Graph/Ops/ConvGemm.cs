@@ -1,0 +1,243 @@
+using UlcAg.Graph.Autodiff;
+
+namespace UlcAg.Graph;
+
+// Convolution lowered to gathers and GEMMs over NHWC rows (ConvLowering.NhwcGemm), and its
+// gradient rule. Activations are NCHW at the composite's boundary; in between, a convolution
+// works on rows [N*H*W, C]:
+//
+//   x [N,C,H,W] --transpose--> [N, H*W, C] --pad one zero row--> [N, H*W+1, C]
+//     --gather im2col table [Ho*Wo, taps]--> cols [N*Ho*Wo, taps*C]
+//   y rows = cols x Wm^T  (Wm = weight as [O, taps*C], tap-major)  --> [N*Ho*Wo, O] --> NCHW
+//
+// ONNX Runtime's transpose optimizer cancels the transposes between a convolution, the
+// elementwise ops after it and the next convolution.
+public sealed partial class GraphBuilder
+{
+    /// <summary>Op type of the lowered convolution composite.</summary>
+    public const string ConvGemmOp = "ConvGemm";
+
+    private readonly Dictionary<string, Value> _indexTables = new(StringComparer.Ordinal);
+    private readonly Dictionary<Value, Value> _paddedRows = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>How convolutions with non-constant weights are emitted (see <see cref="Graph.ConvLowering"/>).</summary>
+    public ConvLowering ConvLowering { get; set; } = ConvLowering.None;
+
+    /// <summary>
+    /// With <see cref="ConvLowering.NhwcGemm"/>, a convolution with fewer output positions over
+    /// the batch (N x Ho x Wo) stays ONNX Conv, and so does any convolution of a single image
+    /// (ONNX Conv already runs its one GEMM). Lowering reorders the weight every run, which costs
+    /// about as much as the GEMM over 100 positions: at ResNet-18's 4x4 and 7x7 maps a batch of
+    /// 32 runs much faster lowered, a single image slower.
+    /// </summary>
+    public long ConvLoweringMinPositions { get; set; } = 256;
+
+    /// <summary>
+    /// With <see cref="ConvLowering.NhwcGemm"/>, the largest im2col matrix gathered at once, in
+    /// bytes: a larger convolution runs as pieces of whole images. At 224x224 layer1's 231 MB
+    /// matrices become four pieces; the train step's peak memory falls by 0.4 GB at an unchanged
+    /// speed (docs/BENCHMARKS.md).
+    /// </summary>
+    public long ConvLoweringChunkBytes { get; set; } = 64L << 20;
+
+    private Value ConvAsGemm(Value x, Value weight, Value? bias, int stride, int pad, int dilation)
+    {
+        var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, pad, dilation);
+        geo = geo with { Chunks = geo.ChunksWithin(ConvLoweringChunkBytes) };
+        var attrs = new Dictionary<string, object>
+        {
+            ["strides"] = new long[] { stride, stride },
+            ["pads"] = new long[] { pad, pad, pad, pad },
+            ["dilations"] = new long[] { dilation, dilation },
+        };
+        // Only the composite sees this attribute, never ONNX Conv: the rule cuts the batch the same way.
+        var compositeAttrs = new Dictionary<string, object>(attrs) { ["chunks"] = (long)geo.Chunks };
+        var node = Composite(ConvGemmOp, bias is null ? [x, weight] : [x, weight, bias], () =>
+        {
+            if (geo.HasNarrowInput) return [NativeConv(x, weight, bias, geo.Ho, geo.Wo, attrs)];
+            var wm = Reshape(Transpose(weight, 0, 2, 3, 1), geo.O, geo.Taps * geo.C);
+            var y = Concat(Im2Col(x, geo).Select(cols => Gemm(cols, wm, bias, transB: true)).ToArray(), 0);
+            return [FromRows(y, geo.N, geo.Ho, geo.Wo)];
+        }, compositeAttrs);
+        return node.Outputs[0];
+    }
+
+    /// <summary>
+    /// The im2col matrix [N*Ho*Wo, taps*C] of an NCHW input, in <see cref="ConvGeometry.Chunks"/>
+    /// pieces of whole images. <paramref name="copy"/> names a separate copy of the index table,
+    /// so that ONNX Runtime does not merge this gather with an equal one (a recomputation in the
+    /// backward pass must stay one).
+    /// </summary>
+    internal IReadOnlyList<Value> Im2Col(Value x, ConvGeometry geo, string copy = "")
+    {
+        if (geo.IsPointwise) return BatchChunks(ToRows(x), geo.Chunks).Select(r => Reshape(r, r.Shape[0] * r.Shape[1], geo.C)).ToArray();
+        var key = $"im2col {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation} {copy}";
+        var table = IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices);
+        return BatchChunks(PaddedRows(x), geo.Chunks).Select(r => Reshape(Gather(r, table, 1), r.Shape[0] * geo.Ho * geo.Wo, geo.Taps * geo.C)).ToArray();
+    }
+
+    /// <summary>
+    /// <paramref name="chunks"/> equal slices of <paramref name="x"/> along axis 0 (contiguous:
+    /// whole images of rows [N, R, C], or whole rows of [P, C]); <paramref name="x"/> itself for one.
+    /// </summary>
+    internal IReadOnlyList<Value> BatchChunks(Value x, int chunks)
+    {
+        if (chunks == 1) return [x];
+        var size = x.Shape[0] / chunks;
+        return Enumerable.Range(0, chunks).Select(k => Slice(x, [k * size], [(k + 1) * size], [0])).ToArray();
+    }
+
+    /// <summary>
+    /// The rows [N, H*W + 1, C] of an NCHW value with a zero row per image, made once per value:
+    /// the forward im2col and its recomputation in the backward pass share them (an activation's
+    /// size, where the gathered columns are nine times that).
+    /// </summary>
+    private Value PaddedRows(Value x)
+    {
+        if (!_paddedRows.TryGetValue(x, out var padded))
+        {
+            padded = Pad(ToRows(x), [0, 0, 0, 0, 1, 0]);
+            _paddedRows[x] = padded;
+        }
+        return padded;
+    }
+
+    /// <summary>NCHW [N, C, H, W] as rows [N, H*W, C].</summary>
+    internal Value ToRows(Value x) => Reshape(LayoutTranspose(x, 0, 2, 3, 1), x.Shape[0], x.Shape[2] * x.Shape[3], x.Shape[1]);
+
+    /// <summary>Rows [N*H*W, C] (or [N, H*W, C]) back to NCHW [N, C, H, W].</summary>
+    internal Value FromRows(Value rows, long n, long h, long w) => LayoutTranspose(Reshape(rows, n, h, w, rows.Shape[^1]), 0, 3, 1, 2);
+
+    private Value LayoutTranspose(Value x, params long[] perm)
+    {
+        var y = Transpose(x, perm);
+        y.Producer!.IsLayoutBoundary = true;
+        return y;
+    }
+
+    /// <summary>
+    /// Gathers rows of every image: <paramref name="rows"/> [N, R, C] gets a zero row R, then
+    /// row table [P, K] gives [N, P, K, C].
+    /// </summary>
+    internal Value GatherRows(Value rows, Value table) => Gather(Pad(rows, [0, 0, 0, 0, 1, 0]), table, 1);
+
+    /// <summary>A constant int64 table [rows, width], shared by every convolution with the same key.</summary>
+    internal Value IndexTable(string key, long rows, long width, Func<long[]> build)
+    {
+        if (!_indexTables.TryGetValue(key, out var table))
+        {
+            table = Constant(TensorData.Of(build(), rows, width));
+            _indexTables[key] = table;
+        }
+        return table;
+    }
+}
+
+internal static class ConvGemmGradients
+{
+    internal static void Register(GradientRegistry r) => r.Register(GraphBuilder.ConvGemmOp, ConvGemm);
+
+    /// <summary>
+    /// dW from the forward's im2col matrix, one GEMM over all positions of the batch. dX for stride 1: a gather of dY with the transposed table, then one GEMM with the
+    /// weight as [taps*O, C]. dX for larger strides: one GEMM to the column gradient
+    /// [N*Ho*Wo, taps*C] (no multiplications by inserted zeros), then col2im as a gather of the
+    /// columns that read each input position and a sum over them.
+    /// </summary>
+    private static Value?[] ConvGemm(GradContext c)
+    {
+        var g = c.G;
+        var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
+        var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], w.Shape[0], w.Shape[2], w.Shape[3],
+            (int)c.Node.Ints("strides", [1, 1])[0], (int)c.Node.Ints("pads", [0, 0, 0, 0])[0], (int)c.Node.Ints("dilations", [1, 1])[0])
+        {
+            Chunks = (int)c.Node.Int("chunks", 1),
+        };
+        if (geo.HasNarrowInput) return NarrowInputGradients(c, geo);
+        // The backward pass gathers the im2col matrix again rather than keeping the forward's:
+        // nine times an activation per 3x3 convolution would otherwise stay alive from the
+        // forward to the backward pass (about 1.9 GB at 224x224, batch 32).
+        var cols = g.Im2Col(x, geo, copy: "backward");
+        var dyRows = g.Reshape(g.ToRows(dy), geo.N * geo.Ho * geo.Wo, geo.O);
+        var dyChunks = g.BatchChunks(dyRows, geo.Chunks);
+
+        // dW as one GEMM over all positions of the batch (chunk by chunk, each adding to the
+        // last through Gemm's C input), in the orientation MLAS runs faster for the shape
+        // (docs/BENCHMARKS.md): cols^T dY [taps*C, O] for narrow layers (64 filters, about 1.5x
+        // faster there), else dY^T cols [O, taps*C], whose reordering to OIHW is a cheap move of
+        // one axis (the other order's 4-D permutation costs up to 70 ms at 512x512).
+        Value dw;
+        if (geo.O <= 64)
+        {
+            var dwmT = cols.Zip(dyChunks).Aggregate((Value?)null, (acc, p) => g.Gemm(p.First, p.Second, acc, transA: true))!;
+            dw = g.Transpose(g.Reshape(dwmT, geo.Kh, geo.Kw, geo.C, geo.O), 3, 2, 0, 1);
+        }
+        else
+        {
+            var dwm = cols.Zip(dyChunks).Aggregate((Value?)null, (acc, p) => g.Gemm(p.Second, p.First, acc, transA: true))!;
+            dw = g.Reshape(g.Transpose(g.Reshape(dwm, geo.O, geo.Taps, geo.C), 0, 2, 1), geo.O, geo.C, geo.Kh, geo.Kw);
+        }
+
+        var dx = InputGradient(g, w, dy, dyChunks, geo);
+        return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dyRows, [0])] : [dx, dw];
+    }
+
+    /// <summary>
+    /// A convolution with few input channels (the RGB stem) runs forward as ONNX Conv, so its
+    /// output stays NCHW. dW[o, c, i, j] = sum over n, p, q of dY[n, o, p, q] Xpad[n, c, s p + d i, s q + d j]
+    /// is itself a convolution: the C input channels become a batch of C images with N channels,
+    /// dY^T [O, N, Ho, Wo] the kernel, stride d, dilation s; the output's first kh x kw positions
+    /// are dW^T. ONNX Runtime runs it with its im2col in cache, about 1.5x faster than gathering
+    /// the stem's columns (blocks of 3 floats) and a batched MatMul (docs/BENCHMARKS.md). dX
+    /// (rarely wanted: the stem's input is the image) comes from the ONNX Conv rule.
+    /// </summary>
+    private static Value?[] NarrowInputGradients(GradContext c, ConvGeometry geo)
+    {
+        var g = c.G;
+        var (x, w, dy) = (c.I(0), c.I(1), c.GO0);
+        var kh = geo.H + 2 * geo.Pad - geo.Stride * (geo.Ho - 1);
+        var kw = geo.W + 2 * geo.Pad - geo.Stride * (geo.Wo - 1);
+        var attrs = new Dictionary<string, object>
+        {
+            ["kernel_shape"] = new[] { geo.Ho, geo.Wo },
+            ["strides"] = new long[] { geo.Dilation, geo.Dilation },
+            ["pads"] = new long[] { geo.Pad, geo.Pad, geo.Pad, geo.Pad },
+            ["dilations"] = new long[] { geo.Stride, geo.Stride },
+        };
+        var outH = (kh - 1) / geo.Dilation + 1;
+        var outW = (kw - 1) / geo.Dilation + 1;
+        var full = g.Op("Conv", [g.Transpose(x, 1, 0, 2, 3), g.Transpose(dy, 1, 0, 2, 3)], [(x.Type, new Shape(geo.C, geo.O, outH, outW))], attrs).Outputs[0];
+        var dw = g.Transpose(g.Slice(full, [0, 0], [geo.Kh, geo.Kw], [2, 3]), 1, 0, 2, 3);
+        var dx = ConvGradients.InputGradient(g, x, w, dy, geo.Stride, geo.Pad, geo.Dilation);
+        return c.Node.Inputs.Count > 2 ? [dx, dw, g.ReduceSum(dy, [0, 2, 3])] : [dx, dw];
+    }
+
+    private static Value InputGradient(GraphBuilder g, Value w, Value dy, IReadOnlyList<Value> dyChunks, ConvGeometry geo)
+    {
+        Value Rows(IEnumerable<Value> chunks) => g.FromRows(g.Concat(chunks.ToArray(), 0), geo.N, geo.H, geo.W);
+        if (geo.IsPointwise)
+        {
+            var wp = g.Reshape(w, geo.O, geo.C);
+            return Rows(dyChunks.Select(d => g.Gemm(d, wp)));
+        }
+        var images = geo.N / geo.Chunks;
+        if (geo.Stride == 1)
+        {
+            var key = $"im2col-t {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} p{geo.Pad} d{geo.Dilation}";
+            var table = g.IndexTable(key, geo.H * geo.W, geo.Taps, geo.TransposedIndices);
+            // Weight as [taps*O, C]: row (tap, o), column c.
+            var wt = g.Reshape(g.Transpose(w, 2, 3, 0, 1), geo.Taps * geo.O, geo.C);
+            var paddedDy = g.Pad(g.ToRows(dy), [0, 0, 0, 0, 1, 0]);
+            return Rows(g.BatchChunks(paddedDy, geo.Chunks).Select(d =>
+                g.Gemm(g.Reshape(g.Gather(d, table, 1), images * geo.H * geo.W, geo.Taps * geo.O), wt)));
+        }
+        var wm = g.Reshape(g.Transpose(w, 0, 2, 3, 1), geo.O, geo.Taps * geo.C);
+        var (indices, width) = geo.Col2ImIndices();
+        var col2im = g.IndexTable($"col2im {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation}", geo.H * geo.W, width, () => indices);
+        return Rows(dyChunks.Select(d =>
+        {
+            var dcols = g.Reshape(g.Gemm(d, wm), images, geo.Ho * geo.Wo * geo.Taps, geo.C);
+            var gathered = g.GatherRows(dcols, col2im);
+            return g.Reshape(width == 1 ? gathered : g.ReduceSum(gathered, [2]), images * geo.H * geo.W, geo.C);
+        }));
+    }
+}
