@@ -54,6 +54,40 @@ public sealed class UlcAgNetworkTests
     }
 
     [TestMethod]
+    public void LoweredConvolutionsGiveTheSameLossAndGradients()
+    {
+        // The CPU train step lowers convolutions to gathers and GEMMs; the finite-difference
+        // check above covers ONNX Conv. Width 16 gives layer1 enough channels and positions to be
+        // lowered; every term of the loss is on.
+        var o = NetworkFixture.Tiny(Method.UlcAg, alphaGradient: true) with { Width = 16 };
+        Dictionary<string, Array> Run(ConvLowering lowering)
+        {
+            var lg = UlcAgNetwork.BuildLoss(o with { ConvLowering = lowering }, NetworkFixture.Batch);
+            var g = lg.Graph;
+            var lowered = g.Nodes.Count(n => n.OpType == "Gemm" && n.Composite?.OpType == GraphBuilder.ConvGemmOp);
+            Assert.AreEqual(lowering != ConvLowering.None, lowered > 0, $"{lowering}: {lowered} convolutions run as GEMMs");
+            var parameters = lg.Context.Parameters.Select(p => p.Value).ToArray();
+            var grads = UlcAg.Graph.Autodiff.Autodiff.Gradients(lg.Total, parameters);
+            g.Output(lg.Total, "total");
+            for (var i = 0; i < parameters.Length; i++) g.Output(grads[i], $"{parameters[i].Name}_grad");
+            using var runner = new ModelRunner(g);
+            var feeds = NetworkFixture.BatchFeeds(o, 4);
+            NetworkFixture.AddWeights(feeds, NetworkFixture.Weights(o, seed: 2));
+            return runner.Run(feeds);
+        }
+        var reference = Run(ConvLowering.None);
+        var lowered = Run(ConvLowering.NhwcGemm);
+        Assert.AreEqual(((float[])reference["total"])[0], ((float[])lowered["total"])[0], 1e-4);
+        foreach (var (name, value) in reference.Where(kv => kv.Key.EndsWith("_grad", StringComparison.Ordinal)))
+        {
+            var (a, b) = ((float[])value, (float[])lowered[name]);
+            var norm = Math.Sqrt(a.Sum(v => (double)v * v));
+            var diff = Math.Sqrt(a.Zip(b, (u, v) => (double)(u - v) * (u - v)).Sum());
+            Assert.IsLessThan(1e-4 * Math.Max(norm, 1e-3), diff, $"{name}: |lowered - ONNX Conv| = {diff:G3}, |ONNX Conv| = {norm:G3}");
+        }
+    }
+
+    [TestMethod]
     public void WholeLossGradientMatchesFiniteDifferences()
     {
         // Every term on: weighted CE, rank regularization, AU loss with alpha differentiated.

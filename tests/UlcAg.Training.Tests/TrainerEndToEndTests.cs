@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using UlcAg.Training.Config;
 using UlcAg.Training.Metrics;
@@ -55,8 +56,19 @@ public sealed class TrainerEndToEndTests
             Assert.IsGreaterThan(1.0 / 7 + 0.1, test.GetProperty("accuracy").GetDouble(), "test accuracy should beat chance");
             var relabeled = test.GetProperty("relabeled").GetInt32();
             Assert.IsGreaterThan(0, relabeled, "relabeling should change some labels");
-            // Chance precision for a random new label is about 1/6 (one right class of six others).
-            Assert.IsGreaterThan(1.0 / 6, test.GetProperty("relabel_precision").GetDouble());
+            // Each change follows eq. 10: the new class's template is nearer than the old label's.
+            // (How often the new label is right is not asserted: after 4 epochs at 32 px it sits
+            // near chance, 8-20 % between runs that differ only in summation order; the
+            // relabeling quality of full runs is measured in docs/RESULTS.md.)
+            var rows = File.ReadAllLines(Path.Combine(run, RelabelLog.FileName)).Skip(1).Select(l => l.Split(',')).ToArray();
+            Assert.HasCount(relabeled, rows);
+            int Column(string name) => RelabelLog.Columns.ToList().IndexOf(name);
+            foreach (var r in rows)
+            {
+                Assert.AreNotEqual(r[Column("old_label")], r[Column("new_label")]);
+                var (old, min) = (double.Parse(r[Column("distance_old")], CultureInfo.InvariantCulture), double.Parse(r[Column("distance_min")], CultureInfo.InvariantCulture));
+                Assert.IsLessThan(old, min, $"relabel of sample {r[0]}: nearest template at {min}, label's template at {old}");
+            }
         }
         finally
         {

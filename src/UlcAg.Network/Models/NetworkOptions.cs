@@ -1,4 +1,5 @@
 using System.Runtime.Serialization;
+using UlcAg.Graph;
 using UlcAg.Network.Layers;
 using UlcAg.Network.Weights;
 
@@ -36,6 +37,13 @@ public sealed record NetworkOptions
     /// <summary>Channels of the stem and layer1 (64 in ResNet-18; the feature f has 8x this). Narrow widths serve tests.</summary>
     public int Width { get; init; } = 64;
     public Normalization Normalization { get; init; } = Normalization.ImageNet;
+
+    /// <summary>
+    /// How the train step emits convolutions (<see cref="UlcAg.Graph.ConvLowering"/>): the
+    /// trainer takes its device's preference (lowered GEMMs on the CPU, ONNX Conv on CUDA).
+    /// Parameters keep the OIHW layout either way, so checkpoints move between devices.
+    /// </summary>
+    public ConvLowering ConvLowering { get; init; } = ConvLowering.None;
 
     /// <summary>Width of s per sample.</summary>
     public int SemanticSize => Semantic == SemanticFeature.AuScores ? AuCount : AuCount * GcnChannels;

@@ -119,6 +119,7 @@ internal sealed class TrainingRun : IDisposable
         if (aux && _data.AuNames.Count == 0)
             throw new TrainingException($"method '{_method.Name()}' trains the AU graph branch, but the data has no AU labels: set data.au.source and data.au.path");
         var pretrained = Pretrained.Load(_o.Model.Pretrained, _o.Data.InputSize, ResNetLayout.ResNet18Blocks);
+        var device = Device.Parse(_o.Device);
         _net = new NetworkOptions
         {
             Method = _method,
@@ -132,6 +133,7 @@ internal sealed class TrainingRun : IDisposable
             AlphaThroughAuLoss = _o.Model.AlphaThroughAuLoss,
             RrRatio = _method == Method.Scn ? _o.Scn.RrRatio : _o.UlcAg.RrRatio,
             Normalization = pretrained?.Normalization ?? Normalization.ImageNet,
+            ConvLowering = device.PreferredConvLowering,
         };
         var optimizer = new OptimizerSettings(EnumWords.ToWord(_o.Train.Optimizer), _o.Train.Momentum, _o.Train.WeightDecay);
         _step = UlcAgNetwork.BuildTrainStep(_net, _o.Train.BatchSize, optimizer);
@@ -159,7 +161,6 @@ internal sealed class TrainingRun : IDisposable
             }
             initial = init.ToDictionary(kv => kv.Key, kv => kv.Value.Data);
         }
-        var device = Device.Parse(_o.Device);
         _session = new TrainingSession(_step.Model, device, initial, _o.Threads);
         _eval = new ModelRunner(evalModel, device, _o.Threads);
 
