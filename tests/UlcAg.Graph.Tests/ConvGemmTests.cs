@@ -84,6 +84,40 @@ public sealed class ConvGemmTests
             return y;
         }, init: Small);
 
+    // Without a budget for kept im2col matrices, the backward pass gathers them again.
+    [TestMethod]
+    [DataRow(3, 1, 1, 6)]
+    [DataRow(3, 2, 1, 7)]
+    [DataRow(7, 2, 3, 9)]
+    public void RecomputedColumnsGradients(int k, int stride, int pad, int size)
+        => GradCheck.Check([[2, 16, size, size], [4, 16, k, k]], (g, x) =>
+        {
+            Lower(g).ConvLoweringKeepColumnsBytes = 0;
+            return g.Conv(x[0], x[1], null, stride, pad);
+        }, init: Small);
+
+    [TestMethod]
+    public void KeptColumnsAreGatheredOnce()
+    {
+        int Gathers(long budget)
+        {
+            var g = Lower(new GraphBuilder());
+            g.ConvLoweringKeepColumnsBytes = budget;
+            var x = g.Input("x", DType.Float, 2, 16, 6, 6);
+            var w = g.Input("w", DType.Float, 16, 16, 3, 3);
+            var loss = g.SumAll(g.Conv(g.Conv(x, w, null, 1, 1), w, null, 1, 1));
+            var grads = Autodiff.Autodiff.Gradients(loss, [w]);
+            g.Output(grads[0], "dw");
+            g.Output(loss, "loss");
+            // Distinct gathers (ONNX Runtime merges equal ones): im2col of each input, and of dY for dX.
+            return g.ToModel().Graph.Node.Where(n => n.OpType == "Gather").Select(n => string.Join(",", n.Input)).Distinct().Count();
+        }
+        // Each matrix here is 2 x 36 positions x 9 taps x 16 channels x 4 bytes = 41,472 bytes.
+        var all = Gathers(1 << 20);
+        Assert.AreEqual(all + 1, Gathers(41_472), "a budget of one matrix keeps the second convolution's (its rule runs first)");
+        Assert.AreEqual(all + 2, Gathers(0));
+    }
+
     [TestMethod]
     public void NonSquareInputGradients()
         => GradCheck.Check([[2, 16, 6, 5], [3, 16, 3, 3]], (g, x) =>

@@ -9,10 +9,13 @@ internal sealed record BenchOptions
     public int Batch { get; private set; } = 32;
     public int Runs { get; private set; } = 5;
     public int Threads { get; private set; } = 2;
-    public ConvLowering Lowering { get; private set; } = UlcAg.Runtime.Device.Cpu.PreferredConvLowering;
+    /// <summary>How the measured graphs are built.</summary>
+    public GraphSettings Graph { get; private set; } = new(UlcAg.Runtime.Device.Cpu.PreferredConvLowering);
 
-    /// <summary>GraphBuilder.ConvLoweringChunkBytes, when given.</summary>
-    public long? ChunkBytes { get; private set; }
+    /// <summary>A second train-step graph whose steps alternate with the first's (<c>--compare KEY=VALUE,...</c>).</summary>
+    public GraphSettings? Compare { get; private set; }
+
+    public ConvLowering Lowering => Graph.Lowering;
 
     /// <summary>Prefix of an ONNX Runtime profile of the train step.</summary>
     public string? Profile { get; private set; }
@@ -52,7 +55,15 @@ internal sealed record BenchOptions
                     break;
                 case "--batch": o.Batch = NextInt(); break;
                 case "--runs": o.Runs = NextInt(); break;
-                case "--chunk-mb": o.ChunkBytes = (long)NextInt() << 20; break;
+                case "--chunk-mb": o.Graph = o.Graph.With("chunk-mb", Next()); break;
+                case "--keep-mb": o.Graph = o.Graph.With("keep-mb", Next()); break;
+                case "--compare":
+                    o.Compare = Next().Split(',').Aggregate(o.Graph, (settings, pair) =>
+                    {
+                        var kv = pair.Split('=', 2);
+                        return kv.Length == 2 ? settings.With(kv[0], kv[1]) : throw new ArgumentException($"--compare takes KEY=VALUE[,KEY=VALUE], got '{pair}'");
+                    });
+                    break;
                 case "--threads": o.Threads = NextInt(); break;
                 case "--profile": o.Profile = Next(); break;
                 case "--save-optimized": o.SaveOptimized = Next(); break;
@@ -71,14 +82,7 @@ internal sealed record BenchOptions
                         var v => throw new ArgumentException($"--opt-level takes basic, extended or all, got '{v}'"),
                     };
                     break;
-                case "--conv":
-                    o.Lowering = Next() switch
-                    {
-                        "onnx" => ConvLowering.None,
-                        "gemm" => ConvLowering.NhwcGemm,
-                        var v => throw new ArgumentException($"--conv takes onnx or gemm, got '{v}'"),
-                    };
-                    break;
+                case "--conv": o.Graph = o.Graph.With("conv", Next()); break;
                 case "--ort":
                     var kv = Next().Split('=', 2);
                     if (kv.Length != 2) throw new ArgumentException($"--ort takes KEY=VALUE, got '{args[i]}'");
@@ -90,4 +94,37 @@ internal sealed record BenchOptions
         if (o.Resolutions.Count == 0) o.Resolutions.AddRange([112, 224]);
         return o;
     }
+}
+
+/// <summary>The <see cref="GraphBuilder"/> settings a benchmark varies.</summary>
+internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = null, long? KeepColumnsBytes = null)
+{
+    public void Apply(GraphBuilder g)
+    {
+        g.ConvLowering = Lowering;
+        if (ChunkBytes is { } chunk) g.ConvLoweringChunkBytes = chunk;
+        if (KeepColumnsBytes is { } keep) g.ConvLoweringKeepColumnsBytes = keep;
+    }
+
+    /// <summary>These settings with <paramref name="key"/> (conv, chunk-mb, keep-mb) set to <paramref name="value"/>.</summary>
+    public GraphSettings With(string key, string value) => key switch
+    {
+        "conv" => this with
+        {
+            Lowering = value switch
+            {
+                "onnx" => ConvLowering.None,
+                "gemm" => ConvLowering.NhwcGemm,
+                _ => throw new ArgumentException($"conv takes onnx or gemm, got '{value}'"),
+            },
+        },
+        "chunk-mb" => this with { ChunkBytes = MiB(key, value) },
+        "keep-mb" => this with { KeepColumnsBytes = MiB(key, value) },
+        _ => throw new ArgumentException($"unknown graph setting '{key}' (conv, chunk-mb, keep-mb)"),
+    };
+
+    public override string ToString() => $"convolutions {Lowering}" + (ChunkBytes is { } c ? $", chunks {c >> 20} MiB" : "") + (KeepColumnsBytes is { } k ? $", kept columns {k >> 20} MiB" : "");
+
+    private static long MiB(string key, string value)
+        => long.TryParse(value, out var v) && v >= 0 ? v << 20 : throw new ArgumentException($"{key} takes a number of MiB, got '{value}'");
 }

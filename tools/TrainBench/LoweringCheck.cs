@@ -17,8 +17,8 @@ internal static class LoweringCheck
 {
     public static bool Run(int res, int batch, int threads)
     {
-        var (plainModel, specs) = ResNetGraphs.TrainStep(res, batch, ConvLowering.None);
-        var (loweredModel, _) = ResNetGraphs.TrainStep(res, batch, ConvLowering.NhwcGemm);
+        var (plainModel, specs) = ResNetGraphs.TrainStep(res, batch, new GraphSettings(ConvLowering.None));
+        var (loweredModel, _) = ResNetGraphs.TrainStep(res, batch, new GraphSettings(ConvLowering.NhwcGemm));
         var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
         var perturbedInit = init.ToDictionary(kv => kv.Key, kv => kv.Value.Select((v, i) => v * (1 + 1e-6f * ((i * 7919 % 13) - 6))).ToArray());
         using var plain = new TrainingSession(plainModel, Device.Cpu, init, threads);

@@ -5,10 +5,13 @@
 //
 //   dotnet run -c Release --project tools/TrainBench -- --res 112 224 --batch 32 --runs 5
 //
-// --conv onnx|gemm (default gemm: ConvLowering.NhwcGemm), --train-only, --profile PREFIX,
+// --conv onnx|gemm (default gemm: ConvLowering.NhwcGemm), --keep-mb N (forward im2col matrices
+// the backward pass may reuse), --train-only, --profile PREFIX,
 // --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
 // --opt-level basic|extended|all, --chunk-mb N (largest im2col piece),
 // --ort KEY=VALUE, --threads N,
+// --compare KEY=VALUE[,KEY=VALUE] (a second train step with these graph settings, its steps
+// alternating with the first's so that both see the same machine; keys conv, chunk-mb, keep-mb),
 // --check (one train step with ONNX Conv, with perturbed weights and lowered, compared; uses
 // the first --res and --batch, e.g. --check --res 112 --batch 8).
 using ExecutionMode = Microsoft.ML.OnnxRuntime.ExecutionMode;
@@ -33,18 +36,17 @@ catch (ArgumentException e)
 if (options.Check) return LoweringCheck.Run(options.Resolutions[0], options.Batch, options.Threads) ? 0 : 1;
 
 var batch = options.Batch;
-Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, threads {options.Threads}, batch {batch}, convolutions {options.Lowering}");
+Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, threads {options.Threads}, batch {batch}, {options.Graph}");
+if (options.Compare is { } other)
+{
+    foreach (var res in options.Resolutions) Compare(res, options.Graph, other);
+    return 0;
+}
 foreach (var res in options.Resolutions)
 {
-    var (trainModel, specs) = ResNetGraphs.TrainStep(res, batch, options.Lowering, options.ChunkBytes);
-    var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
-    using var session = new TrainingSession(trainModel, Device.Cpu, init, options.Threads, o => Configure(o, res));
+    var (session, specs) = Open(res, options.Graph);
+    using var disposeSession = session;
     var rng = new Random(0);
-    rng.NextBytes(session.Feed<byte>("images"));
-    var labels = session.Feed<long>("labels");
-    for (var i = 0; i < labels.Length; i++) labels[i] = rng.Next(ResNetGraphs.Classes);
-    session.Feed<float>(Optimizer.LearningRateInput("default"))[0] = 0.01f;
-    for (var i = 0; i < 2; i++) session.Step();
     var cpuBefore = Environment.CpuUsage.TotalTime;
     var trainTimes = Timing.Times(options.Runs, 0, session.Step);
     var cpuPerStep = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds / options.Runs;
@@ -75,6 +77,44 @@ foreach (var res in options.Resolutions)
 }
 Console.WriteLine($"peak RSS {Timing.PeakRssMiB():F0} MiB");
 return 0;
+
+// A train-step session with random images and labels, warmed up by two steps.
+(TrainingSession Session, IReadOnlyList<UlcAg.Network.Weights.ParameterSpec> Specs) Open(int res, GraphSettings settings)
+{
+    var (model, specs) = ResNetGraphs.TrainStep(res, batch, settings);
+    var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
+    var session = new TrainingSession(model, Device.Cpu, init, options.Threads, o => Configure(o, res));
+    var rng = new Random(0);
+    rng.NextBytes(session.Feed<byte>("images"));
+    var labels = session.Feed<long>("labels");
+    for (var i = 0; i < labels.Length; i++) labels[i] = rng.Next(ResNetGraphs.Classes);
+    session.Feed<float>(Optimizer.LearningRateInput("default"))[0] = 0.01f;
+    for (var i = 0; i < 2; i++) session.Step();
+    return (session, specs);
+}
+
+// Steps of two graphs alternate (A B B A ...), so that slow phases of a shared machine hit both.
+void Compare(int res, GraphSettings a, GraphSettings b)
+{
+    var (sa, _) = Open(res, a);
+    var (sb, _) = Open(res, b);
+    using (sa)
+    using (sb)
+    {
+        var (ta, tb) = (new List<double>(), new List<double>());
+        for (var i = 0; i < options.Runs; i++)
+        {
+            var order = i % 2 == 0 ? new[] { (sa, ta), (sb, tb) } : [(sb, tb), (sa, ta)];
+            foreach (var (s, times) in order) times.Add(Timing.Times(1, 0, s.Step)[0]);
+        }
+        double Median(List<double> t) => t.Order().ElementAt(t.Count / 2);
+        var ratios = ta.Zip(tb, (x, y) => x / y).Order().ToArray();
+        Console.WriteLine($"res {res}, {options.Runs} alternating steps each:");
+        Console.WriteLine($"  A ({a}): {batch / Median(ta):F1} img/s");
+        Console.WriteLine($"  B ({b}): {batch / Median(tb):F1} img/s");
+        Console.WriteLine($"  B/A speed: median of paired ratios {ratios[ratios.Length / 2]:F3} (quartiles {ratios[ratios.Length / 4]:F3}-{ratios[3 * ratios.Length / 4]:F3})");
+    }
+}
 
 void Configure(SessionOptions o, int res)
 {

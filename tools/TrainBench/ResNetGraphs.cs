@@ -15,10 +15,10 @@ internal static class ResNetGraphs
     /// Forward, cross-entropy, backward and SGD (momentum 0.9, weight decay 1e-4) at a fixed
     /// batch size, as the reference script's PyTorch train step.
     /// </summary>
-    public static (byte[] Model, IReadOnlyList<ParameterSpec> Specs) TrainStep(int res, int batch, ConvLowering lowering, long? chunkBytes = null)
+    public static (byte[] Model, IReadOnlyList<ParameterSpec> Specs) TrainStep(int res, int batch, GraphSettings settings)
     {
-        var g = new GraphBuilder("resnet18_train") { ConvLowering = lowering };
-        if (chunkBytes is { } bytes) g.ConvLoweringChunkBytes = bytes;
+        var g = new GraphBuilder("resnet18_train");
+        settings.Apply(g);
         var m = new ModelContext(g, GraphMode.Train);
         var x = ImageInput.Normalize(g, g.Input("images", DType.UInt8, batch, res, res, 3), Normalization.ImageNet);
         var logits = ResNet18.ForwardHead(m, ResNet18.ForwardFeatures(m, x, "default"), Classes, "default");

@@ -40,6 +40,28 @@ public sealed partial class GraphBuilder
     /// </summary>
     public long ConvLoweringChunkBytes { get; set; } = 64L << 20;
 
+    /// <summary>
+    /// With <see cref="ConvLowering.NhwcGemm"/>, how many bytes of forward im2col matrices the
+    /// backward pass may reuse instead of gathering them again. The gradient rules run from the
+    /// last convolution to the first, so the small matrices of the late stages are kept first.
+    /// Kept matrices stay alive from the forward to the backward pass (nine times an activation
+    /// per 3x3 convolution); the rest are gathered twice. The default, 512 MiB, keeps all of
+    /// ResNet-18's at 112x112 and batch 32 (480 MB) and the late stages' at 224x224: about 4 %
+    /// faster steps at either size (docs/BENCHMARKS.md).
+    /// </summary>
+    public long ConvLoweringKeepColumnsBytes { get; set; } = 512L << 20;
+
+    private long _keptColumnBytes;
+
+    /// <summary>True when the im2col matrices of <paramref name="geo"/> fit in what is left of <see cref="ConvLoweringKeepColumnsBytes"/> (and are then counted).</summary>
+    internal bool KeepColumns(ConvGeometry geo)
+    {
+        var bytes = geo.N * geo.Ho * geo.Wo * geo.Taps * geo.C * 4;
+        if (geo.IsPointwise || _keptColumnBytes + bytes > ConvLoweringKeepColumnsBytes) return false;
+        _keptColumnBytes += bytes;
+        return true;
+    }
+
     private Value ConvAsGemm(Value x, Value weight, Value? bias, int stride, int pad, int dilation)
     {
         var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, pad, dilation);
@@ -153,10 +175,11 @@ internal static class ConvGemmGradients
             Chunks = (int)c.Node.Int("chunks", 1),
         };
         if (geo.HasNarrowInput) return NarrowInputGradients(c, geo);
-        // The backward pass gathers the im2col matrix again rather than keeping the forward's:
-        // nine times an activation per 3x3 convolution would otherwise stay alive from the
-        // forward to the backward pass (about 1.9 GB at 224x224, batch 32).
-        var cols = g.Im2Col(x, geo, copy: "backward");
+        // The backward pass gathers the im2col matrix again unless the budget lets it keep the
+        // forward's (ONNX Runtime merges the two equal gathers): nine times an activation per 3x3
+        // convolution stays alive from the forward to the backward pass (about 1.9 GB at
+        // 224x224, batch 32, for all of them).
+        var cols = g.Im2Col(x, geo, copy: g.KeepColumns(geo) ? "" : "backward");
         var dyRows = g.Reshape(g.ToRows(dy), geo.N * geo.Ho * geo.Wo, geo.O);
         var dyChunks = g.BatchChunks(dyRows, geo.Chunks);
 
