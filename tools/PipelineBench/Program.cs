@@ -117,7 +117,8 @@ double BareStep(Method m)
 // A train-step session of method m with random images and plausible scalar feeds.
 TrainingSession Session(Method m)
 {
-    var net = new NetworkOptions { Method = m, Classes = 7, InputSize = size, AuCount = 14 };
+    // Convolutions as the trainer emits them on this device.
+    var net = new NetworkOptions { Method = m, Classes = 7, InputSize = size, AuCount = 14, ConvLowering = Device.Cpu.PreferredConvLowering };
     var step = UlcAgNetwork.BuildTrainStep(net, batch, new OptimizerSettings());
     var init = Initializers.Default(step.Weights, 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
     var session = new TrainingSession(step.Model, Device.Cpu, init, threads);
