@@ -89,9 +89,46 @@ internal static class LogLines
         AtomicFile.WriteAllText(path, text.ToString());
     }
 
-    /// <summary>The note for a dropped incomplete last line.</summary>
-    public static string DroppedNote(string path, int line) =>
-        $"{path}, line {line}: incomplete last line (the run stopped while writing it); left out.";
+    /// <summary>
+    /// The entries of parsed lines (null entry: an incomplete last line), with a note when one was left out.
+    /// </summary>
+    public static LogContents<T> Collect<T>(string path, IEnumerable<(Line Line, T? Entry)> parsed)
+        where T : class
+    {
+        var entries = new List<T>();
+        string? warning = null;
+        foreach (var (line, entry) in parsed)
+        {
+            if (entry is null)
+                warning = $"{path}, line {line.Number}: incomplete last line (the run stopped while writing it); left out.";
+            else
+                entries.Add(entry);
+        }
+        return new LogContents<T>(entries, warning);
+    }
+
+    /// <summary>
+    /// Rewrites <paramref name="path"/> atomically with <paramref name="header"/> lines and the lines of the
+    /// entries up to <paramref name="epoch"/>; an incomplete last line is dropped too.
+    /// </summary>
+    /// <returns>The number of entries dropped.</returns>
+    public static int KeepThrough<T>(string path, IEnumerable<string> header, IEnumerable<(Line Line, T? Entry)> parsed, Func<T, int> epochOf, int epoch)
+        where T : class
+    {
+        var kept = new List<string>(header);
+        var dropped = 0;
+        foreach (var (line, entry) in parsed)
+        {
+            if (entry is null)
+                continue;
+            if (epochOf(entry) <= epoch)
+                kept.Add(line.Text);
+            else
+                dropped++;
+        }
+        Rewrite(path, kept);
+        return dropped;
+    }
 
     private static long CompleteLength(FileStream stream)
     {

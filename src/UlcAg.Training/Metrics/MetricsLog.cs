@@ -33,16 +33,7 @@ public static class MetricsLog
     {
         if (!File.Exists(path))
             throw new MetricsFileException(path, null, "not found; expected the metrics log of a run (one JSON object per line).");
-        var entries = new List<EpochMetrics>();
-        string? warning = null;
-        foreach (var (line, entry) in ParseLines(path))
-        {
-            if (entry is null)
-                warning = LogLines.DroppedNote(path, line.Number);
-            else
-                entries.Add(entry);
-        }
-        return new LogContents<EpochMetrics>(entries, warning);
+        return LogLines.Collect(path, ParseLines(path));
     }
 
     /// <summary>
@@ -51,22 +42,8 @@ public static class MetricsLog
     /// </summary>
     /// <returns>The number of entries dropped.</returns>
     /// <exception cref="MetricsFileException">A line other than the last is not an epoch entry.</exception>
-    public static int TruncateAfter(string path, int epoch)
-    {
-        if (!File.Exists(path))
-            return 0;
-        var kept = new List<string>();
-        var dropped = 0;
-        foreach (var (line, entry) in ParseLines(path))
-        {
-            if (entry is not null && entry.Epoch <= epoch)
-                kept.Add(line.Text);
-            else if (entry is not null)
-                dropped++;
-        }
-        LogLines.Rewrite(path, kept);
-        return dropped;
-    }
+    public static int TruncateAfter(string path, int epoch) =>
+        File.Exists(path) ? LogLines.KeepThrough(path, [], ParseLines(path), e => e.Epoch, epoch) : 0;
 
     /// <summary>Each non-blank line with its entry; the entry is null for an incomplete last line.</summary>
     private static IEnumerable<(LogLines.Line Line, EpochMetrics? Entry)> ParseLines(string path)

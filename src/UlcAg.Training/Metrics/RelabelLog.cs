@@ -45,16 +45,7 @@ public static class RelabelLog
     {
         if (!File.Exists(path))
             throw new MetricsFileException(path, null, "not found; expected the relabel audit of a run (CSV with header " + Header + ").");
-        var records = new List<RelabelRecord>();
-        string? warning = null;
-        foreach (var (line, record) in ParseLines(path))
-        {
-            if (record is null)
-                warning = LogLines.DroppedNote(path, line.Number);
-            else
-                records.Add(record);
-        }
-        return new LogContents<RelabelRecord>(records, warning);
+        return LogLines.Collect(path, ParseLines(path));
     }
 
     /// <summary>
@@ -63,22 +54,8 @@ public static class RelabelLog
     /// </summary>
     /// <returns>The number of rows dropped.</returns>
     /// <exception cref="MetricsFileException">The header or a complete row is malformed.</exception>
-    public static int TruncateAfter(string path, int epoch)
-    {
-        if (!File.Exists(path))
-            return 0;
-        var kept = new List<string> { Header };
-        var dropped = 0;
-        foreach (var (line, record) in ParseLines(path))
-        {
-            if (record is not null && record.Epoch <= epoch)
-                kept.Add(line.Text);
-            else if (record is not null)
-                dropped++;
-        }
-        LogLines.Rewrite(path, kept);
-        return dropped;
-    }
+    public static int TruncateAfter(string path, int epoch) =>
+        File.Exists(path) ? LogLines.KeepThrough(path, [Header], ParseLines(path), r => r.Epoch, epoch) : 0;
 
     /// <summary>Checks that <paramref name="line"/> (line 1 of <paramref name="path"/>) is <see cref="Header"/>.</summary>
     internal static void CheckHeader(string path, string line)

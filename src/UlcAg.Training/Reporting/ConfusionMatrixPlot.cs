@@ -35,7 +35,12 @@ public static class ConfusionMatrixPlot
             colorTicks.AddMajor(share / 100.0, share + "%");
         colorBar.Axis.TickGenerator = colorTicks;
 
-        var fontSize = Math.Clamp(150f / n, 9f, 18f);
+        // Text scales with the cells: the side panels take about 230 pixels across and 120 down, and a
+        // cell holds two lines of up to six characters ("100.0%").
+        var chartSize = size ?? PlotSize.Square;
+        var columnPixels = Math.Max(10f, (chartSize.Width - 230f) / n);
+        var rowPixels = Math.Max(10f, (chartSize.Height - 120f) / n);
+        var fontSize = Math.Clamp(Math.Min(columnPixels / (0.6f * 6), rowPixels / 2.8f), 7f, 18f);
         for (var t = 0; t < n; t++)
         {
             for (var p = 0; p < n; p++)
@@ -51,11 +56,12 @@ public static class ConfusionMatrixPlot
         var positions = Enumerable.Range(0, n).Select(i => (double)i).ToArray();
         plot.Axes.Bottom.SetTicks(positions, [.. classNames]);
         plot.Axes.Left.SetTicks(positions, [.. classNames.Reverse()]);
-        plot.Axes.Bottom.TickLabelStyle.Rotation = n > 7 ? 30 : 0;
-        plot.Axes.Bottom.TickLabelStyle.Alignment = n > 7 ? Alignment.MiddleLeft : Alignment.UpperCenter;
+        // Class names under the columns shrink rather than overlap when columns get narrow.
+        var longestName = Math.Max(1, classNames.Max(name => name.Length));
+        plot.Axes.Bottom.TickLabelStyle.FontSize = Math.Clamp(columnPixels / (0.62f * longestName), 7f, 13f);
         plot.Axes.SetLimits(-0.5, n - 0.5, -0.5, n - 0.5);
         plot.HideGrid();
-        PlotKit.Save(plot, path, size ?? PlotSize.Square);
+        PlotKit.Save(plot, path, chartSize);
     }
 
     private static string Percent(double? share) => share is { } s ? $"{s * 100:0.00}%" : "n/a";

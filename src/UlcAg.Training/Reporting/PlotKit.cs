@@ -18,12 +18,14 @@ internal static class PlotKit
     private static readonly string? SansFont = new[] { "DejaVu Sans", "Liberation Sans", "Arial", "Helvetica", "Noto Sans", "Segoe UI" }
         .FirstOrDefault(name => Fonts.GetTypeface(name, bold: false, italic: false)?.FamilyName == name);
 
+    private const float TitleSize = 20;
+
     public static Plot New(string title, string xLabel, string yLabel)
     {
         var plot = new Plot();
         if (SansFont is not null)
             plot.Font.Set(SansFont);
-        plot.Title(title, 20);
+        plot.Title(title, TitleSize);
         plot.XLabel(xLabel, 15);
         plot.YLabel(yLabel, 15);
         plot.Axes.Bottom.TickLabelStyle.FontSize = 13;
@@ -85,7 +87,20 @@ internal static class PlotKit
     public static void Save(Plot plot, string path, PlotSize size)
     {
         size.Validate();
+        FitTitle(plot, size.Width);
         var bytes = plot.GetImageBytes(size.Width, size.Height, ImageFormat.Png);
         AtomicFile.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>
+    /// Shrinks the title font until the title fits (DejaVu Sans averages about 0.56 em per character). The
+    /// title is centered on the data area, not the image, so it gets 80% of the width.
+    /// </summary>
+    private static void FitTitle(Plot plot, int width)
+    {
+        var label = plot.Axes.Title.Label;
+        var longest = label.Text.Split('\n').Max(line => line.Length);
+        if (longest > 0)
+            label.FontSize = Math.Min(TitleSize, 0.8f * width / (0.56f * longest));
     }
 }
