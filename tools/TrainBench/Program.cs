@@ -44,8 +44,8 @@ if (options.Compare is { } other)
 }
 foreach (var res in options.Resolutions)
 {
-    var (session, specs) = Open(res, options.Graph);
-    using var disposeSession = session;
+    var (opened, specs) = Open(res, options.Graph);
+    using var session = opened;
     var rng = new Random(0);
     var cpuBefore = Environment.CpuUsage.TotalTime;
     var trainTimes = Timing.Times(options.Runs, 0, session.Step);

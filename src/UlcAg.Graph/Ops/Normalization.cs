@@ -47,9 +47,9 @@ public sealed partial class GraphBuilder
     /// <summary>
     /// Per-channel <c>x * scale + shift</c> (channel axis 1; scale and shift broadcastable over
     /// x, one value per channel) in one pass: BatchNormalization with zero mean, unit variance and
-    /// epsilon 0. Not differentiable; gradient rules use it.
+    /// epsilon 0. Not differentiable: for gradient rules and fixed input transforms.
     /// </summary>
-    internal Value ChannelAffine(Value x, Value scale, Value shift)
+    public Value ChannelAffine(Value x, Value scale, Value shift)
     {
         var c = x.Shape[1];
         var zeros = Constant(TensorData.Of(new float[c], c));

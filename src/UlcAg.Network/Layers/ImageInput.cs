@@ -50,18 +50,16 @@ public static class ImageInput
         if (norm.ChannelOrder == "BGR") x = g.Slice(x, [2], [long.MinValue], [1], [-1]);
         else if (norm.ChannelOrder != "RGB") throw new ArgumentException($"unknown channel order '{norm.ChannelOrder}'");
         // (x * scale - mean) / std == x * (scale / std) - mean / std, as one per-channel affine
-        // pass (BatchNormalization with zero mean, unit variance and epsilon 0): a Mul with a
-        // [1, 3, 1, 1] constant is what ONNX Runtime's transpose optimizer moves before the
-        // NHWC-to-NCHW transpose, where broadcasting over 3 channels costs 15x more.
+        // pass (GraphBuilder.ChannelAffine): a Mul with a [1, 3, 1, 1] constant is what ONNX
+        // Runtime's transpose optimizer moves before the NHWC-to-NCHW transpose, where
+        // broadcasting over 3 channels costs 15x more.
         var a = norm.Std.Select(s => norm.Scale / s).ToArray();
         var b = norm.MeanImage is null ? norm.Mean.Select((m, i) => -m / norm.Std[i]).ToArray() : new float[3];
-        var affine = g.BatchNormInference(x, Channels(g, a), Channels(g, b), Channels(g, new float[3]), Channels(g, [1f, 1f, 1f]), eps: 0);
+        var affine = g.ChannelAffine(x, g.Constant(TensorData.Of(a, 3)), g.Constant(TensorData.Of(b, 3)));
         if (norm.MeanImage is null) return affine;
         var (h, w) = (x.Shape[2], x.Shape[3]);
         if (norm.MeanImage.Length != 3 * h * w) throw new ArgumentException($"the mean image does not match the input size {h}x{w}");
         var m = norm.MeanImage.Select((v, i) => v / norm.Std[i / (int)(h * w)]).ToArray();
         return affine - g.Constant(TensorData.Of(m, 1, 3, h, w));
     }
-
-    private static Value Channels(GraphBuilder g, float[] values) => g.Constant(TensorData.Of(values, 3));
 }
