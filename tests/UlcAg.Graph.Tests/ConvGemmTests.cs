@@ -8,10 +8,10 @@ namespace UlcAg.Graph.Tests;
 [TestClass]
 public sealed class ConvGemmTests
 {
-    private static float Small(Random r) => (float)(r.NextDouble() - 0.5);
+    internal static float Small(Random r) => (float)(r.NextDouble() - 0.5);
 
     // The test maps are tiny: lower every convolution, whatever its number of positions.
-    private static GraphBuilder Lower(GraphBuilder g)
+    internal static GraphBuilder Lower(GraphBuilder g)
     {
         g.ConvLowering = ConvLowering.NhwcGemm;
         g.ConvLoweringMinPositions = 1;
@@ -67,6 +67,20 @@ public sealed class ConvGemmTests
             return g.Conv(x[0], x[1], x[2], stride, pad, dilation);
         }, init: Small);
 
+    // The 3x3 stride-1 cases above run as Winograd F(2x2, 3x3); these as im2col GEMMs.
+    [TestMethod]
+    [DataRow(6, 16)]
+    [DataRow(5, 16)]
+    [DataRow(6, 3)]
+    public void ColumnGradientsOfThreeByThreeStrideOne(int size, int channels)
+        => GradCheck.Check([[2, channels, size, size], [4, channels, 3, 3], [4]], (g, x) =>
+        {
+            Lower(g).ConvLoweringWinograd = false;
+            var y = g.Conv(x[0], x[1], x[2], 1, 1);
+            Assert.AreNotEqual(GraphBuilder.ConvWinogradOp, y.Producer!.Composite?.OpType);
+            return y;
+        }, init: Small);
+
     // Cut into pieces of whole images (a budget of 50 kB gives 2 pieces of 2 images here, 1 byte
     // one piece per image): dW adds the pieces' GEMMs, forward and dX concatenate them.
     [TestMethod]
@@ -79,6 +93,7 @@ public sealed class ConvGemmTests
         => GradCheck.Check([[4, 16, size, size], [8, 16, k, k], [8]], (g, x) =>
         {
             Lower(g).ConvLoweringChunkBytes = chunkBytes;
+            g.ConvLoweringWinograd = false;
             var y = g.Conv(x[0], x[1], x[2], stride, pad);
             Assert.AreEqual(chunkBytes == 1 ? 4L : 2L, y.Producer!.Composite!.Int("chunks", 1));
             return y;
@@ -93,6 +108,7 @@ public sealed class ConvGemmTests
         => GradCheck.Check([[2, 16, size, size], [4, 16, k, k]], (g, x) =>
         {
             Lower(g).ConvLoweringKeepColumnsBytes = 0;
+            g.ConvLoweringWinograd = false;
             return g.Conv(x[0], x[1], null, stride, pad);
         }, init: Small);
 
@@ -103,6 +119,7 @@ public sealed class ConvGemmTests
         {
             var g = Lower(new GraphBuilder());
             g.ConvLoweringKeepColumnsBytes = budget;
+            g.ConvLoweringWinograd = false;
             var x = g.Input("x", DType.Float, 2, 16, 6, 6);
             var w = g.Input("w", DType.Float, 16, 16, 3, 3);
             var loss = g.SumAll(g.Conv(g.Conv(x, w, null, 1, 1), w, null, 1, 1));
@@ -194,7 +211,9 @@ public sealed class ConvGemmTests
     // pass leaves no transpose of an activation between the two convolutions, and the values
     // and gradients equal those of the ONNX Conv graph.
     [TestMethod]
-    public void LayoutPassRemovesActivationTransposesAndKeepsValues()
+    [DataRow(true)]
+    [DataRow(false)]
+    public void LayoutPassRemovesActivationTransposesAndKeepsValues(bool winograd)
     {
         const int n = 2, c = 16, size = 6;
         var rng = new Random(4);
@@ -206,7 +225,7 @@ public sealed class ConvGemmTests
         };
         (GraphBuilder Graph, Dictionary<string, Array> Outputs) Run(ConvLowering lowering)
         {
-            var g = new GraphBuilder { ConvLowering = lowering, ConvLoweringMinPositions = 1 };
+            var g = new GraphBuilder { ConvLowering = lowering, ConvLoweringMinPositions = 1, ConvLoweringWinograd = winograd };
             var x = g.Input("x", DType.Float, n, c, size, size);
             var w1 = g.Input("w1", DType.Float, c, c, 3, 3);
             var w2 = g.Input("w2", DType.Float, c, c, 3, 3);
@@ -233,10 +252,12 @@ public sealed class ConvGemmTests
             for (var i = 0; i < e.Length; i++) Assert.AreEqual(e[i], a[i], 1e-4 * Math.Max(1, Math.Abs(e[i])), $"{name}[{i}]");
         }
         // Transposes of activations left: x to NHWC, y*y to NCHW for the global pool, and dx to
-        // NCHW for its output; none between the convolutions. (The others transpose weights.)
+        // NCHW for its output; none between the convolutions. (The others transpose weights, or
+        // swap the last two axes of a Winograd product, which ONNX Runtime folds into FusedMatMul.)
         var weightGradients = new[] { "dw1", "dw2" };
         var activationTransposes = lowered.ToModel().Graph.Node
-            .Where(node => node.OpType == "Transpose" && node.Input[0] is not ("w1" or "w2") && !weightGradients.Contains(node.Output[0]))
+            .Where(node => node.OpType == "Transpose" && node.Input[0] is not ("w1" or "w2") && !weightGradients.Contains(node.Output[0])
+                && node.Attribute.Single(a => a.Name == "perm").Ints.Count == 4)
             .Select(node => node.Output[0])
             .ToArray();
         Assert.HasCount(3, activationTransposes, string.Join(", ", activationTransposes));

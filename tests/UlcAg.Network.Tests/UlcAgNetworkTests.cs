@@ -56,7 +56,8 @@ public sealed class UlcAgNetworkTests
     [TestMethod]
     public void LoweredConvolutionsGiveTheSameLossAndGradients()
     {
-        // The CPU train step lowers convolutions to gathers and GEMMs; the finite-difference
+        // The CPU train step lowers convolutions to gathers and GEMMs (Winograd's for 3x3
+        // stride 1, im2col's for the rest); the finite-difference
         // check above covers ONNX Conv. Width 16 gives layer1 enough channels and positions to be
         // lowered; every term of the loss is on.
         var o = NetworkFixture.Tiny(Method.UlcAg, alphaGradient: true) with { Width = 16 };
@@ -64,8 +65,12 @@ public sealed class UlcAgNetworkTests
         {
             var lg = UlcAgNetwork.BuildLoss(o with { ConvLowering = lowering }, NetworkFixture.Batch);
             var g = lg.Graph;
-            var lowered = g.Nodes.Count(n => n.OpType == "Gemm" && n.Composite?.OpType == GraphBuilder.ConvGemmOp);
-            Assert.AreEqual(lowering != ConvLowering.None, lowered > 0, $"{lowering}: {lowered} convolutions run as GEMMs");
+            // Layer1's 3x3 stride-1 convolutions run as Winograd, the stride-2 and 1x1 ones as im2col GEMMs.
+            foreach (var op in new[] { GraphBuilder.ConvGemmOp, GraphBuilder.ConvWinogradOp })
+            {
+                var lowered = g.Nodes.Select(n => n.Composite).Distinct().Count(n => n?.OpType == op);
+                Assert.AreEqual(lowering != ConvLowering.None, lowered > 0, $"{lowering}: {lowered} convolutions run as {op}");
+            }
             var parameters = lg.Context.Parameters.Select(p => p.Value).ToArray();
             var grads = UlcAg.Graph.Autodiff.Autodiff.Gradients(lg.Total, parameters);
             g.Output(lg.Total, "total");

@@ -57,6 +57,7 @@ internal sealed record BenchOptions
                 case "--runs": o.Runs = NextInt(); break;
                 case "--chunk-mb": o.Graph = o.Graph.With("chunk-mb", Next()); break;
                 case "--keep-mb": o.Graph = o.Graph.With("keep-mb", Next()); break;
+                case "--winograd": o.Graph = o.Graph.With("winograd", Next()); break;
                 case "--compare":
                     o.Compare = Next().Split(',').Aggregate(o.Graph, (settings, pair) =>
                     {
@@ -97,16 +98,17 @@ internal sealed record BenchOptions
 }
 
 /// <summary>The <see cref="GraphBuilder"/> settings a benchmark varies.</summary>
-internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = null, long? KeepColumnsBytes = null)
+internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = null, long? KeepColumnsBytes = null, bool? Winograd = null)
 {
     public void Apply(GraphBuilder g)
     {
         g.ConvLowering = Lowering;
         if (ChunkBytes is { } chunk) g.ConvLoweringChunkBytes = chunk;
         if (KeepColumnsBytes is { } keep) g.ConvLoweringKeepColumnsBytes = keep;
+        if (Winograd is { } winograd) g.ConvLoweringWinograd = winograd;
     }
 
-    /// <summary>These settings with <paramref name="key"/> (conv, chunk-mb, keep-mb) set to <paramref name="value"/>.</summary>
+    /// <summary>These settings with <paramref name="key"/> (conv, chunk-mb, keep-mb, winograd) set to <paramref name="value"/>.</summary>
     public GraphSettings With(string key, string value) => key switch
     {
         "conv" => this with
@@ -120,10 +122,20 @@ internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = n
         },
         "chunk-mb" => this with { ChunkBytes = MiB(key, value) },
         "keep-mb" => this with { KeepColumnsBytes = MiB(key, value) },
-        _ => throw new ArgumentException($"unknown graph setting '{key}' (conv, chunk-mb, keep-mb)"),
+        "winograd" => this with
+        {
+            Winograd = value switch
+            {
+                "on" => true,
+                "off" => false,
+                _ => throw new ArgumentException($"winograd takes on or off, got '{value}'"),
+            },
+        },
+        _ => throw new ArgumentException($"unknown graph setting '{key}' (conv, chunk-mb, keep-mb, winograd)"),
     };
 
-    public override string ToString() => $"convolutions {Lowering}" + (ChunkBytes is { } c ? $", chunks {c >> 20} MiB" : "") + (KeepColumnsBytes is { } k ? $", kept columns {k >> 20} MiB" : "");
+    public override string ToString() => $"convolutions {Lowering}" + (ChunkBytes is { } c ? $", chunks {c >> 20} MiB" : "") + (KeepColumnsBytes is { } k ? $", kept columns {k >> 20} MiB" : "")
+        + (Winograd is { } w ? $", Winograd {(w ? "on" : "off")}" : "");
 
     private static long MiB(string key, string value)
         => long.TryParse(value, out var v) && v >= 0 ? v << 20 : throw new ArgumentException($"{key} takes a number of MiB, got '{value}'");

@@ -9,9 +9,11 @@
 // the backward pass may reuse), --train-only, --profile PREFIX,
 // --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
 // --opt-level basic|extended|all, --chunk-mb N (largest im2col piece),
+// --winograd on|off (3x3 stride-1 convolutions as Winograd F(2x2,3x3), default on),
 // --ort KEY=VALUE, --threads N,
 // --compare KEY=VALUE[,KEY=VALUE] (a second train step with these graph settings, its steps
-// alternating with the first's so that both see the same machine; keys conv, chunk-mb, keep-mb),
+// alternating with the first's so that both see the same machine; keys conv, chunk-mb, keep-mb,
+// winograd),
 // --check (one train step with ONNX Conv, with perturbed weights and lowered, compared; uses
 // the first --res and --batch, e.g. --check --res 112 --batch 8).
 using ExecutionMode = Microsoft.ML.OnnxRuntime.ExecutionMode;

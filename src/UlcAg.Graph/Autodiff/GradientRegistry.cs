@@ -46,6 +46,7 @@ public sealed class GradientRegistry
         LinearGradients.Register(r);
         ConvGradients.Register(r);
         ConvGemmGradients.Register(r);
+        ConvWinogradGradients.Register(r);
         PoolingGradients.Register(r);
         SoftmaxGradients.Register(r);
         SelectionGradients.Register(r);

@@ -113,4 +113,87 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
         }
         return (idx, width);
     }
+
+    // Winograd F(2x2, 3x3) tables (3x3 kernel, stride 1, padding 1, so Ho = H and Wo = W).
+    // Tile t = (n, a, b) covers outputs 2a..2a+1, 2b..2b+1 and reads the 4x4 input patch from
+    // (2a - 1, 2b - 1); t = (n * TilesH + a) * TilesW + b over the whole batch. These tables
+    // index flattened batches, so unlike the im2col tables they depend on N.
+
+    private long TilesH => (Ho + 1) / 2;
+    private long TilesW => (Wo + 1) / 2;
+
+    /// <summary>Winograd tiles over the batch, N * ceil(Ho/2) * ceil(Wo/2).</summary>
+    public long TileCount => N * TilesH * TilesW;
+
+    /// <summary>
+    /// [16, TileCount]: for patch entry (r, c) of tile t, its row in the batch's padded rows
+    /// [N * (H*W + 1), C] (each image's own zero row where the patch leaves the image).
+    /// </summary>
+    public long[] WinogradInputIndices()
+    {
+        var idx = new long[16 * TileCount];
+        for (long t = 0; t < TileCount; t++)
+        {
+            var (n, a, b) = (t / (TilesH * TilesW), t / TilesW % TilesH, t % TilesW);
+            for (long k = 0; k < 16; k++)
+            {
+                var (h, w) = (2 * a - 1 + k / 4, 2 * b - 1 + k % 4);
+                var row = h < 0 || h >= H || w < 0 || w >= W ? H * W : h * W + w;
+                idx[k * TileCount + t] = n * (H * W + 1) + row;
+            }
+        }
+        return idx;
+    }
+
+    /// <summary>[N*Ho*Wo]: for output (n, y, x), its row (u*2 + v) * TileCount + t of the tile outputs [4 * TileCount, O].</summary>
+    public long[] WinogradOutputIndices()
+    {
+        var idx = new long[N * Ho * Wo];
+        for (long n = 0; n < N; n++)
+        {
+            for (long y = 0; y < Ho; y++)
+            {
+                for (long x = 0; x < Wo; x++)
+                {
+                    var t = (n * TilesH + y / 2) * TilesW + x / 2;
+                    idx[(n * Ho + y) * Wo + x] = (y % 2 * 2 + x % 2) * TileCount + t;
+                }
+            }
+        }
+        return idx;
+    }
+
+    /// <summary>The inverse of <see cref="WinogradOutputIndices"/>: [4 * TileCount] output rows, N*Ho*Wo (a zero row) past an odd edge.</summary>
+    public long[] WinogradOutputTransposedIndices()
+    {
+        var idx = new long[4 * TileCount];
+        Array.Fill(idx, N * Ho * Wo);
+        var forward = WinogradOutputIndices();
+        for (long row = 0; row < forward.Length; row++) idx[forward[row]] = row;
+        return idx;
+    }
+
+    /// <summary>
+    /// [N*H*W, width]: for each input row, the patch entries k * TileCount + t of the patch
+    /// gradient [16 * TileCount, C] that read it, padded with row 16 * TileCount (the first of
+    /// the zero rows after it).
+    /// </summary>
+    public (long[] Indices, long Width) WinogradCol2ImIndices()
+    {
+        var lists = new List<long>[N * H * W];
+        for (var i = 0; i < lists.Length; i++) lists[i] = [];
+        var input = WinogradInputIndices();
+        for (long e = 0; e < input.Length; e++)
+        {
+            var (n, row) = (input[e] / (H * W + 1), input[e] % (H * W + 1));
+            if (row < H * W) lists[n * H * W + row].Add(e);
+        }
+        var width = lists.Max(l => l.Count);
+        var idx = new long[lists.Length * width];
+        for (var i = 0; i < lists.Length; i++)
+        {
+            for (var j = 0; j < width; j++) idx[i * width + j] = j < lists[i].Count ? lists[i][j] : 16 * TileCount;
+        }
+        return (idx, width);
+    }
 }
