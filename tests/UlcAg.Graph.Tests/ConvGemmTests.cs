@@ -75,7 +75,7 @@ public sealed class ConvGemmTests
     public void ColumnGradientsOfThreeByThreeStrideOne(int size, int channels)
         => GradCheck.Check([[2, channels, size, size], [4, channels, 3, 3], [4]], (g, x) =>
         {
-            Lower(g).ConvLoweringWinograd = false;
+            Lower(g).ConvLoweringWinogradTile = 0;
             var y = g.Conv(x[0], x[1], x[2], 1, 1);
             Assert.AreNotEqual(GraphBuilder.ConvWinogradOp, y.Producer!.Composite?.OpType);
             return y;
@@ -93,7 +93,7 @@ public sealed class ConvGemmTests
         => GradCheck.Check([[4, 16, size, size], [8, 16, k, k], [8]], (g, x) =>
         {
             Lower(g).ConvLoweringChunkBytes = chunkBytes;
-            g.ConvLoweringWinograd = false;
+            g.ConvLoweringWinogradTile = 0;
             var y = g.Conv(x[0], x[1], x[2], stride, pad);
             Assert.AreEqual(chunkBytes == 1 ? 4L : 2L, y.Producer!.Composite!.Int("chunks", 1));
             return y;
@@ -108,7 +108,7 @@ public sealed class ConvGemmTests
         => GradCheck.Check([[2, 16, size, size], [4, 16, k, k]], (g, x) =>
         {
             Lower(g).ConvLoweringKeepColumnsBytes = 0;
-            g.ConvLoweringWinograd = false;
+            g.ConvLoweringWinogradTile = 0;
             return g.Conv(x[0], x[1], null, stride, pad);
         }, init: Small);
 
@@ -119,7 +119,7 @@ public sealed class ConvGemmTests
         {
             var g = Lower(new GraphBuilder());
             g.ConvLoweringKeepColumnsBytes = budget;
-            g.ConvLoweringWinograd = false;
+            g.ConvLoweringWinogradTile = 0;
             var x = g.Input("x", DType.Float, 2, 16, 6, 6);
             var w = g.Input("w", DType.Float, 16, 16, 3, 3);
             var loss = g.SumAll(g.Conv(g.Conv(x, w, null, 1, 1), w, null, 1, 1));
@@ -225,7 +225,7 @@ public sealed class ConvGemmTests
         };
         (GraphBuilder Graph, Dictionary<string, Array> Outputs) Run(ConvLowering lowering)
         {
-            var g = new GraphBuilder { ConvLowering = lowering, ConvLoweringMinPositions = 1, ConvLoweringWinograd = winograd };
+            var g = new GraphBuilder { ConvLowering = lowering, ConvLoweringMinPositions = 1, ConvLoweringWinogradTile = winograd ? 4 : 0 };
             var x = g.Input("x", DType.Float, n, c, size, size);
             var w1 = g.Input("w1", DType.Float, c, c, 3, 3);
             var w2 = g.Input("w2", DType.Float, c, c, 3, 3);

@@ -98,14 +98,14 @@ internal sealed record BenchOptions
 }
 
 /// <summary>The <see cref="GraphBuilder"/> settings a benchmark varies.</summary>
-internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = null, long? KeepColumnsBytes = null, bool? Winograd = null)
+internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = null, long? KeepColumnsBytes = null, int? WinogradTile = null)
 {
     public void Apply(GraphBuilder g)
     {
         g.ConvLowering = Lowering;
         if (ChunkBytes is { } chunk) g.ConvLoweringChunkBytes = chunk;
         if (KeepColumnsBytes is { } keep) g.ConvLoweringKeepColumnsBytes = keep;
-        if (Winograd is { } winograd) g.ConvLoweringWinograd = winograd;
+        if (WinogradTile is { } tile) g.ConvLoweringWinogradTile = tile;
     }
 
     /// <summary>These settings with <paramref name="key"/> (conv, chunk-mb, keep-mb, winograd) set to <paramref name="value"/>.</summary>
@@ -124,18 +124,19 @@ internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = n
         "keep-mb" => this with { KeepColumnsBytes = MiB(key, value) },
         "winograd" => this with
         {
-            Winograd = value switch
+            WinogradTile = value switch
             {
-                "on" => true,
-                "off" => false,
-                _ => throw new ArgumentException($"winograd takes on or off, got '{value}'"),
+                "off" => 0,
+                "2" => 2,
+                "4" => 4,
+                _ => throw new ArgumentException($"winograd takes 2, 4 (output tile) or off, got '{value}'"),
             },
         },
         _ => throw new ArgumentException($"unknown graph setting '{key}' (conv, chunk-mb, keep-mb, winograd)"),
     };
 
     public override string ToString() => $"convolutions {Lowering}" + (ChunkBytes is { } c ? $", chunks {c >> 20} MiB" : "") + (KeepColumnsBytes is { } k ? $", kept columns {k >> 20} MiB" : "")
-        + (Winograd is { } w ? $", Winograd {(w ? "on" : "off")}" : "");
+        + (WinogradTile is { } w ? $", Winograd {(w == 0 ? "off" : $"F({w}x{w},3x3)")}" : "");
 
     private static long MiB(string key, string value)
         => long.TryParse(value, out var v) && v >= 0 ? v << 20 : throw new ArgumentException($"{key} takes a number of MiB, got '{value}'");

@@ -9,7 +9,7 @@
 // the backward pass may reuse), --train-only, --profile PREFIX,
 // --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
 // --opt-level basic|extended|all, --chunk-mb N (largest im2col piece),
-// --winograd on|off (3x3 stride-1 convolutions as Winograd F(2x2,3x3), default on),
+// --winograd 4|2|off (3x3 stride-1 convolutions as Winograd F(4x4,3x3) or F(2x2,3x3), default 4),
 // --ort KEY=VALUE, --threads N,
 // --compare KEY=VALUE[,KEY=VALUE] (a second train step with these graph settings, its steps
 // alternating with the first's so that both see the same machine; keys conv, chunk-mb, keep-mb,

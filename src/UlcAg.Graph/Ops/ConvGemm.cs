@@ -65,7 +65,7 @@ public sealed partial class GraphBuilder
     private Value ConvAsGemm(Value x, Value weight, Value? bias, int stride, int pad, int dilation)
     {
         var geo = new ConvGeometry(x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3], weight.Shape[0], weight.Shape[2], weight.Shape[3], stride, pad, dilation);
-        if (ConvLoweringWinograd && IsWinogradShape(geo)) return ConvAsWinograd(x, weight, bias, geo);
+        if (UsesWinograd(geo)) return ConvAsWinograd(x, weight, bias, geo);
         geo = geo with { Chunks = geo.ChunksWithin(ConvLoweringChunkBytes) };
         var attrs = new Dictionary<string, object>
         {

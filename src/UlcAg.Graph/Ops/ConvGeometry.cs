@@ -114,40 +114,39 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
         return (idx, width);
     }
 
-    // Winograd F(2x2, 3x3) tables (3x3 kernel, stride 1, padding 1, so Ho = H and Wo = W).
-    // Tile t = (n, a, b) covers outputs 2a..2a+1, 2b..2b+1 and reads the 4x4 input patch from
-    // (2a - 1, 2b - 1); t = (n * TilesH + a) * TilesW + b over the whole batch. These tables
+    // Winograd F(m x m, 3x3) tables (3x3 kernel, stride 1, padding 1, so Ho = H and Wo = W).
+    // Tile t = (n, a, b) covers outputs m*a.., m*b.. and reads the (m+2)x(m+2) input patch from
+    // (m*a - 1, m*b - 1); t = (n * TilesH + a) * TilesW + b over the whole batch. These tables
     // index flattened batches, so unlike the im2col tables they depend on N.
 
-    private long TilesH => (Ho + 1) / 2;
-    private long TilesW => (Wo + 1) / 2;
-
-    /// <summary>Winograd tiles over the batch, N * ceil(Ho/2) * ceil(Wo/2).</summary>
-    public long TileCount => N * TilesH * TilesW;
+    /// <summary>Winograd tiles of m x m outputs over the batch, N * ceil(Ho/m) * ceil(Wo/m).</summary>
+    public long TileCount(int m) => N * CeilDiv(Ho, m) * CeilDiv(Wo, m);
 
     /// <summary>
-    /// [16, TileCount]: for patch entry (r, c) of tile t, its row in the batch's padded rows
+    /// [(m+2)^2, TileCount]: for patch entry (r, c) of tile t, its row in the batch's padded rows
     /// [N * (H*W + 1), C] (each image's own zero row where the patch leaves the image).
     /// </summary>
-    public long[] WinogradInputIndices()
+    public long[] WinogradInputIndices(int m)
     {
-        var idx = new long[16 * TileCount];
-        for (long t = 0; t < TileCount; t++)
+        var (th, tw, tiles, patch) = (CeilDiv(Ho, m), CeilDiv(Wo, m), TileCount(m), m + 2);
+        var idx = new long[patch * patch * tiles];
+        for (long t = 0; t < tiles; t++)
         {
-            var (n, a, b) = (t / (TilesH * TilesW), t / TilesW % TilesH, t % TilesW);
-            for (long k = 0; k < 16; k++)
+            var (n, a, b) = (t / (th * tw), t / tw % th, t % tw);
+            for (long k = 0; k < patch * patch; k++)
             {
-                var (h, w) = (2 * a - 1 + k / 4, 2 * b - 1 + k % 4);
+                var (h, w) = (m * a - 1 + k / patch, m * b - 1 + k % patch);
                 var row = h < 0 || h >= H || w < 0 || w >= W ? H * W : h * W + w;
-                idx[k * TileCount + t] = n * (H * W + 1) + row;
+                idx[k * tiles + t] = n * (H * W + 1) + row;
             }
         }
         return idx;
     }
 
-    /// <summary>[N*Ho*Wo]: for output (n, y, x), its row (u*2 + v) * TileCount + t of the tile outputs [4 * TileCount, O].</summary>
-    public long[] WinogradOutputIndices()
+    /// <summary>[N*Ho*Wo]: for output (n, y, x), its row (u*m + v) * TileCount + t of the tile outputs [m^2 * TileCount, O].</summary>
+    public long[] WinogradOutputIndices(int m)
     {
+        var (th, tw, tiles) = (CeilDiv(Ho, m), CeilDiv(Wo, m), TileCount(m));
         var idx = new long[N * Ho * Wo];
         for (long n = 0; n < N; n++)
         {
@@ -155,34 +154,34 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
             {
                 for (long x = 0; x < Wo; x++)
                 {
-                    var t = (n * TilesH + y / 2) * TilesW + x / 2;
-                    idx[(n * Ho + y) * Wo + x] = (y % 2 * 2 + x % 2) * TileCount + t;
+                    var t = (n * th + y / m) * tw + x / m;
+                    idx[(n * Ho + y) * Wo + x] = (y % m * m + x % m) * tiles + t;
                 }
             }
         }
         return idx;
     }
 
-    /// <summary>The inverse of <see cref="WinogradOutputIndices"/>: [4 * TileCount] output rows, N*Ho*Wo (a zero row) past an odd edge.</summary>
-    public long[] WinogradOutputTransposedIndices()
+    /// <summary>The inverse of <see cref="WinogradOutputIndices"/>: [m^2 * TileCount] output rows, N*Ho*Wo (a zero row) past an edge.</summary>
+    public long[] WinogradOutputTransposedIndices(int m)
     {
-        var idx = new long[4 * TileCount];
+        var idx = new long[m * m * TileCount(m)];
         Array.Fill(idx, N * Ho * Wo);
-        var forward = WinogradOutputIndices();
+        var forward = WinogradOutputIndices(m);
         for (long row = 0; row < forward.Length; row++) idx[forward[row]] = row;
         return idx;
     }
 
     /// <summary>
     /// [N*H*W, width]: for each input row, the patch entries k * TileCount + t of the patch
-    /// gradient [16 * TileCount, C] that read it, padded with row 16 * TileCount (the first of
-    /// the zero rows after it).
+    /// gradient [(m+2)^2 * TileCount, C] that read it, padded with row (m+2)^2 * TileCount (the
+    /// first of the zero rows after it).
     /// </summary>
-    public (long[] Indices, long Width) WinogradCol2ImIndices()
+    public (long[] Indices, long Width) WinogradCol2ImIndices(int m)
     {
         var lists = new List<long>[N * H * W];
         for (var i = 0; i < lists.Length; i++) lists[i] = [];
-        var input = WinogradInputIndices();
+        var input = WinogradInputIndices(m);
         for (long e = 0; e < input.Length; e++)
         {
             var (n, row) = (input[e] / (H * W + 1), input[e] % (H * W + 1));
@@ -192,7 +191,7 @@ internal sealed record ConvGeometry(long N, long C, long H, long W, long O, long
         var idx = new long[lists.Length * width];
         for (var i = 0; i < lists.Length; i++)
         {
-            for (var j = 0; j < width; j++) idx[i * width + j] = j < lists[i].Count ? lists[i][j] : 16 * TileCount;
+            for (var j = 0; j < width; j++) idx[i * width + j] = j < lists[i].Count ? lists[i][j] : input.Length;
         }
         return (idx, width);
     }
