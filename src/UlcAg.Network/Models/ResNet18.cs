@@ -37,8 +37,12 @@ public static class ResNet18
         Value h;
         using (g.Scope("stem"))
         {
-            h = g.Relu(m.BatchNorm(m.Conv2d(x, "conv1", width, 7, 2, 3, group), "bn1", group));
-            h = g.MaxPool(h, 3, 2, 1, withIndices: m.Training);
+            // torchvision pools after the ReLU; pooling first gives the same values (ReLU is
+            // monotone, so the maximum of the ReLUs is the ReLU of the maximum) and the same
+            // gradients (a window whose maximum is <= 0 passes none either way), with the ReLU
+            // and its backward mask on a quarter of the values.
+            h = m.BatchNorm(m.Conv2d(x, "conv1", width, 7, 2, 3, group), "bn1", group);
+            h = g.Relu(g.MaxPool(h, 3, 2, 1, withIndices: m.Training));
         }
         for (var stage = 0; stage < ResNetLayout.StageChannels.Count; stage++)
         {
