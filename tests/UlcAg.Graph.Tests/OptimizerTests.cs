@@ -112,6 +112,43 @@ public sealed class OptimizerTests
             }, 1e-5);
         }
     }
+
+    // Weight decay on a gradient that a Gemm makes (a linear layer's, a Winograd convolution's)
+    // becomes that Gemm's C input: the same values as the Mul and Add it replaces.
+    [TestMethod]
+    public void WeightDecayFoldsIntoTheGradientsGemm()
+    {
+        var rng = new Random(5);
+        var feeds = new Dictionary<string, (Array, long[])>
+        {
+            ["x"] = (Enumerable.Range(0, 8 * 4).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray(), [8, 4]),
+            ["w"] = (Enumerable.Range(0, 3 * 4).Select(_ => (float)rng.NextDouble() - 0.5f).ToArray(), [3, 4]),
+        };
+        (GraphBuilder Graph, Dictionary<string, Array> Outputs) Run(bool readGradient)
+        {
+            var g = new GraphBuilder();
+            var x = g.Input("x", DType.Float, 8, 4);
+            var w = g.Input("w", DType.Float, 3, 4);
+            var y = g.Linear(x, w, null);
+            var grad = Autodiff.Autodiff.Gradients(g.SumAll(y * y), [w])[0];
+            // A graph output reads the gradient: it must stay, so nothing folds.
+            if (readGradient) g.Output(grad, "grad");
+            g.Output(g.AddScaled(grad, w, 0.25), "d");
+            using var runner = new ModelRunner(g);
+            return (g, runner.Run(feeds));
+        }
+        static int FoldedGemms(GraphBuilder g) => g.ToModel().Graph.Node.Count(n => n.OpType == "Gemm" && n.Input.Count == 3);
+        var (folded, a) = Run(readGradient: false);
+        var (plain, b) = Run(readGradient: true);
+        Assert.AreEqual(1, FoldedGemms(folded));
+        Assert.AreEqual(0, FoldedGemms(plain));
+        static bool ScalesTheWeight(GraphBuilder g) => g.ToModel().Graph.Node.Any(n => n.OpType == "Mul" && n.Input.Contains("w"));
+        Assert.IsFalse(ScalesTheWeight(folded), "no separate w * 0.25");
+        Assert.IsTrue(ScalesTheWeight(plain));
+        CollectionAssert.That.AreClose((float[])b["d"], (float[])a["d"], 1e-6, "d");
+        var (gradient, weight) = ((float[])b["grad"], (float[])feeds["w"].Item1);
+        CollectionAssert.That.AreClose(gradient.Select((v, i) => v + 0.25f * weight[i]).ToArray(), (float[])a["d"], 1e-6, "d = grad + 0.25 w");
+    }
 }
 
 internal static class CollectionAssertExtensions
@@ -122,4 +159,5 @@ internal static class CollectionAssertExtensions
         for (var i = 0; i < expected.Length; i++)
             Assert.AreEqual(expected[i], actual[i], tolerance * Math.Max(1, Math.Abs(expected[i])), $"{what}[{i}]");
     }
+
 }

@@ -203,7 +203,8 @@ internal static class ConvWinogradGradients
         // dU^T = dM^T V [P, O, C]; dW as [O*C, 9] = (dU^T as [P, O*C])^T Gk.
         var v = g.WinogradTiles(x, geo, m);
         var dut = g.Reshape(g.MatMul(g.TransposeLast2(dm), v), k.Patch, geo.O * geo.C);
-        var dw = g.Reshape(g.MatMul(g.TransposeLast2(dut), k.G), geo.O, geo.C, 3, 3);
+        // A Gemm (not MatMul), so that an optimizer's weight decay folds into it (GraphBuilder.AddScaled).
+        var dw = g.Reshape(g.Gemm(dut, k.G, transA: true), geo.O, geo.C, 3, 3);
 
         var dv = g.Reshape(g.MatMul(dm, g.WinogradWeights(w, geo, m)), k.Patch, tiles * geo.C);
         var dd = g.Reshape(g.MatMul(k.BTransposedWithZeros, dv), (k.Patch + 1) * tiles, geo.C);

@@ -33,6 +33,32 @@ public sealed partial class GraphBuilder
         return Op1("Gemm", c is null ? [a, b] : [a, b, c], a.Type, new Shape(m, n), attrs);
     }
 
+    /// <summary>
+    /// x + scale * y for tensors of one size. Where x is the result of a Gemm without a C input
+    /// (seen through Reshapes only) and nothing reads x or its chain yet, that Gemm is emitted
+    /// again with y as its C and beta = scale, and the first one is left for the export to prune:
+    /// one pass over a weight-sized tensor instead of three. Optimizers add weight decay to a
+    /// weight gradient this way.
+    /// </summary>
+    public Value AddScaled(Value x, Value y, double scale)
+    {
+        if (x.Shape.Size != y.Shape.Size) throw new ArgumentException($"AddScaled: {x} and {y} differ in size");
+        var source = x;
+        while (source.Producer is { OpType: "Reshape" } reshape && ReadBy(source) == (ReferenceEquals(source, x) ? 0 : 1)) source = reshape.Inputs[0]!;
+        if (source.Producer is { OpType: "Gemm", Composite: null } gemm && gemm.Inputs.Count == 2 && ReadBy(source) == (ReferenceEquals(source, x) ? 0 : 1))
+        {
+            var (a, b) = (gemm.Inputs[0]!, gemm.Inputs[1]!);
+            var folded = Gemm(a, b, Reshape(y, source.Shape), transA: gemm.Int("transA", 0) != 0, transB: gemm.Int("transB", 0) != 0,
+                alpha: gemm.Float("alpha", 1), beta: scale);
+            return Reshape(folded, x.Shape);
+        }
+        return x + y * scale;
+    }
+
+    /// <summary>How many nodes (or graph outputs) read <paramref name="v"/>.</summary>
+    private int ReadBy(Value v)
+        => _nodes.Count(n => n.Inputs.Any(i => ReferenceEquals(i, v))) + _outputs.Count(o => ReferenceEquals(o, v));
+
     /// <summary>A fully connected layer: x [N, in] times weight [out, in] transposed, plus bias [out].</summary>
     public Value Linear(Value x, Value weight, Value? bias) => Gemm(x, weight, bias, transB: true);
 
@@ -66,7 +92,8 @@ internal static class LinearGradients
             // dA' = alpha dY B'^T and dB' = alpha A'^T dY, transposed back where A or B was.
             var da = ta ? g.Gemm(b, dy, transA: tb, transB: true, alpha: alpha) : g.Gemm(dy, b, transB: !tb, alpha: alpha);
             var db = tb ? g.Gemm(dy, a, transA: true, transB: ta, alpha: alpha) : g.Gemm(a, dy, transA: !ta, alpha: alpha);
-            Value? dc = c.Node.Inputs.Count > 2 && c.Node.Inputs[2] is not null ? (beta == 1 ? dy : dy * beta) : null;
+            if (c.Node.Inputs.Count < 3) return [da, db];
+            Value? dc = c.Node.Inputs[2] is not null ? (beta == 1 ? dy : dy * beta) : null;
             return [da, db, dc];
         });
     }

@@ -30,7 +30,7 @@ public sealed class Adam(IReadOnlyList<ParamGroup> groups, double beta1 = 0.9, d
         if (group.WeightDecay != 0)
         {
             if (decoupledWeightDecay) p = p - lr * group.WeightDecay * p;
-            else grad = grad + param * group.WeightDecay;
+            else grad = g.AddScaled(grad, param, group.WeightDecay);
         }
         var m = StateInput(g, param, "exp_avg");
         var v = StateInput(g, param, "exp_avg_sq");
