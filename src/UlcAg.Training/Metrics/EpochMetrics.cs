@@ -49,7 +49,7 @@ public sealed record EpochMetrics
     /// <summary>Share of validation samples whose nearest semantic template (eq. 9) is their own class; null without templates.</summary>
     public double? ValTemplateAccuracy { get; init; }
 
-    /// <summary>Training throughput over the epoch.</summary>
+    /// <summary>Training throughput over the epoch's steps (loader, train step and the work between steps; validation excluded).</summary>
     public double? ImagesPerSecond { get; init; }
 
     /// <summary>Wall time of the epoch, training and evaluation.</summary>

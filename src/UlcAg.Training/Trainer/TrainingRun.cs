@@ -254,7 +254,8 @@ internal sealed class TrainingRun : IDisposable
             _progress.StepCompleted(new StepProgress(epoch + 1, _o.Train.Epochs, b + 1, batches, rate, remaining, losses.Recent));
         }
 
-        // Validation, audit, metrics, checkpoints.
+        // Validation, audit, metrics, checkpoints; the throughput counts the training steps only.
+        var trainSeconds = watch.Elapsed.TotalSeconds;
         var weights = CurrentWeights();
         var (val, valAuAuc, valTemplateAccuracy) = Evaluate(_valCache, _data.Val, weights);
         var audit = RelabelAudit.Compute(_labels.Initial, epochStart, _labels.Current, CleanOrNull());
@@ -277,7 +278,7 @@ internal sealed class TrainingRun : IDisposable
             AlphaAuc = auc,
             ValAuAuc = valAuAuc,
             ValTemplateAccuracy = valTemplateAccuracy,
-            ImagesPerSecond = seen / Math.Max(1e-9, seconds),
+            ImagesPerSecond = seen / Math.Max(1e-9, trainSeconds),
             Seconds = seconds,
         };
         metrics.Append(entry);
