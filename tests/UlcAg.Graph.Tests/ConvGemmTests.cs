@@ -156,17 +156,19 @@ public sealed class ConvGemmTests
         var x = Enumerable.Range(0, 2 * channels * size * size).Select(_ => Small(rng)).ToArray();
         var w = Enumerable.Range(0, 5 * channels * k * k).Select(_ => Small(rng)).ToArray();
         float[] Run(ConvLowering lowering)
-        {
-            var g = new GraphBuilder { ConvLowering = lowering, ConvLoweringMinPositions = 1 };
-            var y = g.Conv(g.Input("x", DType.Float, 2, channels, size, size), g.Input("w", DType.Float, 5, channels, k, k), null, stride, pad, dilation);
-            g.Output(y, "y");
-            using var runner = new ModelRunner(g);
-            return (float[])runner.Run(new Dictionary<string, (Array, long[])> { ["x"] = (x, [2, channels, size, size]), ["w"] = (w, [5, channels, k, k]) })["y"];
-        }
+            => ConvOutput(new GraphBuilder { ConvLowering = lowering, ConvLoweringMinPositions = 1 }, (x, [2, channels, size, size]), (w, [5, channels, k, k]), stride, pad, dilation);
         var expected = Run(ConvLowering.None);
         var actual = Run(ConvLowering.NhwcGemm);
         Assert.HasCount(expected.Length, actual);
         for (var i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-5, $"y[{i}]");
+    }
+
+    /// <summary>One convolution of <paramref name="x"/> with <paramref name="w"/>, built by <paramref name="g"/> (with its lowering settings) and run.</summary>
+    internal static float[] ConvOutput(GraphBuilder g, (float[] Data, long[] Shape) x, (float[] Data, long[] Shape) w, int stride, int pad, int dilation)
+    {
+        g.Output(g.Conv(g.Input("x", DType.Float, x.Shape), g.Input("w", DType.Float, w.Shape), null, stride, pad, dilation), "y");
+        using var runner = new ModelRunner(g);
+        return (float[])runner.Run(new Dictionary<string, (Array, long[])> { ["x"] = (x.Data, x.Shape), ["w"] = (w.Data, w.Shape) })["y"];
     }
 
     [TestMethod]

@@ -72,10 +72,7 @@ public sealed class ConvWinogradTests
         {
             var g = Lower(new GraphBuilder(), tile);
             g.ConvLowering = lowering;
-            var y = g.Conv(g.Input("x", DType.Float, 3, channels, h, w), g.Input("w", DType.Float, filters, channels, 3, 3), null, 1, 1);
-            g.Output(y, "y");
-            using var runner = new ModelRunner(g);
-            return (float[])runner.Run(new Dictionary<string, (Array, long[])> { ["x"] = (x, [3, channels, h, w]), ["w"] = (weight, [filters, channels, 3, 3]) })["y"];
+            return ConvGemmTests.ConvOutput(g, (x, [3, channels, h, w]), (weight, [filters, channels, 3, 3]), 1, 1, 1);
         }
         var expected = Run(ConvLowering.None);
         var actual = Run(ConvLowering.NhwcGemm);
