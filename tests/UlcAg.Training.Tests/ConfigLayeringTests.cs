@@ -110,7 +110,7 @@ public sealed class ConfigLayeringTests
         using var files = new ConfigTestFiles();
         var stored = new TrainOptions { Seed = 42, RunName = "old", Train = new TrainLoopOptions { Epochs = 8, LrMilestones = [4] } };
         var runDir = files.Folder("runs/old");
-        OptionsYaml.WriteFile(stored, Path.Combine(runDir, OptionsYaml.RunFileName));
+        OptionsYaml.WriteFile(stored, Path.Combine(runDir, RunFolder.ConfigFile));
 
         var command = new TrainCommand(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
         var o = command.Load(TrainCommandLine.Parse(["--resume", "runs/old", "--epochs", "10"])).Options;

@@ -93,7 +93,7 @@ public sealed class ConfigYamlRoundTripTests
     public void WriteFileReplacesAtomically()
     {
         using var files = new ConfigTestFiles();
-        var path = Path.Combine(files.Root, "run", OptionsYaml.RunFileName);
+        var path = Path.Combine(files.Root, "run", RunFolder.ConfigFile);
         OptionsYaml.WriteFile(new TrainOptions { Seed = 1 }, path);
         OptionsYaml.WriteFile(new TrainOptions { Seed = 2 }, path);
         Assert.AreEqual(2, files.Builder().AddFile(path).Build().Options.Seed);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using UlcAg.Network.Models;
 using UlcAg.Training.Config;
 using UlcAg.Training.Experiments;
+using UlcAg.Training.Metrics;
 
 namespace UlcAg.Training.Tests;
 
@@ -247,26 +248,26 @@ public sealed class ExperimentTests
             {
                 if (AwaitPeer && !firstOfSeed)
                     SpinWait.SpinUntil(() => { lock (Calls) return MaxConcurrent >= 2; }, TimeSpan.FromSeconds(10));
-                var dir = options.RunDirectory;
-                Directory.CreateDirectory(Path.Combine(dir, "checkpoints", "last"));
+                var dir = new RunFolder(options.RunDirectory);
+                Directory.CreateDirectory(dir.LastCheckpoint);
                 if (options.ResumeFrom is null)
-                    OptionsYaml.WriteFile(options, Path.Combine(dir, "config.yaml"));
+                    OptionsYaml.WriteFile(options, dir.Config);
                 if (index == InterruptAt)
                     return TrainExitCodes.Interrupted;
                 if (options.Method == FailMethod)
                     return TrainExitCodes.Failed;
                 var accuracy = 0.6 + (options.Method == Method.UlcAg ? 0.1 : 0) + 0.02 * options.Seed;
-                File.WriteAllText(Path.Combine(dir, "test.json"), JsonSerializer.Serialize(new
+                new TestResults
                 {
-                    accuracy,
-                    mean_class_accuracy = accuracy - 0.1,
-                    relabeled = 10,
-                    relabel_precision = 0.5,
-                    relabel_recall = 0.25,
-                    noisy_still_wrong = 0.75,
-                    wrong_labels_start = options.Data.Noise.Rate,
-                    wrong_labels_end = options.Data.Noise.Rate,
-                }));
+                    Accuracy = accuracy,
+                    MeanClassAccuracy = accuracy - 0.1,
+                    Relabeled = 10,
+                    RelabelPrecision = 0.5,
+                    RelabelRecall = 0.25,
+                    NoisyStillWrong = 0.75,
+                    WrongLabelsStart = options.Data.Noise.Rate,
+                    WrongLabelsEnd = options.Data.Noise.Rate,
+                }.Write(dir.TestResults);
                 succeeded = true;
                 return TrainExitCodes.Success;
             }

@@ -29,7 +29,7 @@ public sealed class MetricsLogTests
     public void RoundTripsEveryField()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         using (var writer = new MetricsLogWriter(path))
         {
             writer.Append(Entry(1));
@@ -75,7 +75,7 @@ public sealed class MetricsLogTests
     public void DivergedLossSurvivesTheRoundTrip()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         using (var writer = new MetricsLogWriter(path))
             writer.Append(Entry(1, double.NaN));
         Assert.IsTrue(double.IsNaN(MetricsLog.Read(path).Entries[0].Losses["total"]));
@@ -85,7 +85,7 @@ public sealed class MetricsLogTests
     public void IncompleteLastLineIsLeftOutWithANote()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         var full = MetricsLog.ToJson(Entry(3));
         File.WriteAllText(path, MetricsLog.ToJson(Entry(1)) + "\n" + MetricsLog.ToJson(Entry(2)) + "\n" + full[..(full.Length / 2)]);
         var read = MetricsLog.Read(path);
@@ -97,7 +97,7 @@ public sealed class MetricsLogTests
     public void CompleteLastLineWithoutNewlineIsKept()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         File.WriteAllText(path, MetricsLog.ToJson(Entry(1)));
         var read = MetricsLog.Read(path);
         Assert.AreEqual(1, read.Entries.Count);
@@ -108,7 +108,7 @@ public sealed class MetricsLogTests
     public void BadLineInTheMiddleIsAnError()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         File.WriteAllText(path, MetricsLog.ToJson(Entry(1)) + "\n{\"epoch\": \"two\"}\n" + MetricsLog.ToJson(Entry(3)) + "\n");
         var e = Assert.ThrowsExactly<MetricsFileException>(() => MetricsLog.Read(path));
         StringAssert.Contains(e.Message, path + ", line 2: not an epoch entry");
@@ -119,7 +119,7 @@ public sealed class MetricsLogTests
     public void EntryWithoutEpochIsAnError()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         File.WriteAllText(path, "{\"step\": 3}\n");
         var e = Assert.ThrowsExactly<MetricsFileException>(() => MetricsLog.Read(path));
         StringAssert.Contains(e.Message, "line 1");
@@ -137,7 +137,7 @@ public sealed class MetricsLogTests
     public void WriterContinuesAfterACrashMidLine()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         File.WriteAllText(path, MetricsLog.ToJson(Entry(1)) + "\n{\"epoch\":2,\"st");
         using (var writer = new MetricsLogWriter(path))
             writer.Append(Entry(2));
@@ -150,7 +150,7 @@ public sealed class MetricsLogTests
     public void EachAppendIsOnDiskBeforeDispose()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         using var writer = new MetricsLogWriter(path);
         writer.Append(Entry(1));
         Assert.AreEqual(1, MetricsLog.Read(path).Entries.Count);
@@ -162,7 +162,7 @@ public sealed class MetricsLogTests
     public void ResumeTruncatesLaterEpochs()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(MetricsLog.FileName);
+        var path = scratch.File(RunFolder.MetricsFile);
         using (var writer = new MetricsLogWriter(path))
         {
             for (var epoch = 1; epoch <= 4; epoch++)

@@ -17,7 +17,7 @@ public sealed class MetricsRelabelLogTests
     public void RoundTripsRowsWithQuotingAndMissingValues()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(RelabelLog.FileName);
+        var path = scratch.File(RunFolder.RelabelsFile);
         using (var writer = new RelabelLogWriter(path))
         {
             writer.Append(Batch(11));
@@ -37,7 +37,7 @@ public sealed class MetricsRelabelLogTests
     public void IncompleteLastRowIsLeftOutAndTheWriterContinuesCleanly()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(RelabelLog.FileName);
+        var path = scratch.File(RunFolder.RelabelsFile);
         using (var writer = new RelabelLogWriter(path))
             writer.Append(Batch(11));
         File.AppendAllText(path, "train_00020.jpg,12,1,Fear,3,Happ");
@@ -56,7 +56,7 @@ public sealed class MetricsRelabelLogTests
     public void MalformedRowNamesLineAndColumn()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(RelabelLog.FileName);
+        var path = scratch.File(RunFolder.RelabelsFile);
         File.WriteAllText(path, RelabelLog.Header + "\na.jpg,eleven,6,Neutral,3,Happiness,0.1,0.5,0.2,3,Happiness\n");
         var e = Assert.ThrowsExactly<MetricsFileException>(() => RelabelLog.Read(path));
         StringAssert.Contains(e.Message, "line 2: column 'epoch' is 'eleven'; expected an integer");
@@ -74,7 +74,7 @@ public sealed class MetricsRelabelLogTests
     public void ForeignHeaderIsRefusedByReaderAndWriter()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(RelabelLog.FileName);
+        var path = scratch.File(RunFolder.RelabelsFile);
         File.WriteAllText(path, "id,label\nx,1\n");
         var e = Assert.ThrowsExactly<MetricsFileException>(() => RelabelLog.Read(path));
         StringAssert.Contains(e.Message, "line 1: header is 'id,label'");
@@ -86,7 +86,7 @@ public sealed class MetricsRelabelLogTests
     public void ResumeTruncatesLaterEpochs()
     {
         using var scratch = new ReportingScratch();
-        var path = scratch.File(RelabelLog.FileName);
+        var path = scratch.File(RunFolder.RelabelsFile);
         using (var writer = new RelabelLogWriter(path))
         {
             writer.Append(Batch(11));

@@ -16,13 +16,13 @@ public sealed class ReportingExampleTests
         using var scratch = new ReportingScratch();
         var folder = Environment.GetEnvironmentVariable("ULCAG_EXAMPLE_REPORT") is { Length: > 0 } kept ? Path.GetFullPath(kept) : scratch.Path;
         var report = ReportingSampleRun.Report(folder: folder);
-        File.Delete(Path.Combine(folder, MetricsLog.FileName));
-        using (var writer = new MetricsLogWriter(Path.Combine(folder, MetricsLog.FileName)))
+        File.Delete(Path.Combine(folder, RunFolder.MetricsFile));
+        using (var writer = new MetricsLogWriter(Path.Combine(folder, RunFolder.MetricsFile)))
         {
             foreach (var entry in report.Epochs)
                 writer.Append(entry);
         }
-        var fromLog = report with { Epochs = MetricsLog.Read(Path.Combine(folder, MetricsLog.FileName)).Entries };
+        var fromLog = report with { Epochs = MetricsLog.Read(Path.Combine(folder, RunFolder.MetricsFile)).Entries };
 
         var path = RunReportWriter.Write(fromLog, folder);
 

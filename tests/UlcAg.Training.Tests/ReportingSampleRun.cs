@@ -86,8 +86,8 @@ internal static class ReportingSampleRun
             Settings = [new("Batch size", "512"), new("Device", "CPU (2 cores)")],
             Files =
             [
-                new("metrics", Path.Combine(folder, MetricsLog.FileName)),
-                new("relabel audit", Path.Combine(folder, RelabelLog.FileName)),
+                new("metrics", Path.Combine(folder, RunFolder.MetricsFile)),
+                new("relabel audit", Path.Combine(folder, RunFolder.RelabelsFile)),
                 new("checkpoints", Path.Combine(folder, "checkpoints")),
                 new("exported model", Path.Combine(folder, "model.onnx")),
             ],

@@ -46,7 +46,7 @@ public sealed class TrainerEndToEndTests
             var run = Path.Combine(dir, "run");
             foreach (var f in new[] { "config.yaml", "train_step.onnx", "eval.onnx", "model.onnx", "model.float32.onnx", "metrics.jsonl", "relabels.csv", "adjacency.csv", "test.json", "report.md" })
                 Assert.IsTrue(File.Exists(Path.Combine(run, f)), $"{f} missing");
-            var epochs = MetricsLog.Read(Path.Combine(run, MetricsLog.FileName)).Entries;
+            var epochs = MetricsLog.Read(Path.Combine(run, RunFolder.MetricsFile)).Entries;
             Assert.HasCount(4, epochs);
             Assert.IsLessThan(epochs[0].Losses[LossTerms.Total], epochs[^1].Losses[LossTerms.Total], "the loss should fall");
             TestContext.WriteLine($"AU AUC per epoch: {string.Join(", ", epochs.Select(e => e.ValAuAuc))}; template accuracy: {string.Join(", ", epochs.Select(e => e.ValTemplateAccuracy))}");
@@ -60,7 +60,7 @@ public sealed class TrainerEndToEndTests
             // (How often the new label is right is not asserted: after 4 epochs at 32 px it sits
             // near chance, 8-20 % between runs that differ only in summation order; the
             // relabeling quality of full runs is measured in docs/RESULTS.md.)
-            var rows = File.ReadAllLines(Path.Combine(run, RelabelLog.FileName)).Skip(1).Select(l => l.Split(',')).ToArray();
+            var rows = File.ReadAllLines(Path.Combine(run, RunFolder.RelabelsFile)).Skip(1).Select(l => l.Split(',')).ToArray();
             Assert.HasCount(relabeled, rows);
             int Column(string name) => RelabelLog.Columns.ToList().IndexOf(name);
             foreach (var r in rows)

@@ -51,13 +51,13 @@ public sealed class ModelContext
     /// <summary>A trainable weight named <paramref name="name"/> in optimizer group <paramref name="group"/>.</summary>
     public Value Parameter(string name, long[] shape, string group)
     {
-        var v = Weight(name, shape);
+        var v = Weight(name, shape, group);
         if (Mode != GraphMode.Export) _parameters.Add(new Parameter(v, group));
         return v;
     }
 
-    /// <summary>A non-trainable weight (running statistics).</summary>
-    public Value Buffer(string name, long[] shape) => Weight(name, shape);
+    /// <summary>A non-trainable weight (running statistics) of the layers in <paramref name="group"/>.</summary>
+    public Value Buffer(string name, long[] shape, string group) => Weight(name, shape, group);
 
     /// <summary>Bias-free 2-D convolution with symmetric padding (torchvision's conv3x3/conv1x1/stem).</summary>
     public Value Conv2d(Value x, string name, int outChannels, int kernel, int stride, int pad, string group)
@@ -72,8 +72,8 @@ public sealed class ModelContext
         var c = x.Shape[1];
         var gamma = Parameter($"{name}.weight", [c], group);
         var beta = Parameter($"{name}.bias", [c], group);
-        var mean = Buffer($"{name}.running_mean", [c]);
-        var variance = Buffer($"{name}.running_var", [c]);
+        var mean = Buffer($"{name}.running_mean", [c], group);
+        var variance = Buffer($"{name}.running_var", [c], group);
         if (!Training) return G.BatchNormInference(x, gamma, beta, mean, variance);
         var o = G.BatchNormTrain(x, gamma, beta, mean, variance);
         _bufferUpdates.Add(new StateTransition(mean, o.RunningMean));
@@ -89,9 +89,9 @@ public sealed class ModelContext
         return G.Linear(x, w, b);
     }
 
-    private Value Weight(string name, long[] shape)
+    private Value Weight(string name, long[] shape, string group)
     {
-        _specs.Add(new ParameterSpec(name, shape));
+        _specs.Add(new ParameterSpec(name, shape, Group: group));
         if (Mode != GraphMode.Export) return G.Input(name, DType.Float, shape);
         if (!_weights!.TryGet(name, out var t)) throw new WeightsException($"weights for the export lack '{name}'");
         if (!t.HasShape(shape)) throw new WeightsException($"'{name}' has shape {HostTensor.FormatShape(t.Shape)}, the network expects {HostTensor.FormatShape(shape)}");

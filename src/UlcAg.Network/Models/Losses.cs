@@ -43,7 +43,7 @@ public static class Losses
     public static Value RankRegularization(GraphBuilder g, Value alpha, double ratio, Value margin)
     {
         var n = alpha.Shape[0];
-        var k = Math.Clamp((long)Math.Round(ratio * n), 1, n - 1);
+        var k = ConfidenceGroups.HighCount((int)n, ratio);
         var (high, _) = g.TopK(alpha, k);
         var sumHigh = g.SumAll(high);
         var avgHigh = sumHigh * (1.0 / k);

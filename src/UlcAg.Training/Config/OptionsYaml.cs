@@ -11,9 +11,6 @@ namespace UlcAg.Training.Config;
 /// </summary>
 public static class OptionsYaml
 {
-    /// <summary>The file name under which a run directory stores its resolved configuration.</summary>
-    public const string RunFileName = "config.yaml";
-
     /// <summary>The options as YAML text.</summary>
     /// <param name="options">The options to write.</param>
     /// <param name="header">Comment lines written first (without '#'), or null.</param>

@@ -57,7 +57,7 @@ public sealed class TrainConfigBuilder
     public TrainConfigBuilder Set(ConfigSetting setting) => AddLayer(setting.ToMapping(), setting.Origin);
 
     /// <summary>
-    /// Continues the run in <paramref name="runDirectory"/>: its stored <see cref="OptionsYaml.RunFileName"/>
+    /// Continues the run in <paramref name="runDirectory"/>: its stored <see cref="RunFolder.ConfigFile"/>
     /// becomes the next layer (normally the only file), and the options name the directory in
     /// <see cref="TrainOptions.ResumeFrom"/>.
     /// </summary>
@@ -71,13 +71,13 @@ public sealed class TrainConfigBuilder
             throw new ConfigException(new ConfigMessage("", $"run directory '{runDirectory}' does not exist; expected the folder of an earlier run", origin));
         }
 
-        if (!File.Exists(Path.Combine(full, OptionsYaml.RunFileName)))
+        if (!File.Exists(Path.Combine(full, RunFolder.ConfigFile)))
         {
-            throw new ConfigException(new ConfigMessage("", $"'{runDirectory}' holds no {OptionsYaml.RunFileName}; expected the folder of an earlier run", origin));
+            throw new ConfigException(new ConfigMessage("", $"'{runDirectory}' holds no {RunFolder.ConfigFile}; expected the folder of an earlier run", origin));
         }
 
         _resume = full;
-        return AddFile(Path.Combine(full, OptionsYaml.RunFileName));
+        return AddFile(Path.Combine(full, RunFolder.ConfigFile));
     }
 
     /// <summary>Merges the layers, binds them to <see cref="TrainOptions"/> and validates the result.</summary>

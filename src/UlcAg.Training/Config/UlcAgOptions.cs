@@ -58,8 +58,8 @@ public sealed record UlcAgOptions
     /// <summary>Rank regularization (eq. 4) needs at least one sample in each of the high and low groups.</summary>
     internal static void CheckGroups(ConfigChecker check, string key, double ratio, int batchSize)
     {
-        var high = (int)Math.Floor(batchSize * ratio);
-        check.Require(high >= 1 && high <= batchSize - 1, key, string.Create(CultureInfo.InvariantCulture,
+        var high = (int)Math.Round(batchSize * ratio);
+        check.Require(ConfidenceGroups.BothGroupsOccupied(batchSize, ratio), key, string.Create(CultureInfo.InvariantCulture,
             $"{ratio} of train.batch_size {batchSize} puts {high} of {batchSize} samples in the high-confidence group; expected at least one sample in each group"));
     }
 }

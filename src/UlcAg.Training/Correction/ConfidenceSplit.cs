@@ -1,12 +1,14 @@
+using UlcAg.Network.Models;
+
 namespace UlcAg.Training.Correction;
 
-/// <summary>The batch split of eq. 4 and 8: the top round(phi N) alphas are high-confidence, the rest low.</summary>
+/// <summary>The batch split of eq. 4 and 8: the top <see cref="ConfidenceGroups.HighCount"/> alphas are high-confidence, the rest low.</summary>
 public static class ConfidenceSplit
 {
     public static bool[] High(ReadOnlySpan<float> alpha, double ratio)
     {
         var n = alpha.Length;
-        var k = Math.Clamp((int)Math.Round(ratio * n), 1, n - 1);
+        var k = ConfidenceGroups.HighCount(n, ratio);
         var a = alpha.ToArray();
         var order = Enumerable.Range(0, n).OrderByDescending(i => a[i]).ThenBy(i => i).ToArray();
         var high = new bool[n];

@@ -189,13 +189,13 @@ public sealed class ExperimentRunner
         return new TrainCommand(_presets, _job, log, log, _baseDirectory).Run(args, ct);
     }
 
-    private static bool CanResume(string runDirectory) => Directory.Exists(Path.Combine(runDirectory, "checkpoints", "last"));
+    private static bool CanResume(string runDirectory) => new RunFolder(runDirectory).CanResume;
 
     private static string Describe(RunResult r)
     {
-        var text = string.Create(CultureInfo.InvariantCulture, $"test {r.Accuracy * 100:0.0}%");
-        if (r.RelabelPrecision is not null || r.NoisyStillWrong is not null)
-            text += string.Create(CultureInfo.InvariantCulture, $", {r.Relabeled} relabeled (precision {Percent(r.RelabelPrecision)}, recall {Percent(r.RelabelRecall)})");
+        var text = string.Create(CultureInfo.InvariantCulture, $"test {r.Test.Accuracy * 100:0.0}%");
+        if (r.Test.RelabelPrecision is not null || r.Test.NoisyStillWrong is not null)
+            text += string.Create(CultureInfo.InvariantCulture, $", {r.Test.Relabeled} relabeled (precision {Percent(r.Test.RelabelPrecision)}, recall {Percent(r.Test.RelabelRecall)})");
         return text;
     }
 

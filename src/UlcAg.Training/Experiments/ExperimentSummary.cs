@@ -55,18 +55,18 @@ public static class ExperimentSummary
             var reference = table.Rows.First(r => r.Cell.NoiseRate == row.Cell.NoiseRate).Cell;
             var gains = reference == row.Cell ? null : SeedStatistic.Of(plan.Runs
                 .Where(r => r.Cell == row.Cell && results.ContainsKey(r) && results.ContainsKey(r with { Cell = reference }))
-                .Select(r => (double?)(results[r].Accuracy - results[r with { Cell = reference }].Accuracy)));
+                .Select(r => (double?)(results[r].Test.Accuracy - results[r with { Cell = reference }].Test.Accuracy)));
             return new RowSummary(row, runs.Count,
-                SeedStatistic.Of(runs.Select(r => (double?)r.Accuracy)),
+                SeedStatistic.Of(runs.Select(r => (double?)r.Test.Accuracy)),
                 gains,
-                SeedStatistic.Of(runs.Select(r => (double?)r.MeanClassAccuracy)),
-                SeedStatistic.Of(runs.Select(r => r.RelabelPrecision)),
-                SeedStatistic.Of(runs.Select(r => r.RelabelRecall)),
-                SeedStatistic.Of(runs.Select(r => r.NoisyStillWrong)),
-                SeedStatistic.Of(runs.Select(r => r.WrongLabelsEnd)),
+                SeedStatistic.Of(runs.Select(r => (double?)r.Test.MeanClassAccuracy)),
+                SeedStatistic.Of(runs.Select(r => r.Test.RelabelPrecision)),
+                SeedStatistic.Of(runs.Select(r => r.Test.RelabelRecall)),
+                SeedStatistic.Of(runs.Select(r => r.Test.NoisyStillWrong)),
+                SeedStatistic.Of(runs.Select(r => r.Test.WrongLabelsEnd)),
                 SeedStatistic.Of(runs.Select(r => r.AlphaAuc)),
-                SeedStatistic.Of(runs.Select(r => r.AuAuc)),
-                SeedStatistic.Of(runs.Select(r => r.TemplateAccuracy)));
+                SeedStatistic.Of(runs.Select(r => r.Test.AuAuc)),
+                SeedStatistic.Of(runs.Select(r => r.Test.TemplateAccuracy)));
         })];
 
     /// <summary>Writes results.md, runs.csv and the charts into the experiment folder.</summary>
@@ -135,8 +135,8 @@ public static class ExperimentSummary
             var r = results[run];
             csv.AppendLine(string.Join(",", new object?[]
             {
-                run.Name, Config.EnumWords.ToWord(run.Cell.Method), run.Cell.NoiseRate, run.Seed, r.Accuracy, r.MeanClassAccuracy, r.Relabeled,
-                r.RelabelPrecision, r.RelabelRecall, r.NoisyStillWrong, r.WrongLabelsStart, r.WrongLabelsEnd, r.AlphaAuc, r.AuAuc, r.TemplateAccuracy, Math.Round(r.TrainSeconds, 1),
+                run.Name, Config.EnumWords.ToWord(run.Cell.Method), run.Cell.NoiseRate, run.Seed, r.Test.Accuracy, r.Test.MeanClassAccuracy, r.Test.Relabeled,
+                r.Test.RelabelPrecision, r.Test.RelabelRecall, r.Test.NoisyStillWrong, r.Test.WrongLabelsStart, r.Test.WrongLabelsEnd, r.AlphaAuc, r.Test.AuAuc, r.Test.TemplateAccuracy, Math.Round(r.TrainSeconds, 1),
             }.Select(v => v is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : v?.ToString() ?? "")));
         }
 

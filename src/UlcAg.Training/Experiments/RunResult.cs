@@ -1,4 +1,3 @@
-using System.Text.Json;
 using UlcAg.Training.Metrics;
 
 namespace UlcAg.Training.Experiments;
@@ -10,69 +9,37 @@ namespace UlcAg.Training.Experiments;
 /// </summary>
 public sealed record RunResult
 {
-    public const string TestFile = "test.json";
-
-    public required double Accuracy { get; init; }
-    public required double MeanClassAccuracy { get; init; }
-    public int Relabeled { get; init; }
-    public double? RelabelPrecision { get; init; }
-    public double? RelabelRecall { get; init; }
-
-    /// <summary>Share of the injected noisy labels still wrong at the end.</summary>
-    public double? NoisyStillWrong { get; init; }
-
-    /// <summary>Share of all training labels that are wrong at the start and at the end.</summary>
-    public double? WrongLabelsStart { get; init; }
-    public double? WrongLabelsEnd { get; init; }
+    /// <summary>The run's test.json.</summary>
+    public required TestResults Test { get; init; }
 
     /// <summary>ROC AUC of alpha for noisy vs clean samples in the last epoch.</summary>
     public double? AlphaAuc { get; init; }
-
-    /// <summary>Mean per-AU ROC AUC of the AU branch on the test split; null without an AU branch.</summary>
-    public double? AuAuc { get; init; }
-
-    /// <summary>Share of test samples whose nearest semantic template is their class (the relabel rule's accuracy); null without templates.</summary>
-    public double? TemplateAccuracy { get; init; }
 
     /// <summary>Training time over all epochs (validation included), from metrics.jsonl.</summary>
     public double TrainSeconds { get; init; }
 
     /// <summary>Whether <paramref name="runDirectory"/> holds a finished run.</summary>
-    public static bool IsFinished(string runDirectory) => File.Exists(Path.Combine(runDirectory, TestFile));
+    public static bool IsFinished(string runDirectory) => new RunFolder(runDirectory).IsFinished;
 
     /// <summary>Reads a finished run.</summary>
     /// <exception cref="ExperimentException">test.json is missing or not what the trainer writes.</exception>
     public static RunResult Read(string runDirectory)
     {
-        var path = Path.Combine(runDirectory, TestFile);
+        var folder = new RunFolder(runDirectory);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            var root = doc.RootElement;
-            var metricsPath = Path.Combine(runDirectory, MetricsLog.FileName);
-            var epochs = File.Exists(metricsPath) ? MetricsLog.Read(metricsPath).Entries : [];
+            var test = TestResults.Read(folder.TestResults);
+            var epochs = File.Exists(folder.Metrics) ? MetricsLog.Read(folder.Metrics).Entries : [];
             return new RunResult
             {
-                Accuracy = root.GetProperty("accuracy").GetDouble(),
-                MeanClassAccuracy = root.GetProperty("mean_class_accuracy").GetDouble(),
-                Relabeled = Optional(root, "relabeled") is { } r ? (int)r : 0,
-                RelabelPrecision = Optional(root, "relabel_precision"),
-                RelabelRecall = Optional(root, "relabel_recall"),
-                NoisyStillWrong = Optional(root, "noisy_still_wrong"),
-                WrongLabelsStart = Optional(root, "wrong_labels_start"),
-                WrongLabelsEnd = Optional(root, "wrong_labels_end"),
-                AuAuc = Optional(root, "au_auc"),
-                TemplateAccuracy = Optional(root, "template_accuracy"),
+                Test = test,
                 AlphaAuc = epochs.Count > 0 ? epochs[^1].AlphaAuc : null,
                 TrainSeconds = epochs.Sum(e => e.Seconds ?? 0),
             };
         }
-        catch (Exception e) when (e is JsonException or MetricsFileException or KeyNotFoundException or InvalidOperationException or IOException or FormatException)
+        catch (MetricsFileException e)
         {
-            throw new ExperimentException($"{path}: not a finished run's test results ({e.Message}); delete the run directory to train it again");
+            throw new ExperimentException($"{folder.TestResults}: not a finished run's test results ({e.Message}); delete the run directory to train it again");
         }
     }
-
-    private static double? Optional(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 }

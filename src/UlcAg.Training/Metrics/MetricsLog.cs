@@ -10,9 +10,6 @@ namespace UlcAg.Training.Metrics;
 /// </summary>
 public static class MetricsLog
 {
-    /// <summary>The file name inside a run directory.</summary>
-    public const string FileName = "metrics.jsonl";
-
     internal static JsonSerializerOptions JsonOptions { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,

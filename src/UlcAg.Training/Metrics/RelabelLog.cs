@@ -9,9 +9,6 @@ namespace UlcAg.Training.Metrics;
 /// </summary>
 public static class RelabelLog
 {
-    /// <summary>The file name inside a run directory.</summary>
-    public const string FileName = "relabels.csv";
-
     /// <summary>The column names, in order.</summary>
     public static IReadOnlyList<string> Columns { get; } =
         ["sample_id", "epoch", "old_label", "old_name", "new_label", "new_name", "alpha", "distance_old", "distance_min", "clean_label", "clean_name"];

@@ -8,18 +8,12 @@ namespace UlcAg.Training.Reporting;
 /// </summary>
 public static class RunReportWriter
 {
-    /// <summary>The report's file name.</summary>
-    public const string FileName = "report.md";
-
-    /// <summary>The charts' folder, relative to the report.</summary>
-    public const string PlotFolder = "plots";
-
     /// <summary>Renders the charts of <paramref name="report"/> into <paramref name="folder"/>/plots and writes <paramref name="folder"/>/report.md.</summary>
     /// <returns>The path of report.md.</returns>
     public static string Write(RunReport report, string folder)
     {
         var figures = RenderFigures(report, folder);
-        var path = Path.Combine(folder, FileName);
+        var path = Path.Combine(folder, RunFolder.ReportFile);
         AtomicFile.WriteAllText(path, RunReportMarkdown.Build(report, figures, folder));
         return path;
     }
@@ -30,8 +24,8 @@ public static class RunReportWriter
         var figures = new List<ReportFigure>();
         void Add(string file, string title, string caption, Action<string> render)
         {
-            render(Path.Combine(folder, PlotFolder, file));
-            figures.Add(new ReportFigure(title, PlotFolder + "/" + file, caption));
+            render(Path.Combine(folder, RunFolder.PlotsFolder, file));
+            figures.Add(new ReportFigure(title, RunFolder.PlotsFolder + "/" + file, caption));
         }
 
         var epochs = report.Epochs;

@@ -3,6 +3,7 @@ using UlcAg.Network.Weights;
 using UlcAg.Runtime;
 using UlcAg.Training.Config;
 using UlcAg.Training.Progress;
+using UlcAg.Training.Trainer.Callbacks;
 
 namespace UlcAg.Training.Trainer;
 
@@ -20,8 +21,8 @@ public sealed class UlcAgTrainer(ProgressMode progressMode = ProgressMode.Auto) 
         int code;
         try
         {
-            using var run = new TrainingRun(options, progress);
-            code = run.Execute(ct);
+            using var run = RunSetup.Open(options, progress, ct);
+            code = Fit(run, ct);
         }
         catch (Exception e) when (IsUserFacing(e))
         {
@@ -37,6 +38,23 @@ public sealed class UlcAgTrainer(ProgressMode progressMode = ProgressMode.Auto) 
         }
         if (error is not null) log.WriteLine($"error: {error}");
         return code;
+    }
+
+    /// <summary>The standard callbacks, in the order their hooks run: logs first, then checkpoints, exports, the report, and what the user sees.</summary>
+    private static int Fit(RunContext run, CancellationToken ct)
+    {
+        var metrics = new MetricsLogCallback();
+        var relabels = new RelabelLogCallback();
+        try
+        {
+            ITrainerCallback[] callbacks = [metrics, relabels, new CheckpointCallback(), new ExportCallback(), new ReportCallback(), new ProgressCallback()];
+            return new Trainer(run, callbacks).Fit(ct);
+        }
+        finally
+        {
+            metrics.Dispose();
+            relabels.Dispose();
+        }
     }
 
     /// <summary>Failures whose message is written for the user (bad data, config, weights, device, disk).</summary>

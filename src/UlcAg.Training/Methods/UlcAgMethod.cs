@@ -1,0 +1,112 @@
+using System.Globalization;
+using UlcAg.Data;
+using UlcAg.Data.Loading;
+using UlcAg.IO;
+using UlcAg.Network.Models;
+using UlcAg.Training.Config;
+using UlcAg.Training.Correction;
+using UlcAg.Training.Metrics;
+using UlcAg.Training.Schedule;
+using UlcAg.Training.Trainer;
+using N = UlcAg.Network.Models.ArtifactNames;
+
+namespace UlcAg.Training.Methods;
+
+/// <summary>
+/// ULC-AG and its ablations, as switches of one method: the target branch (alpha, weighted CE eq. 3,
+/// rank regularization eq. 4), the auxiliary AU graph branch (eq. 5-7, data-driven or random edges),
+/// eq. 11's ramped combination (eq. 12-13), and, with the AU branch, semantic templates (eq. 8) and
+/// relabeling (eq. 9-10) from <c>ulcag.relabel_start_epoch</c>.
+/// </summary>
+public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
+{
+    private SemanticTemplates? _templates;
+    private readonly Dictionary<string, (Array, long[])> _evalFeeds = [];
+
+    public override Method Method => Options.Method;
+
+    /// <summary>The target branch's weighted CE and rank regularization are in the loss (all but aux-only).</summary>
+    public bool TargetBranch => Method.HasWeightedCe();
+
+    /// <summary>The AU graph branch, its loss and the template relabeling run (all but target-only).</summary>
+    public bool AuxBranch => Method.HasAuxBranch();
+
+    public override IReadOnlyList<(string Term, string Output)> LossTerms => [
+        (TargetBranch ? Metrics.LossTerms.Wce : Metrics.LossTerms.Ce, N.LossCls),
+        .. Method.HasRankRegularization() ? [(Metrics.LossTerms.Rr, N.LossRr)] : Array.Empty<(string, string)>(),
+        .. AuxBranch ? [(Metrics.LossTerms.Au, N.LossAu)] : Array.Empty<(string, string)>(),
+    ];
+
+    public override IReadOnlyList<string> Feeds => AuxBranch ? [N.AuTargets, N.AuMask, N.Adjacency] : [];
+
+    public override IReadOnlyList<string> Results => AuxBranch ? [N.Semantic] : [];
+
+    public override IReadOnlyDictionary<string, (Array Data, long[] Shape)> EvalFeeds => _evalFeeds;
+
+    protected override void OnSetup(MethodSetup setup)
+    {
+        if (!AuxBranch) return;
+        var net = setup.Network;
+        _templates = new SemanticTemplates(net.Classes, net.SemanticSize, Options.UlcAg.TemplateMomentum);
+        var adjacency = Method == Method.RandomEdges
+            ? AuAdjacency.Random(net.AuCount, setup.Seed)
+            : AuAdjacency.FromLabels(setup.Train.Samples.Select(s => s.Aus), net.AuCount);
+        adjacency.AsSpan().CopyTo(setup.Step.Feed<float>(N.Adjacency));
+        _evalFeeds[N.Adjacency] = (adjacency, [net.AuCount, net.AuCount]);
+        WriteAdjacency(setup.Folder.Adjacency, adjacency, net.AuCount, setup.Train.AuNames);
+    }
+
+    public override EpochSettings OnTrainEpochStart(int epoch)
+    {
+        var settings = base.OnTrainEpochStart(epoch) with { RrMargin = Options.UlcAg.RrMargin };
+        if (!AuxBranch) return settings;
+        // eq. 12-13, epochs counted from 1; the AU loss stays off until ulcag.aux_start_epoch epochs are complete.
+        var beta = Options.UlcAg.RampBeta;
+        var lambda2 = epoch < Options.UlcAg.AuxStartEpoch ? 0 : Ramps.Lambda2(epoch + 1, beta);
+        return settings with { Lambda1 = Ramps.Lambda1(epoch + 1, beta), Lambda2 = lambda2 };
+    }
+
+    public override void FeedBatch(StepBinding step, LoaderBatch batch)
+    {
+        if (!AuxBranch) return;
+        var targets = step.Feed<float>(N.AuTargets);
+        var mask = step.Feed<float>(N.AuMask);
+        var m = Run.Network.AuCount;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var aus = Run.Train.Samples[batch.Indices[i]].Aus;
+            mask[i] = aus is null ? 0 : 1;
+            var row = targets.Slice(i * m, m);
+            if (aus is null) row.Clear();
+            else aus.AsSpan(0, m).CopyTo(row);
+        }
+    }
+
+    /// <summary>Templates from the batch's high-confidence samples (eq. 8), then relabeling of its low-confidence ones (eq. 9-10).</summary>
+    public override IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding step, LabelStore labels)
+    {
+        if (_templates is null) return [];
+        var alpha = step.Result<float>(N.Alpha);
+        var semantic = step.Result<float>(N.Semantic);
+        var high = ConfidenceSplit.High(alpha, RrRatio);
+        _templates.Update(semantic, alpha, step.Feed<long>(N.Labels), high);
+        return epoch >= Options.UlcAg.RelabelStartEpoch
+            ? Relabeling.ByTemplates(_templates, batch.Indices, semantic, alpha, high, labels, epoch + 1, Options.UlcAg.RelabelMargin)
+            : [];
+    }
+
+    public override EvalProbe? CreateEvalProbe() => _templates is null ? null : new AuBranchProbe(Run.Network, _templates);
+
+    public override float[]?[] SaveTemplates() => _templates?.Snapshot() ?? [];
+
+    public override void RestoreTemplates(float[]?[] templates)
+    {
+        if (_templates is not null && templates.Length > 0) _templates.Restore(templates);
+    }
+
+    private static void WriteAdjacency(string path, float[] a, int m, IReadOnlyList<string> auNames)
+    {
+        var rows = Enumerable.Range(0, m).Select(p => string.Join(",", a.Skip(p * m).Take(m).Select(v => v.ToString("G6", CultureInfo.InvariantCulture))));
+        AtomicFile.WriteAllText(path, string.Join(",", auNames.Take(m)) + "\n" + string.Join("\n", rows) + "\n");
+    }
+}

@@ -1,0 +1,23 @@
+using UlcAg.Training.Metrics;
+
+namespace UlcAg.Training.Trainer.Callbacks;
+
+/// <summary>Appends each epoch's metrics to <c>metrics.jsonl</c>; on resume first drops lines of epochs the checkpoint does not cover.</summary>
+public sealed class MetricsLogCallback : ITrainerCallback, IDisposable
+{
+    private MetricsLogWriter? _writer;
+
+    public void OnFitStart(RunContext run)
+    {
+        if (run.Resumed && File.Exists(run.Folder.Metrics)) MetricsLog.TruncateAfter(run.Folder.Metrics, run.State.Epoch);
+        _writer = new MetricsLogWriter(run.Folder.Metrics);
+    }
+
+    public void OnEpochEnd(RunContext run, EpochEnd end)
+    {
+        _writer!.Append(end.Metrics);
+        run.Epochs.Add(end.Metrics);
+    }
+
+    public void Dispose() => _writer?.Dispose();
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace UlcAg.Training.Trainer.Callbacks;
+
+/// <summary>Shows the run to the person watching: epoch and step progress, epoch summaries, the final summary.</summary>
+public sealed class ProgressCallback : ITrainerCallback
+{
+    public void OnTrainEpochStart(RunContext run, Progress.EpochStart start) => run.Progress.EpochStarted(start);
+
+    public void OnTrainBatchEnd(RunContext run, BatchEnd batch) => run.Progress.StepCompleted(batch.Progress);
+
+    public void OnEpochEnd(RunContext run, EpochEnd end)
+    {
+        run.Progress.EpochCompleted(end.Metrics);
+        if (run.State.BestEpoch == end.Metrics.Epoch)
+            run.Say($"epoch {end.Metrics.Epoch}: best validation accuracy so far ({end.Metrics.ValAccuracy:P2}); checkpoint kept");
+    }
+
+    public void OnFitEnd(RunContext run, TestOutcome test)
+    {
+        run.Say($"test accuracy {test.Test.Accuracy:P2} (mean class {test.Test.MeanClassAccuracy:P2}) with the best validation epoch {run.State.BestEpoch}");
+        var audit = test.Audit;
+        if (audit.CleanKnown)
+            run.Say($"relabeling: {audit.ChangedTotal} labels changed, precision {Percent(audit.PrecisionTotal)}, recall {Percent(audit.Recall)}, noisy labels still wrong {Percent(audit.NoisyStillWrong)}");
+        run.Say($"model: {run.Folder.Model}");
+        run.Say($"report: {run.Folder.Report}");
+        run.Say($"run: {run.Folder.Root} (config.yaml, metrics.jsonl, relabels.csv, checkpoints/)");
+    }
+
+    private static string Percent(double? v) => v is { } x ? x.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
+}

@@ -1,0 +1,162 @@
+using UlcAg.Data;
+using UlcAg.Data.Cache;
+using UlcAg.Data.Faces;
+using UlcAg.Graph.Optim;
+using UlcAg.IO;
+using UlcAg.Network.Layers;
+using UlcAg.Network.Models;
+using UlcAg.Network.Weights;
+using UlcAg.Runtime;
+using UlcAg.Training.Config;
+using UlcAg.Training.Correction;
+using UlcAg.Training.Methods;
+using UlcAg.Training.Progress;
+using N = UlcAg.Network.Models.ArtifactNames;
+
+namespace UlcAg.Training.Trainer;
+
+/// <summary>
+/// Sets a run up: the run folder and its configuration, the data splits and image caches, the
+/// method's network compiled into train and eval artifacts, the sessions with initial, pretrained or
+/// resumed weights, the label store and the method's own state.
+/// </summary>
+internal static class RunSetup
+{
+    public static RunContext Open(TrainOptions o, IProgressReporter progress, CancellationToken ct)
+    {
+        var folder = new RunFolder(o.RunDirectory);
+        var resuming = o.ResumeFrom is not null;
+        Directory.CreateDirectory(folder.Root);
+        if (!resuming) OptionsYaml.WriteFile(o, folder.Config, "Resolved configuration of this run.");
+        progress.Message($"run: {folder.Root}");
+
+        var owned = new List<IDisposable>();
+        TrainingSession? session = null;
+        try
+        {
+            // Data: splits, label noise, image caches.
+            var data = PreparedData.Load(o);
+            progress.Message($"data: {data.Description}");
+            foreach (var note in data.Notes) progress.Message($"  {note}");
+            var (train, val, test) = OpenCaches(o, data, owned, progress, ct);
+
+            // Network and artifacts.
+            var method = MethodModule.Create(o);
+            if (method.Method.HasAuxBranch() && data.AuNames.Count == 0)
+                throw new TrainingException($"method '{method.Method.Name()}' trains the AU graph branch, but the data has no AU labels: set data.au.source and data.au.path");
+            var pretrained = Pretrained.Load(o.Model.Pretrained, o.Data.InputSize, ResNetLayout.ResNet18Blocks);
+            var device = Device.Parse(o.Device);
+            var net = method.Network(new NetworkOptions
+            {
+                Classes = data.ClassNames.Count,
+                InputSize = o.Data.InputSize,
+                AuCount = Math.Max(1, data.AuNames.Count),
+                NodeDim = o.Model.NodeDim,
+                GcnChannels = o.Model.GcnChannels,
+                LeakySlope = o.Model.LeakySlope,
+                Semantic = o.Model.SemanticFeature,
+                AlphaThroughAuLoss = o.Model.AlphaThroughAuLoss,
+                Normalization = pretrained?.Normalization ?? Normalization.ImageNet,
+                ConvLowering = device.PreferredConvLowering,
+            });
+            var optimizer = new OptimizerSettings(EnumWords.ToWord(o.Train.Optimizer), o.Train.Momentum, o.Train.WeightDecay);
+            var step = UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer);
+            AtomicFile.WriteAllBytes(folder.TrainStep, step.Model);
+            var evalModel = UlcAgNetwork.BuildEval(net);
+            AtomicFile.WriteAllBytes(folder.Eval, evalModel);
+
+            // Initial (or resumed) state.
+            Dictionary<string, float[]> initial;
+            var state = new TrainerState();
+            if (resuming)
+            {
+                (initial, state) = Checkpoint.Load(folder.LastCheckpoint);
+                progress.Message($"resuming at epoch {state.Epoch + 1}, batch {state.Batch} (step {state.Step})");
+            }
+            else
+            {
+                initial = InitialWeights(step.Weights, pretrained, o.Seed, progress);
+            }
+            session = new TrainingSession(step.Model, device, initial, o.Threads);
+            var eval = new ModelRunner(evalModel, device, o.Threads);
+            owned.Add(eval);
+            var binding = new StepBinding(session, StepFeeds(method, step.Weights), [N.Loss, N.Alpha, N.Logits, .. method.LossTerms.Select(t => t.Output), .. method.Results]);
+
+            var samples = data.Train.Samples;
+            var labels = new LabelStore(samples.Select(s => s.Label).ToArray(), samples.Select(s => s.CleanLabel).ToArray());
+            method.Setup(new MethodSetup(data.Train, net, binding, folder, o.Seed));
+            if (resuming)
+            {
+                labels.Restore(state.Labels);
+                method.RestoreTemplates(state.Templates);
+            }
+            else
+            {
+                state = new TrainerState { Labels = labels.Current, EpochStartLabels = labels.Current.ToArray() };
+            }
+            var lastAlpha = new float[samples.Count];
+            Array.Fill(lastAlpha, float.NaN);
+            owned.Remove(eval);
+            return new RunContext(owned)
+            {
+                Options = o, Folder = folder, Data = data, TrainCache = train, ValCache = val, TestCache = test,
+                Network = net, Step = step, Session = session, Binding = binding, Eval = eval, Labels = labels,
+                Method = method, Progress = progress, Resumed = resuming, State = state, LastAlpha = lastAlpha,
+            };
+        }
+        catch
+        {
+            session?.Dispose();
+            foreach (var d in owned) d.Dispose();
+            throw;
+        }
+    }
+
+    private static (ImageCache Train, ImageCache Val, ImageCache Test) OpenCaches(TrainOptions o, PreparedData data, List<IDisposable> owned, IProgressReporter progress, CancellationToken ct)
+    {
+        var settings = new CacheSettings
+        {
+            Faces = new FacePipelineOptions { Size = o.Data.InputSize, Mode = o.Data.Align, Margin = (float)o.Data.Margin },
+            Detector = o.Data.DetectorSpec,
+            OnDecodeError = o.Data.BadInput == Data.Issues.IssuePolicy.Skip ? DecodeErrorPolicy.Skip : DecodeErrorPolicy.Fail,
+        };
+        var cacheDir = Path.GetFullPath(o.Data.CacheDir);
+        ImageCache Open(DatasetSplit split)
+        {
+            var cache = ImageCache.OpenOrBuild(split, settings, cacheDir, cancellation: ct);
+            owned.Add(cache);
+            var r = cache.Report;
+            progress.Message($"  cache {split.Split}: {cache.Count} images {(r.Reused ? "reused" : "built")}{(r.Skipped.Count > 0 ? $", {r.Skipped.Count} skipped" : "")}");
+            return cache;
+        }
+        var train = Open(data.Train);
+        var val = ReferenceEquals(data.Val, data.Test) ? null : Open(data.Val);
+        var test = Open(data.Test);
+        if (train.Count < o.Train.BatchSize)
+            throw new TrainingException($"the training split has {train.Count} images, fewer than one batch (train.batch_size {o.Train.BatchSize})");
+        return (train, val ?? test, test);
+    }
+
+    /// <summary>Seeded initial weights, with the backbone's taken from the pretrained model where one is configured.</summary>
+    private static Dictionary<string, float[]> InitialWeights(IReadOnlyList<ParameterSpec> specs, PretrainedBackbone? pretrained, int seed, IProgressReporter progress)
+    {
+        var init = Initializers.Default(specs, seed);
+        if (pretrained is not null)
+        {
+            // Only the backbone is pretrained; the heads and the AU branch start from the seeded initialization.
+            var report = WeightLoader.Apply(pretrained.Weights, specs.Where(s => s.Group == N.GroupBackbone), pretrained.Description);
+            foreach (var (name, t) in report.Tensors) init.Set(name, t);
+            progress.Message($"pretrained: {pretrained.Description}: {report.Loaded.Count()} loaded, {report.Missing.Count} missing, {report.Unexpected.Count} unexpected");
+        }
+        return init.ToDictionary(kv => kv.Key, kv => kv.Value.Data);
+    }
+
+    /// <summary>What the trainer and the method feed each step: images, labels, class weights, eq. 11's scalars, a learning rate per parameter group, the method's own inputs.</summary>
+    private static IEnumerable<string> StepFeeds(MethodModule method, IReadOnlyList<ParameterSpec> weights)
+    {
+        string[] common = [N.Images, N.Labels, N.ClassWeights, N.Lambda1, N.Lambda2];
+        var margin = method.Method.HasRankRegularization() ? [N.RrMargin] : Array.Empty<string>();
+        var rates = weights.Select(w => w.Group).OfType<string>().Distinct().Select(Optimizer.LearningRateInput);
+        return [.. common, .. margin, .. rates, .. method.Feeds];
+    }
+}

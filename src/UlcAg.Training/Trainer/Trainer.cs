@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using UlcAg.Data;
+using UlcAg.Data.Cache;
+using UlcAg.Data.Loading;
+using UlcAg.Graph.Optim;
+using UlcAg.Network.Models;
+using UlcAg.Training.Config;
+using UlcAg.Training.Correction;
+using UlcAg.Training.Methods;
+using UlcAg.Training.Metrics;
+using UlcAg.Training.Progress;
+using N = UlcAg.Network.Models.ArtifactNames;
+
+namespace UlcAg.Training.Trainer;
+
+/// <summary>
+/// The training loop: train one epoch, validate, tell the callbacks; at the end test the best
+/// weights and write the test results. The method (<see cref="MethodModule"/>) decides what the
+/// network computes and what happens between steps; callbacks do everything else a run writes.
+/// </summary>
+public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> callbacks)
+{
+    private TrainOptions O => run.Options;
+
+    /// <summary>Trains from where <see cref="RunContext.State"/> stands to the last epoch; returns an exit code (<see cref="TrainExitCodes"/>).</summary>
+    public int Fit(CancellationToken ct)
+    {
+        Each(c => c.OnFitStart(run));
+        for (var epoch = run.State.Epoch; epoch < O.Train.Epochs; epoch++)
+        {
+            var trained = TrainOneEpoch(epoch, ct);
+            if (trained.ExitCode is { } stopped) return stopped;
+            var end = Validate(epoch, trained);
+            run.State = run.State with { Epoch = epoch + 1, Batch = 0, EpochStartLabels = run.Labels.Current.ToArray() };
+            Each(c => c.OnEpochEnd(run, end));
+        }
+        var test = Test();
+        Each(c => c.OnFitEnd(run, test));
+        // Written last: its presence marks a finished run (tools/PaperTables relies on it).
+        TestResultsOf(test).Write(run.Folder.TestResults);
+        return TrainExitCodes.Success;
+    }
+
+    /// <summary>What one epoch's training produced, or the exit code that ended it early.</summary>
+    private sealed record EpochTraining(EpochSettings Settings, LossAverages Losses, int Correct, int Seen, double TrainSeconds, Stopwatch Watch, int[] StartLabels, int? ExitCode = null);
+
+    private EpochTraining TrainOneEpoch(int epoch, CancellationToken ct)
+    {
+        var loader = new TrainLoader(run.TrainCache, new TrainLoaderOptions
+        {
+            BatchSize = O.Train.BatchSize,
+            Seed = O.Seed,
+            Workers = O.Train.Workers,
+            Augment = O.Augment.ToAugmentOptions(),
+        });
+        var settings = run.Method.OnTrainEpochStart(epoch);
+        FeedEpochSettings(settings);
+        var losses = new LossAverages();
+        int correct = 0, seen = 0, batches = loader.BatchesPerEpoch;
+        var watch = Stopwatch.StartNew();
+        var startLabels = run.State.EpochStartLabels.Length == run.Labels.Count ? run.State.EpochStartLabels : run.Labels.Current.ToArray();
+        Each(c => c.OnTrainEpochStart(run, new EpochStart(epoch + 1, O.Train.Epochs, batches, O.Train.BatchSize)));
+        // The loop checks the token itself after each step, so that an interrupt always ends on a checkpoint.
+        foreach (var batch in loader.Epoch(epoch, run.State.Batch, CancellationToken.None))
+        {
+            FeedBatch(batch);
+            run.Session.Step();
+            var loss = run.Binding.Result<float>(N.Loss)[0];
+            if (!float.IsFinite(loss))
+            {
+                run.Say($"error: the loss became {loss} at epoch {epoch + 1}, batch {batch.BatchIndex + 1} (step {run.State.Step + 1}); training stopped. " +
+                    $"The last good checkpoint is {run.Folder.LastCheckpoint}; lower train.lr or check the data.");
+                return new EpochTraining(settings, losses, correct, seen, 0, watch, startLabels, TrainExitCodes.NonFiniteLoss);
+            }
+            losses.Add(LossTerms(loss), batch.Count);
+            correct += CountCorrect(batch);
+            seen += batch.Count;
+            RecordAlpha(batch);
+            var relabels = run.Method.OnTrainBatchEnd(epoch, batch, run.Binding, run.Labels);
+            run.State = run.State with { Step = run.State.Step + 1 };
+            var rate = seen / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
+            var remaining = TimeSpan.FromSeconds((batches - 1 - batch.BatchIndex) * O.Train.BatchSize / Math.Max(rate, 1e-9));
+            var progress = new StepProgress(epoch + 1, O.Train.Epochs, batch.BatchIndex + 1, batches, rate, remaining, losses.Recent);
+            Each(c => c.OnTrainBatchEnd(run, new BatchEnd(epoch, batch, relabels, progress)));
+            if (ct.IsCancellationRequested)
+            {
+                run.State = run.State with { Epoch = epoch, Batch = batch.BatchIndex + 1, EpochStartLabels = startLabels };
+                Each(c => c.OnInterrupted(run, new Interruption(epoch, batch.BatchIndex + 1)));
+                run.Say($"stopped at epoch {epoch + 1}, batch {batch.BatchIndex + 1}; checkpoint saved. Resume with: dotnet ulcag-train --resume {run.Folder.Root}");
+                return new EpochTraining(settings, losses, correct, seen, 0, watch, startLabels, TrainExitCodes.Interrupted);
+            }
+        }
+        return new EpochTraining(settings, losses, correct, seen, watch.Elapsed.TotalSeconds, watch, startLabels);
+    }
+
+    /// <summary>Validation with the epoch's weights, the relabel audit, and the epoch's metrics.</summary>
+    private EpochEnd Validate(int epoch, EpochTraining t)
+    {
+        var weights = run.CurrentWeights();
+        var (val, branches) = Evaluate(run.ValCache, run.Data.Val, weights);
+        var noisy = run.InitiallyNoisy;
+        var alphaAuc = noisy is not null && run.Method.Method.HasAttention() && noisy.Any(x => x) && !run.LastAlpha.Any(float.IsNaN)
+            ? RocAuc.AlphaFlagsNoise(run.LastAlpha, noisy) : null;
+        var metrics = new EpochMetrics
+        {
+            Epoch = epoch + 1,
+            Step = run.State.Step,
+            LearningRates = t.Settings.LearningRates,
+            Lambda1 = t.Settings.Lambda1,
+            Lambda2 = t.Settings.Lambda2,
+            Losses = t.Losses.EpochMeans,
+            TrainAccuracy = t.Seen > 0 ? (double)t.Correct / t.Seen : null,
+            ValAccuracy = val.Accuracy,
+            ValMeanClassAccuracy = val.MeanClassAccuracy,
+            Relabel = RelabelAudit.Compute(run.Labels.Initial, t.StartLabels, run.Labels.Current, run.CleanLabels),
+            AlphaAuc = alphaAuc,
+            ValAuAuc = branches.AuAuc,
+            ValTemplateAccuracy = branches.TemplateAccuracy,
+            ImagesPerSecond = t.Seen / Math.Max(1e-9, t.TrainSeconds),
+            Seconds = t.Watch.Elapsed.TotalSeconds,
+        };
+        return new EpochEnd(metrics, weights);
+    }
+
+    /// <summary>The test split with the best validation epoch's weights (the current ones when no epoch was kept).</summary>
+    private TestOutcome Test()
+    {
+        var weights = Directory.Exists(run.Folder.BestCheckpoint) ? Checkpoint.Load(run.Folder.BestCheckpoint).Tensors : run.CurrentWeights();
+        var (test, branches) = Evaluate(run.TestCache, run.Data.Test, weights);
+        var audit = RelabelAudit.Compute(run.Labels.Initial, run.Labels.Initial, run.Labels.Current, run.CleanLabels);
+        return new TestOutcome(test, branches, audit, weights);
+    }
+
+    /// <summary>Classifies <paramref name="split"/> with the eval graph and <paramref name="weights"/>; the method's probe scores its own branches.</summary>
+    private (ConfusionMatrix Confusion, BranchScores Branches) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
+    {
+        var feeds = new Dictionary<string, (Array, long[])>(run.Method.EvalFeeds);
+        foreach (var s in run.Step.Weights) feeds[s.Name] = (weights[s.Name], s.Shape);
+        var classes = run.Network.Classes;
+        var probe = run.Method.CreateEvalProbe();
+        List<int> truth = [], predicted = [];
+        foreach (var batch in new EvalLoader(cache, O.Train.EvalBatchSize).Batches())
+        {
+            feeds[N.Images] = (batch.Images, [batch.Count, run.Network.InputSize, run.Network.InputSize, 3]);
+            var outputs = run.Eval.Run(feeds);
+            var logits = (float[])outputs[N.Logits];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var sample = split.Samples[batch.Indices[i]];
+                truth.Add(sample.Label);
+                predicted.Add(ArgMax(logits.AsSpan(i * classes, classes)));
+                probe?.Add(outputs, i, sample);
+            }
+        }
+        return (ConfusionMatrix.FromLabels([.. truth], [.. predicted], classes), probe?.Result() ?? BranchScores.None);
+    }
+
+    private void FeedEpochSettings(EpochSettings s)
+    {
+        run.Binding.SetScalar(N.Lambda1, s.Lambda1);
+        run.Binding.SetScalar(N.Lambda2, s.Lambda2);
+        if (s.RrMargin is { } margin) run.Binding.SetScalar(N.RrMargin, margin);
+        foreach (var group in run.Step.Weights.Select(w => w.Group).OfType<string>().Distinct())
+            run.Binding.SetScalar(Optimizer.LearningRateInput(group), s.LearningRates[group]);
+    }
+
+    private void FeedBatch(LoaderBatch batch)
+    {
+        batch.Images.CopyTo(run.Binding.Feed<byte>(N.Images));
+        var labels = run.Binding.Feed<long>(N.Labels);
+        for (var i = 0; i < batch.Count; i++) labels[i] = run.Labels.Current[batch.Indices[i]];
+        ClassWeights.PerSample(labels, run.Network.Classes, run.Binding.Feed<float>(N.ClassWeights));
+        run.Method.FeedBatch(run.Binding, batch);
+    }
+
+    private Dictionary<string, double> LossTerms(float total)
+    {
+        var terms = new Dictionary<string, double> { [Metrics.LossTerms.Total] = total };
+        foreach (var (term, output) in run.Method.LossTerms) terms[term] = run.Binding.Result<float>(output)[0];
+        return terms;
+    }
+
+    private int CountCorrect(LoaderBatch batch)
+    {
+        var logits = run.Binding.Result<float>(N.Logits);
+        var c = run.Network.Classes;
+        var correct = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (ArgMax(logits.Slice(i * c, c)) == run.Labels.Current[batch.Indices[i]]) correct++;
+        }
+        return correct;
+    }
+
+    private void RecordAlpha(LoaderBatch batch)
+    {
+        var alpha = run.Binding.Result<float>(N.Alpha);
+        for (var i = 0; i < batch.Count; i++) run.LastAlpha[batch.Indices[i]] = alpha[i];
+    }
+
+    private TestResults TestResultsOf(TestOutcome t) => new()
+    {
+        Accuracy = t.Test.Accuracy,
+        MeanClassAccuracy = t.Test.MeanClassAccuracy,
+        BestEpoch = run.State.BestEpoch,
+        BestValAccuracy = run.State.BestValAccuracy,
+        Relabeled = t.Audit.ChangedTotal,
+        RelabelPrecision = t.Audit.PrecisionTotal,
+        RelabelRecall = t.Audit.Recall,
+        NoisyStillWrong = t.Audit.NoisyStillWrong,
+        WrongLabelsStart = t.Audit.CleanKnown ? (double)t.Audit.Noisy / Math.Max(1, t.Audit.Samples) : null,
+        WrongLabelsEnd = t.Audit.CleanKnown ? t.Audit.NoiseRate : null,
+        AuAuc = t.Branches.AuAuc,
+        TemplateAccuracy = t.Branches.TemplateAccuracy,
+    };
+
+    private void Each(Action<ITrainerCallback> hook)
+    {
+        foreach (var c in callbacks) hook(c);
+    }
+
+    internal static int ArgMax(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        for (var k = 1; k < row.Length; k++) if (row[k] > row[best]) best = k;
+        return best;
+    }
+}
