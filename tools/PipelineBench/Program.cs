@@ -87,7 +87,7 @@ try
     };
     var code = new UlcAgTrainer().Run(options, TextWriter.Null, CancellationToken.None);
     if (code != 0) { Console.Error.WriteLine($"trainer exited with {code}"); return code; }
-    var epoch = MetricsLog.Read(Path.Combine(dir, "bench", RunFolder.MetricsFile)).Entries[^1];
+    var epoch = MetricsLog.Read(new UlcAg.Training.RunFolder(Path.Combine(dir, "bench")).Metrics).Entries[^1];
     var pipeline = epoch.ImagesPerSecond!.Value;
 
     // 2. The bare step of the same graph on fixed feeds.
