@@ -137,6 +137,20 @@ public sealed class TorchCheckpointTests
     }
 
     [TestMethod]
+    public void LegacyCheckpointSavedFromTheGpuIsRead()
+    {
+        using var dir = new TempDirectory();
+        var p = new PickleWriter().Proto().Global("collections", "OrderedDict").EmptyTuple().Reduce().String("module.fc.bias");
+        TorchFixtures.Tensor(p, "cuda.FloatStorage", "94315", 2, 0, [2], [1], legacy: true);
+        var pickle = p.SetItem().Stop().ToArray();
+        var path = dir.Write("gpu.pth", TorchFixtures.LegacyFile(pickle, ["94315"], [.. TorchFixtures.Longs(2), .. TorchFixtures.Floats(0.25f, -8f)]));
+
+        var contents = TorchCheckpoint.Read(path);
+
+        AssertTensor(contents.Tensors["fc.bias"], [2], [0.25f, -8f], TensorKind.Float32);
+    }
+
+    [TestMethod]
     public void TruncatedLegacyDataIsNamed()
     {
         using var dir = new TempDirectory();

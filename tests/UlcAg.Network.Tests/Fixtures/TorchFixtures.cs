@@ -158,13 +158,17 @@ internal static class TorchFixtures
     /// _rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict()) exactly as torch pickles
     /// a tensor. A <paramref name="legacy"/> persistent id has a sixth item: None, or the
     /// <paramref name="view"/> (key, offset, numel) of the storage that the tensor views.
+    /// A <paramref name="storageType"/> of "cuda.FloatStorage" and the like names a GPU storage.
     /// </summary>
     public static void Tensor(
         PickleWriter p, string storageType, string key, long numel, long offset, long[] size, long[] stride,
         bool legacy = false, (string Key, long Offset, long Numel)? view = null)
     {
+        // "cuda.FloatStorage": a storage saved from the GPU, torch.cuda.FloatStorage on "cuda:0".
+        var cuda = storageType.StartsWith("cuda.", StringComparison.Ordinal);
         p.Global("torch._utils", "_rebuild_tensor_v2").Mark()
-            .Mark().String("storage").Global("torch", storageType).String(key).String("cpu").Int(numel);
+            .Mark().String("storage").Global(cuda ? "torch.cuda" : "torch", storageType[(cuda ? 5 : 0)..])
+            .String(key).String(cuda ? "cuda:0" : "cpu").Int(numel);
         if (view is { } slice)
         {
             p.String(slice.Key).Int(slice.Offset).Int(slice.Numel).Tuple3();

@@ -12,15 +12,6 @@ internal sealed class PickleContentException : Exception
     {
     }
 
-    public PickleContentException()
-    {
-    }
-
-    public PickleContentException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-    }
-
     /// <summary>The refused global (<c>module.name</c>), when that is the reason.</summary>
     public string? Global { get; private init; }
 

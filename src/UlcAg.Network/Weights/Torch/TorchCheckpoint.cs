@@ -59,8 +59,8 @@ public static class TorchCheckpoint
             return false;
         }
 
-        // PROTO n, possibly a FRAME, then the magic number.
-        if (read > 2 && head[0] == 0x80 && head[..Math.Min(read, 16)].IndexOf(LegacyMagic) >= 0)
+        // PROTO n (a FRAME follows it from protocol 4 on), then the magic number.
+        if (read > 2 && head[0] == 0x80 && head[..Math.Min(read, 32)].IndexOf(LegacyMagic) >= 0)
         {
             return true;
         }

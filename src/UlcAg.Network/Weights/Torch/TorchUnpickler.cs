@@ -36,9 +36,7 @@ internal sealed partial class TorchUnpickler : Unpickler
     private readonly Dictionary<string, StorageReference> _views = new(StringComparer.Ordinal);
 
     // Razorvine.Pickle's constructor table is static: this runs once, before any load.
-#pragma warning disable CA1810 // The table must be set up before the first instance loads anything.
     static TorchUnpickler()
-#pragma warning restore CA1810
     {
         foreach (var name in objectConstructors.Keys.ToList())
         {
