@@ -7,7 +7,7 @@ namespace UlcAg.Network.Weights;
 public static class WeightFiles
 {
     /// <summary>
-    /// Reads a safetensors file or a PyTorch zip checkpoint. Notes (skipped entries, removed
+    /// Reads a safetensors file or a PyTorch checkpoint (zip or legacy format). Notes (skipped entries, removed
     /// prefixes) are returned for the caller to log.
     /// </summary>
     /// <exception cref="WeightsException">The file is missing, of an unknown format, or malformed.</exception>

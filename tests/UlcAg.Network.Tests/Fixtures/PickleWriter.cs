@@ -50,6 +50,8 @@ internal sealed class PickleWriter
 
     public PickleWriter Append() => Op((byte)'a');
 
+    public PickleWriter Appends() => Op((byte)'e');
+
     public PickleWriter BinPersId() => Op((byte)'Q');
 
     public PickleWriter False() => Op(0x89);
