@@ -10,6 +10,38 @@ namespace UlcAg.Network.Tests;
 public sealed class UlcAgNetworkTests
 {
     [TestMethod]
+    public void TotalLossIsEquation11OfTheFedLambdas()
+    {
+        // eq. 11: L = lambda1 / 2 (L_wce + L_rr) + lambda2 L_au, with lambda1 and lambda2 fed per epoch.
+        var o = NetworkFixture.Tiny(Method.UlcAg);
+        var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings());
+        using var session = new TrainingSession(step.Model, Device.Cpu, NetworkFixture.Weights(o).ToDictionary(kv => kv.Key, kv => kv.Value.Data));
+        foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, 3))
+        {
+            switch (data)
+            {
+                case byte[] b: b.CopyTo(session.Feed<byte>(name)); break;
+                case long[] l: l.CopyTo(session.Feed<long>(name)); break;
+                case float[] f: f.CopyTo(session.Feed<float>(name)); break;
+            }
+        }
+        // Learning rate 0: the weights stay, so both steps see the same terms.
+        foreach (var group in new[] { N.GroupBackbone, N.GroupTarget, N.GroupAux }) session.Feed<float>(UlcAg.Graph.Optim.Optimizer.LearningRateInput(group))[0] = 0;
+        (float Cls, float Rr, float Au) first = default;
+        foreach (var (lambda1, lambda2) in new[] { (1.3f, 0.7f), (0.25f, 2.5f) })
+        {
+            session.Feed<float>(N.Lambda1)[0] = lambda1;
+            session.Feed<float>(N.Lambda2)[0] = lambda2;
+            session.Step();
+            var (cls, rr, au) = (session.Result<float>(N.LossCls)[0], session.Result<float>(N.LossRr)[0], session.Result<float>(N.LossAu)[0]);
+            Assert.IsTrue(cls > 0 && au > 0, $"terms {cls} {rr} {au}");
+            Assert.AreEqual(lambda1 / 2 * (cls + rr) + lambda2 * au, session.Result<float>(N.Loss)[0], 1e-5);
+            if (first == default) first = (cls, rr, au);
+            else Assert.AreEqual(first, (cls, rr, au), "the same weights give the same terms");
+        }
+    }
+
+    [TestMethod]
     public void EveryMethodsArtifactsLoadAndRunInOnnxRuntime()
     {
         foreach (var method in Enum.GetValues<Method>())

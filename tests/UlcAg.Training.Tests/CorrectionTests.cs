@@ -85,10 +85,18 @@ public sealed class CorrectionTests
         var store = new LabelStore([0, 0, 1, 0]);
         // Sample 0: high (kept). Sample 1: low, s points to class 1 -> relabel. Sample 2: low, own class nearest.
         // Sample 3: low, equidistant -> no change (needs a strictly positive gap).
-        var events = Relabeling.ByTemplates(t, [0, 1, 2, 3], [0, 1, 0, 1, 0.1f, 1, 1, 1], [0.9f, 0.2f, 0.3f, 0.1f], [true, false, false, false], store, epoch: 5, margin: 0);
+        float[] logits = [0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0];
+        var events = Relabeling.ByTemplates(t, [0, 1, 2, 3], [0, 1, 0, 1, 0.1f, 1, 1, 1], [0.9f, 0.2f, 0.3f, 0.1f], [true, false, false, false], logits, store, epoch: 5, margin: 0);
         CollectionAssert.AreEqual(new[] { 0, 1, 1, 0 }, store.Current);
         Assert.HasCount(1, events);
-        Assert.AreEqual(new RelabelEvent(1, 5, 0, 1, 0.2f, 1, 0), events[0]);
+        var e = events[0];
+        Assert.AreEqual((1, 5, 0, 1, 0.2f, 1.0, 0.0), (e.Sample, e.Epoch, e.OldLabel, e.NewLabel, e.Alpha, e.OldDistance, e.NewDistance));
+        // The diagnostics: the classifier's softmax of sample 1's logits [0, 2, 0], its argmax, its alpha rank in the low group.
+        var z = 2 + Math.Exp(2);
+        Assert.AreEqual(1 / z, e.PLabel!.Value, 1e-6);
+        Assert.AreEqual(Math.Exp(2) / z, e.PNew!.Value, 1e-6);
+        Assert.AreEqual(1, e.Predicted);
+        Assert.AreEqual(2, e.Rank, "alphas of the low group: 0.2, 0.3, 0.1");
         CollectionAssert.AreEqual(new[] { 0, 0, 1, 0 }, store.Initial);
     }
 
@@ -98,7 +106,7 @@ public sealed class CorrectionTests
         var store = new LabelStore([0, 0, 0]);
         // Low samples 1 and 2: sample 1 predicts class 2 with a wide margin, sample 2 only narrowly.
         float[] logits = [5, 0, 0, 0, 0, 3, 0.1f, 0, 0.2f];
-        var events = Relabeling.Scn([0, 1, 2], logits, 3, [0.9f, 0.1f, 0.1f], [true, false, false], store, 10, 0.2);
+        var events = Relabeling.Scn([0, 1, 2], logits, 3, [0.9f, 0.1f, 0.1f], [true, false, false], store, 10, 0.2, asInCode: false);
         CollectionAssert.AreEqual(new[] { 0, 2, 0 }, store.Current);
         Assert.HasCount(1, events);
     }

@@ -16,6 +16,13 @@ public sealed record ScnOptions
     /// <summary>YAML <c>relabel_start_epoch</c>: relabeling begins once this many epochs are complete (10 in SCN).</summary>
     public int RelabelStartEpoch { get; init; } = 10;
 
+    /// <summary>
+    /// YAML <c>relabel_rule</c>: <c>code</c> (the default) relabels as SCN's published code does, every
+    /// sample of a batch on the softmax of the alpha-scaled logits; <c>paper</c> as its text reads, the
+    /// low-importance group only, on the softmax of the logits.
+    /// </summary>
+    public ScnRelabelRule RelabelRule { get; init; } = ScnRelabelRule.Code;
+
     internal void Check(ConfigChecker check, TrainOptions options)
     {
         var ratioInRange = check.Between("rr_ratio", RrRatio, 0, 1, minOpen: true, maxOpen: true);
@@ -27,4 +34,14 @@ public sealed record ScnOptions
             UlcAgOptions.CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
         }
     }
+}
+
+/// <summary>Which reading of SCN's relabel rule runs (YAML <c>scn.relabel_rule</c>).</summary>
+public enum ScnRelabelRule
+{
+    /// <summary>As SCN's published code: every sample, softmax of alpha-scaled logits.</summary>
+    Code,
+
+    /// <summary>As SCN's paper text: the low-importance group, softmax of the logits.</summary>
+    Paper,
 }

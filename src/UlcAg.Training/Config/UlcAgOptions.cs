@@ -27,6 +27,12 @@ public sealed record UlcAgOptions
     /// <summary>YAML <c>template_momentum</c>: weight of the running template when a batch's template (eq. 8) is blended in; 0 replaces it.</summary>
     public double TemplateMomentum { get; init; } = 0.9;
 
+    /// <summary>YAML <c>correction</c>: how labels are corrected from <see cref="RelabelStartEpoch"/> on: robust (the default) or paper (eq. 8-10 as written).</summary>
+    public CorrectionPolicy Correction { get; init; } = CorrectionPolicy.Robust;
+
+    /// <summary>YAML <c>robust</c>: the robust policy's settings.</summary>
+    public RobustCorrectionOptions Robust { get; init; } = new();
+
     /// <summary>YAML <c>aux_start_epoch</c>: the AU graph branch joins the optimization once this many epochs are complete.</summary>
     public int AuxStartEpoch { get; init; }
 
@@ -39,6 +45,7 @@ public sealed record UlcAgOptions
         check.Between("relabel_margin", RelabelMargin, 0, 2);
         check.Between("template_momentum", TemplateMomentum, 0, 1, maxOpen: true);
         check.AtLeast("aux_start_epoch", AuxStartEpoch, 0);
+        Robust.Check(check.At("robust"));
         if (options.Method is Method.Baseline or Method.Scn)
         {
             return;

@@ -1,7 +1,17 @@
 namespace UlcAg.Training.Correction;
 
-/// <summary>A label change made by relabeling.</summary>
-public sealed record RelabelEvent(int Sample, int Epoch, int OldLabel, int NewLabel, float Alpha, double OldDistance, double NewDistance);
+/// <summary>
+/// A label change made by relabeling, with the evidence: the distances of s to the old and new class's
+/// templates (eq. 9), and where the rule had them the classifier's probabilities of both labels, its
+/// argmax, and the sample's rank among the candidates examined (1 = the least confident).
+/// </summary>
+public sealed record RelabelEvent(int Sample, int Epoch, int OldLabel, int NewLabel, float Alpha, double OldDistance, double NewDistance)
+{
+    public float? PLabel { get; init; }
+    public float? PNew { get; init; }
+    public int? Predicted { get; init; }
+    public int? Rank { get; init; }
+}
 
 /// <summary>
 /// The training labels as they evolve: the labels the run started from (possibly noisy), the

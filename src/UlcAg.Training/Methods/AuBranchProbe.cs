@@ -10,7 +10,10 @@ namespace UlcAg.Training.Methods;
 /// How well the AU branch ranks its AUs (where s is the AU scores and samples carry AU labels) and
 /// how often the nearest template names a sample's own class (where templates exist).
 /// </summary>
-internal sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates templates) : EvalProbe
+/// <param name="net">The network's shape.</param>
+/// <param name="templates">The templates relabeling uses.</param>
+/// <param name="toTemplateSpace">How s is mapped before it meets the templates (e.g. standardized); null for s itself.</param>
+internal sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates templates, Func<ReadOnlySpan<float>, float[]>? toTemplateSpace = null) : EvalProbe
 {
     private readonly bool _scoresAreAus = net.Semantic == SemanticFeature.AuScores;
     private readonly bool _templatesReady = Enumerable.Range(0, templates.Classes).Any(templates.Has);
@@ -23,7 +26,8 @@ internal sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates templa
         if (_templatesReady)
         {
             _samples++;
-            if (templates.Nearest(semantic.AsSpan(row * templates.Size, templates.Size)).Class == sample.Label) _hits++;
+            var s = semantic.AsSpan(row * templates.Size, templates.Size);
+            if (templates.Nearest(toTemplateSpace is null ? s : toTemplateSpace(s)).Class == sample.Label) _hits++;
         }
         if (_scoresAreAus && sample.Aus is { } aus)
         {

@@ -85,6 +85,13 @@ public abstract class MethodModule
     /// <summary>After a step: what the method does between steps (templates, relabeling); returns the label changes made.</summary>
     public virtual IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding step, LabelStore labels) => [];
 
+    /// <summary>
+    /// After an epoch's last step, before validation: a method that decides on clean evidence calls
+    /// <paramref name="trainingSetPass"/> (the eval graph over the unaugmented training set; it costs a
+    /// forward pass over every training image) and may change labels; returns the changes made.
+    /// </summary>
+    public virtual IReadOnlyList<RelabelEvent> OnTrainEpochEnd(int epoch, Func<TrainingSetOutputs> trainingSetPass, LabelStore labels) => [];
+
     /// <summary>A collector of the method's own measures over an evaluation split, or null when it has none.</summary>
     public virtual EvalProbe? CreateEvalProbe() => null;
 
@@ -93,6 +100,14 @@ public abstract class MethodModule
 
     /// <summary>Restores what <see cref="SaveTemplates"/> returned.</summary>
     public virtual void RestoreTemplates(float[]?[] templates)
+    {
+    }
+
+    /// <summary>Other per-run state of the method to keep in a checkpoint (e.g. averaged evidence), by name.</summary>
+    public virtual Dictionary<string, float[]> SaveState() => [];
+
+    /// <summary>Restores what <see cref="SaveState"/> returned.</summary>
+    public virtual void RestoreState(IReadOnlyDictionary<string, float[]> state)
     {
     }
 
@@ -107,6 +122,9 @@ public abstract class MethodModule
 
 /// <summary>The scalars fed for one epoch: eq. 11's lambda1 and lambda2, theta of eq. 4 (null where the loss has no L_rr) and the learning rate per group.</summary>
 public sealed record EpochSettings(double Lambda1, double Lambda2, double? RrMargin, IReadOnlyDictionary<string, double> LearningRates);
+
+/// <summary>The eval graph's outputs for every training sample, in sample order: logits [N, C], alpha [N], s [N, SemanticSize] (null without the AU branch).</summary>
+public sealed record TrainingSetOutputs(float[] Logits, float[] Alpha, float[]? Semantic, int Classes, int SemanticSize);
 
 /// <summary>What <see cref="MethodModule.Setup"/> may use.</summary>
 public sealed record MethodSetup(DatasetSplit Train, NetworkOptions Network, StepBinding Step, RunFolder Folder, int Seed);

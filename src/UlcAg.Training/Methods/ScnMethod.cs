@@ -27,6 +27,7 @@ public sealed class ScnMethod(TrainOptions options) : MethodModule(options)
         if (epoch < Options.Scn.RelabelStartEpoch) return [];
         var alpha = step.Result<float>(N.Alpha);
         var high = ConfidenceSplit.High(alpha, RrRatio);
-        return Relabeling.Scn(batch.Indices, step.Result<float>(N.Logits), Run.Network.Classes, alpha, high, labels, epoch + 1, Options.Scn.RelabelThreshold);
+        return Relabeling.Scn(batch.Indices, step.Result<float>(N.Logits), Run.Network.Classes, alpha, high, labels, epoch + 1, Options.Scn.RelabelThreshold,
+            asInCode: Options.Scn.RelabelRule == ScnRelabelRule.Code);
     }
 }

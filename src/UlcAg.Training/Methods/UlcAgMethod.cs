@@ -21,6 +21,7 @@ namespace UlcAg.Training.Methods;
 public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
 {
     private SemanticTemplates? _templates;
+    private RobustCorrection? _robust;
     private readonly Dictionary<string, (Array, long[])> _evalFeeds = [];
 
     public override Method Method => Options.Method;
@@ -48,6 +49,8 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         if (!AuxBranch) return;
         var net = setup.Network;
         _templates = new SemanticTemplates(net.Classes, net.SemanticSize, Options.UlcAg.TemplateMomentum);
+        if (Options.UlcAg.Correction == CorrectionPolicy.Robust)
+            _robust = new RobustCorrection(Options.UlcAg.Robust, Options.UlcAg.RelabelMargin, setup.Train.Samples.Count, net.Classes, net.SemanticSize);
         var adjacency = Method == Method.RandomEdges
             ? AuAdjacency.Random(net.AuCount, setup.Seed)
             : AuAdjacency.FromLabels(setup.Train.Samples.Select(s => s.Aus), net.AuCount);
@@ -82,22 +85,41 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         }
     }
 
-    /// <summary>Templates from the batch's high-confidence samples (eq. 8), then relabeling of its low-confidence ones (eq. 9-10).</summary>
+    /// <summary>
+    /// The paper policy, per batch on the step's outputs: templates from the batch's high-confidence
+    /// samples (eq. 8), then relabeling of its low-confidence ones (eq. 9-10).
+    /// </summary>
     public override IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding step, LabelStore labels)
     {
-        if (_templates is null) return [];
+        if (_templates is null || _robust is not null) return [];
         var alpha = step.Result<float>(N.Alpha);
         var semantic = step.Result<float>(N.Semantic);
         var high = ConfidenceSplit.High(alpha, RrRatio);
         _templates.Update(semantic, alpha, step.Feed<long>(N.Labels), high);
         return epoch >= Options.UlcAg.RelabelStartEpoch
-            ? Relabeling.ByTemplates(_templates, batch.Indices, semantic, alpha, high, labels, epoch + 1, Options.UlcAg.RelabelMargin)
+            ? Relabeling.ByTemplates(_templates, batch.Indices, semantic, alpha, high, step.Result<float>(N.Logits), labels, epoch + 1, Options.UlcAg.RelabelMargin)
             : [];
     }
 
-    public override EvalProbe? CreateEvalProbe() => _templates is null ? null : new AuBranchProbe(Run.Network, _templates);
+    /// <summary>
+    /// The robust policy, once the relabel start's epoch is complete: the clean pass over the training
+    /// set feeds the averaged evidence, and from then on decisions need consecutive epochs' agreement.
+    /// </summary>
+    public override IReadOnlyList<RelabelEvent> OnTrainEpochEnd(int epoch, Func<TrainingSetOutputs> trainingSetPass, LabelStore labels)
+    {
+        if (_robust is null || epoch + 1 < Options.UlcAg.RelabelStartEpoch) return [];
+        return _robust.Update(trainingSetPass(), labels, epoch, decide: true);
+    }
+
+    public override EvalProbe? CreateEvalProbe() => _robust is not null
+        ? new AuBranchProbe(Run.Network, _robust.Templates, _robust.Standardize)
+        : _templates is null ? null : new AuBranchProbe(Run.Network, _templates);
 
     public override float[]?[] SaveTemplates() => _templates?.Snapshot() ?? [];
+
+    public override Dictionary<string, float[]> SaveState() => _robust?.Snapshot() ?? [];
+
+    public override void RestoreState(IReadOnlyDictionary<string, float[]> state) => _robust?.Restore(state);
 
     public override void RestoreTemplates(float[]?[] templates)
     {

@@ -11,7 +11,7 @@ public static class RelabelLog
 {
     /// <summary>The column names, in order.</summary>
     public static IReadOnlyList<string> Columns { get; } =
-        ["sample_id", "epoch", "old_label", "old_name", "new_label", "new_name", "alpha", "distance_old", "distance_min", "clean_label", "clean_name"];
+        ["sample_id", "epoch", "old_label", "old_name", "new_label", "new_name", "alpha", "distance_old", "distance_min", "clean_label", "clean_name", "p_label", "p_new", "predicted", "rank"];
 
     /// <summary>The header line.</summary>
     public static string Header { get; } = string.Join(",", Columns);
@@ -30,6 +30,10 @@ public static class RelabelLog
         Format(record.MinDistance),
         record.CleanLabel is { } clean ? Format(clean) : "",
         record.CleanName ?? "",
+        Format(record.PLabel),
+        Format(record.PNew),
+        record.Predicted is { } predicted ? Format(predicted) : "",
+        record.Rank is { } rank ? Format(rank) : "",
     ]);
 
     /// <summary>
@@ -101,7 +105,13 @@ public static class RelabelLog
             DistanceToOld: ParseFloat(path, line.Number, fields, 7),
             MinDistance: ParseFloat(path, line.Number, fields, 8),
             CleanLabel: fields[9].Length == 0 ? null : ParseInt(path, line.Number, fields, 9),
-            CleanName: fields[10].Length == 0 ? null : fields[10]);
+            CleanName: fields[10].Length == 0 ? null : fields[10])
+        {
+            PLabel = ParseFloat(path, line.Number, fields, 11),
+            PNew = ParseFloat(path, line.Number, fields, 12),
+            Predicted = fields[13].Length == 0 ? null : ParseInt(path, line.Number, fields, 13),
+            Rank = fields[14].Length == 0 ? null : ParseInt(path, line.Number, fields, 14),
+        };
     }
 
     private static int ParseInt(string path, int line, List<string> fields, int column) =>

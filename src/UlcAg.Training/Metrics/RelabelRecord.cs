@@ -43,6 +43,18 @@ public sealed record RelabelRecord(
         new(sampleId, epoch, oldLabel, Name(oldLabel, classNames), newLabel, Name(newLabel, classNames), alpha,
             distanceToOld, minDistance, cleanLabel, cleanLabel is { } clean ? Name(clean, classNames) : null);
 
+    /// <summary>The classifier's probability of the old label when the rule decided; null where the rule had none.</summary>
+    public float? PLabel { get; init; }
+
+    /// <summary>The classifier's probability of the new label.</summary>
+    public float? PNew { get; init; }
+
+    /// <summary>The classifier's argmax class.</summary>
+    public int? Predicted { get; init; }
+
+    /// <summary>The sample's rank among the candidates the rule examined (1 = least confident).</summary>
+    public int? Rank { get; init; }
+
     /// <summary>Whether the new label is the clean one; null when the clean label is unknown.</summary>
     public bool? IsCorrection => CleanLabel is { } clean ? NewLabel == clean : null;
 

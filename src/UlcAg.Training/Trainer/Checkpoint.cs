@@ -19,6 +19,8 @@ public sealed record TrainerState
     public long Step { get; init; }
     public int[] Labels { get; init; } = [];
     public float[]?[] Templates { get; init; } = [];
+    /// <summary>The method's other state (<see cref="Methods.MethodModule.SaveState"/>).</summary>
+    public Dictionary<string, float[]> MethodState { get; init; } = [];
     public int BestEpoch { get; init; } = -1;
     public double BestValAccuracy { get; init; } = -1;
     /// <summary>Labels at the start of <see cref="Epoch"/>, for the per-epoch relabel audit.</summary>

@@ -38,8 +38,11 @@ public sealed record BatchEnd(int Epoch, LoaderBatch Batch, IReadOnlyList<Relabe
 /// <summary>Where an interrupted run stopped: epoch (0-based) and the next batch to run.</summary>
 public sealed record Interruption(int Epoch, int NextBatch);
 
-/// <summary>A trained and validated epoch: what it measured and the weights it ended with.</summary>
-public sealed record EpochEnd(EpochMetrics Metrics, IReadOnlyDictionary<string, float[]> Weights);
+/// <summary>A trained and validated epoch: what it measured, the weights it ended with, and the label changes the method made after its last step.</summary>
+public sealed record EpochEnd(EpochMetrics Metrics, IReadOnlyDictionary<string, float[]> Weights)
+{
+    public IReadOnlyList<RelabelEvent> Relabels { get; init; } = [];
+}
 
 /// <summary>The test of the best weights: confusion matrix, the method's own scores, how the labels moved over the run.</summary>
 public sealed record TestOutcome(ConfusionMatrix Test, BranchScores Branches, RelabelAudit Audit, IReadOnlyDictionary<string, float[]> Weights);

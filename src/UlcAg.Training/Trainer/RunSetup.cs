@@ -89,6 +89,7 @@ internal static class RunSetup
             {
                 labels.Restore(state.Labels);
                 method.RestoreTemplates(state.Templates);
+                method.RestoreState(state.MethodState);
             }
             else
             {

@@ -30,7 +30,8 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         {
             var trained = TrainOneEpoch(epoch, ct);
             if (trained.ExitCode is { } stopped) return stopped;
-            var end = Validate(epoch, trained);
+            var corrected = run.Method.OnTrainEpochEnd(epoch, TrainingSetPass, run.Labels);
+            var end = Validate(epoch, trained) with { Relabels = corrected };
             run.State = run.State with { Epoch = epoch + 1, Batch = 0, EpochStartLabels = run.Labels.Current.ToArray() };
             Each(c => c.OnEpochEnd(run, end));
         }
@@ -129,6 +130,36 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         var (test, branches) = Evaluate(run.TestCache, run.Data.Test, weights);
         var audit = RelabelAudit.Compute(run.Labels.Initial, run.Labels.Initial, run.Labels.Current, run.CleanLabels);
         return new TestOutcome(test, branches, audit, weights);
+    }
+
+    /// <summary>
+    /// The eval graph over the whole training set as it is stored (no augmentation, batch norm with its
+    /// running statistics), outputs in sample order: the clean evidence label correction decides on.
+    /// </summary>
+    private TrainingSetOutputs TrainingSetPass()
+    {
+        var watch = Stopwatch.StartNew();
+        var weights = run.CurrentWeights();
+        var feeds = new Dictionary<string, (Array, long[])>(run.Method.EvalFeeds);
+        foreach (var s in run.Step.Weights) feeds[s.Name] = (weights[s.Name], s.Shape);
+        int n = run.Labels.Count, classes = run.Network.Classes, width = run.Network.SemanticSize;
+        var outputs = new TrainingSetOutputs(new float[n * classes], new float[n], run.Method.Results.Contains(N.Semantic) ? new float[n * width] : null, classes, width);
+        foreach (var batch in new EvalLoader(run.TrainCache, O.Train.EvalBatchSize).Batches())
+        {
+            feeds[N.Images] = (batch.Images, [batch.Count, run.Network.InputSize, run.Network.InputSize, 3]);
+            var result = run.Eval.Run(feeds);
+            var (logits, alpha) = ((float[])result[N.Logits], (float[])result[N.Alpha]);
+            var semantic = outputs.Semantic is null ? null : (float[])result[N.Semantic];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var sample = batch.Indices[i];
+                logits.AsSpan(i * classes, classes).CopyTo(outputs.Logits.AsSpan(sample * classes, classes));
+                outputs.Alpha[sample] = alpha[i];
+                semantic?.AsSpan(i * width, width).CopyTo(outputs.Semantic.AsSpan(sample * width, width));
+            }
+        }
+        run.Say($"  training-set pass: {n} images in {watch.Elapsed.TotalSeconds:0.0} s");
+        return outputs;
     }
 
     /// <summary>Classifies <paramref name="split"/> with the eval graph and <paramref name="weights"/>; the method's probe scores its own branches.</summary>

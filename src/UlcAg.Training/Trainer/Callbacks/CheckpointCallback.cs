@@ -21,7 +21,7 @@ public sealed class CheckpointCallback : ITrainerCallback
 
     private static void SaveLast(RunContext run)
     {
-        run.State = run.State with { Labels = run.Labels.Current.ToArray(), Templates = run.Method.SaveTemplates() };
+        run.State = run.State with { Labels = run.Labels.Current.ToArray(), Templates = run.Method.SaveTemplates(), MethodState = run.Method.SaveState() };
         var shapes = run.Session.StateNames.ToDictionary(n => n, run.Session.StateShape);
         Checkpoint.Save(run.Folder.LastCheckpoint, run.Session.ReadState(), shapes, run.State);
     }

@@ -1,3 +1,4 @@
+using UlcAg.Training.Correction;
 using UlcAg.Training.Metrics;
 
 namespace UlcAg.Training.Trainer.Callbacks;
@@ -16,12 +17,22 @@ public sealed class RelabelLogCallback : ITrainerCallback, IDisposable
         _writer = new RelabelLogWriter(run.Folder.Relabels);
     }
 
-    public void OnTrainBatchEnd(RunContext run, BatchEnd batch)
+    public void OnTrainBatchEnd(RunContext run, BatchEnd batch) => Append(run, batch.Relabels);
+
+    public void OnEpochEnd(RunContext run, EpochEnd end) => Append(run, end.Relabels);
+
+    private void Append(RunContext run, IReadOnlyList<RelabelEvent> relabels)
     {
-        if (batch.Relabels.Count == 0) return;
+        if (relabels.Count == 0) return;
         var samples = run.Data.Train.Samples;
-        _writer!.Append(batch.Relabels.Select(e => RelabelRecord.Create(samples[e.Sample].Id, e.Epoch, e.OldLabel, e.NewLabel, e.Alpha,
-            (float)e.OldDistance, (float)e.NewDistance, run.Labels.Clean?[e.Sample], run.Data.ClassNames)));
+        _writer!.Append(relabels.Select(e => RelabelRecord.Create(samples[e.Sample].Id, e.Epoch, e.OldLabel, e.NewLabel, e.Alpha,
+            (float)e.OldDistance, (float)e.NewDistance, run.Labels.Clean?[e.Sample], run.Data.ClassNames) with
+        {
+            PLabel = e.PLabel,
+            PNew = e.PNew,
+            Predicted = e.Predicted,
+            Rank = e.Rank,
+        }));
     }
 
     public void Dispose() => _writer?.Dispose();

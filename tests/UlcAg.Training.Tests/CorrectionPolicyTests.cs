@@ -1,0 +1,178 @@
+using UlcAg.Network.Models;
+using UlcAg.Training.Config;
+using UlcAg.Training.Correction;
+using UlcAg.Training.Methods;
+
+namespace UlcAg.Training.Tests;
+
+[TestClass]
+public sealed class CorrectionPolicyTests
+{
+    [TestMethod]
+    public void PaperRuleComparesWithTheOriginalLabelAndCanUndoAChange()
+    {
+        var t = new SemanticTemplates(2, 2, 0);
+        t.Restore([[1, 0], [0, 1]]);
+        var store = new LabelStore([0, 0]);
+        bool[] low = [false, false];
+        float[] logits = new float[4];
+        // Batch 1: sample 0's s points to class 1 -> relabeled.
+        Relabeling.ByTemplates(t, [0, 1], [0, 1, 1, 0], [0.1f, 0.9f], low, logits, store, 1, 0);
+        CollectionAssert.AreEqual(new[] { 1, 0 }, store.Current);
+        // Batch 2: its s points back to class 0: eq. 10 compares with "org", the original label, and returns to it.
+        var back = Relabeling.ByTemplates(t, [0], [1, 0], [0.1f], [false], new float[2], store, 2, 0);
+        CollectionAssert.AreEqual(new[] { 0, 0 }, store.Current);
+        Assert.AreEqual((1, 0), (back[0].OldLabel, back[0].NewLabel));
+    }
+
+    [TestMethod]
+    public void ScnAsItsCodeRelabelsEverySampleOnAlphaScaledLogits()
+    {
+        // Sample 0 is in the high group; its logits favour class 1 by 3, its alpha 0.9 keeps that margin: relabeled as in SCN's code, not as its text reads.
+        float[] logits = [0, 3, 0, 0, 3, 0];
+        float[] alpha = [0.9f, 0.1f];
+        bool[] high = [true, false];
+        var code = new LabelStore([0, 0]);
+        Relabeling.Scn([0, 1], logits, 3, alpha, high, code, 1, 0.2, asInCode: true);
+        // Sample 1: alpha 0.1 flattens its logits (softmax of [0, 0.3, 0]: the margin is 0.09 < 0.2), so the code keeps its label ...
+        CollectionAssert.AreEqual(new[] { 1, 0 }, code.Current);
+        // ... while the text's reading, on the raw logits of the low group, changes it.
+        var text = new LabelStore([0, 0]);
+        Relabeling.Scn([0, 1], logits, 3, alpha, high, text, 1, 0.2, asInCode: false);
+        CollectionAssert.AreEqual(new[] { 0, 1 }, text.Current);
+    }
+
+    [TestMethod]
+    public void ConfidenceGroupsAreCountedTheSameWayEverywhere()
+    {
+        for (var n = 2; n <= 70; n++)
+        {
+            foreach (var ratio in new[] { 0.05, 0.2, 0.5, 0.7, 0.8, 0.95 })
+            {
+                var alpha = Enumerable.Range(0, n).Select(i => (float)((i * 37) % n)).ToArray();
+                var high = ConfidenceSplit.High(alpha, ratio).Count(h => h);
+                Assert.AreEqual(ConfidenceGroups.HighCount(n, ratio), high, $"n {n}, ratio {ratio}");
+                Assert.AreEqual(ConfidenceGroups.BothGroupsOccupied(n, ratio), high == (int)Math.Round(ratio * n), $"n {n}, ratio {ratio}: the check accepts exactly the unclamped splits");
+            }
+        }
+    }
+
+    // A tiny world for the robust policy: 3 classes, s in 2-D (class c's AU pattern points at angle c * 120 deg), 8 samples per class.
+    private const int Classes = 3, PerClass = 8, Size = 2;
+
+    private static float[] Pattern(int c) => [MathF.Cos(c * 2 * MathF.PI / 3), MathF.Sin(c * 2 * MathF.PI / 3)];
+
+    /// <summary>Outputs where every sample looks like <paramref name="truth"/>[i] with classifier confidence <paramref name="confidence"/>[i] (logit gap).</summary>
+    private static TrainingSetOutputs Outputs(int[] truth, float[] confidence)
+    {
+        var n = truth.Length;
+        var logits = new float[n * Classes];
+        var semantic = new float[n * Size];
+        for (var i = 0; i < n; i++)
+        {
+            logits[i * Classes + truth[i]] = confidence[i];
+            Pattern(truth[i]).CopyTo(semantic, i * Size);
+            semantic[i * Size] += 0.01f * (i % 5);
+        }
+        return new TrainingSetOutputs(logits, Enumerable.Repeat(0.8f, n).ToArray(), semantic, Classes, Size);
+    }
+
+    private static (int[] Truth, int[] Given) World()
+    {
+        var truth = Enumerable.Range(0, Classes * PerClass).Select(i => i / PerClass).ToArray();
+        var given = truth.ToArray();
+        given[0] = 1;   // noisy: truly class 0, labelled 1
+        given[9] = 2;   // noisy: truly class 1, labelled 2
+        return (truth, given);
+    }
+
+    private static RobustCorrection Policy(RobustCorrectionOptions? o = null) =>
+        new(o ?? new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0 }, templateMargin: 0, Classes * PerClass, Classes, Size);
+
+    [TestMethod]
+    public void RobustPolicyCorrectsOnlyAfterConsecutiveAgreeingEpochs()
+    {
+        var (truth, given) = World();
+        var labels = new LabelStore(given);
+        var policy = Policy();
+        var confident = Enumerable.Repeat(4f, truth.Length).ToArray();
+        Assert.IsEmpty(policy.Update(Outputs(truth, confident), labels, epoch: 3, decide: true), "one epoch of evidence is not enough");
+        var events = policy.Update(Outputs(truth, confident), labels, epoch: 4, decide: true);
+        CollectionAssert.AreEquivalent(new[] { 0, 9 }, events.Select(e => e.Sample).ToArray());
+        CollectionAssert.AreEqual(truth, labels.Current, "both noisy labels corrected, no clean one touched");
+        var e0 = events.Single(e => e.Sample == 0);
+        Assert.AreEqual((1, 0, 5, 0), (e0.OldLabel, e0.NewLabel, e0.Epoch, e0.Predicted!.Value));
+        Assert.IsGreaterThan(e0.PLabel!.Value + 0.3f, e0.PNew!.Value);
+        Assert.IsLessThan(e0.OldDistance, e0.NewDistance);
+    }
+
+    [TestMethod]
+    public void RobustPolicyNeedsTheMarginTemplatesAndClassifierToAgree()
+    {
+        var (truth, given) = World();
+        // Sample 0: the classifier barely prefers its true class (gap 0.5: probabilities 0.45 vs 0.27 < margin 0.3).
+        var weak = Enumerable.Repeat(4f, truth.Length).ToArray();
+        weak[0] = 0.5f;
+        var labels = new LabelStore(given);
+        var policy = Policy();
+        for (var epoch = 3; epoch < 6; epoch++) policy.Update(Outputs(truth, weak), labels, epoch, decide: true);
+        Assert.AreEqual(1, labels.Current[0], "the absolute test keeps a label the classifier barely disputes");
+        Assert.AreEqual(1, labels.Current[9]);
+
+        // Sample 9's s looks like class 2 (its label), while the classifier says class 1: the template disagrees, no change.
+        var conflicted = Outputs(truth, Enumerable.Repeat(4f, truth.Length).ToArray());
+        Pattern(2).CopyTo(conflicted.Semantic!, 9 * Size);
+        var second = new LabelStore(given);
+        var other = Policy();
+        for (var epoch = 3; epoch < 6; epoch++) other.Update(conflicted, second, epoch, decide: true);
+        Assert.AreEqual(2, second.Current[9]);
+        Assert.AreEqual(0, second.Current[0]);
+        // With the template vote switched off, the classifier alone decides.
+        var alone = new LabelStore(given);
+        var classifierOnly = Policy(new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0, Templates = false });
+        for (var epoch = 3; epoch < 6; epoch++) classifierOnly.Update(conflicted, alone, epoch, decide: true);
+        Assert.AreEqual(1, alone.Current[9]);
+    }
+
+    [TestMethod]
+    public void RobustPolicyChangesOnceAndRevertsWhenTheEvidenceFlipsBack()
+    {
+        var (truth, given) = World();
+        var labels = new LabelStore(given);
+        var policy = Policy();
+        var confident = Enumerable.Repeat(4f, truth.Length).ToArray();
+        policy.Update(Outputs(truth, confident), labels, 3, true);
+        policy.Update(Outputs(truth, confident), labels, 4, true);
+        Assert.AreEqual(0, labels.Current[0]);
+        // Sample 0 now looks like class 2: it may not move again (one change per sample) ...
+        var moved = truth.ToArray();
+        moved[0] = 2;
+        for (var epoch = 5; epoch < 8; epoch++) policy.Update(Outputs(moved, confident), labels, epoch, true);
+        Assert.AreEqual(0, labels.Current[0], "a corrected sample takes no second new class");
+        // ... but when the evidence points back to its original label for two epochs, it returns there.
+        var back = truth.ToArray();
+        back[0] = 1;
+        Assert.IsEmpty(policy.Update(Outputs(back, confident), labels, 8, true));
+        var reverted = policy.Update(Outputs(back, confident), labels, 9, true);
+        Assert.AreEqual((0, 0, 1), (reverted.Single().Sample, reverted.Single().OldLabel, reverted.Single().NewLabel));
+    }
+
+    [TestMethod]
+    public void RobustPolicyStateSurvivesACheckpoint()
+    {
+        var (truth, given) = World();
+        var confident = Enumerable.Repeat(4f, truth.Length).ToArray();
+        var straight = new LabelStore(given);
+        var a = Policy(new RobustCorrectionOptions { MinTrusted = 3 });
+        a.Update(Outputs(truth, confident), straight, 3, true);
+        var resumed = new LabelStore(given);
+        var b = Policy(new RobustCorrectionOptions { MinTrusted = 3 });
+        b.Restore(a.Snapshot());
+        // The second epoch's vote completes the streak the first one began, in both.
+        var fromA = a.Update(Outputs(truth, confident), straight, 4, true);
+        var fromB = b.Update(Outputs(truth, confident), resumed, 4, true);
+        Assert.HasCount(2, fromA);
+        CollectionAssert.AreEqual(fromA.Select(e => (e.Sample, e.NewLabel)).ToArray(), fromB.Select(e => (e.Sample, e.NewLabel)).ToArray());
+        CollectionAssert.AreEqual(a.Evidence.Probabilities, b.Evidence.Probabilities);
+    }
+}
