@@ -61,8 +61,11 @@ internal sealed record CliProgram(string Name, string Usage)
     }
 
     /// <summary>Runs the action that <paramref name="result"/> selects (help, version or the command's own).</summary>
-    public static int Invoke(ParseResult result, TextWriter output, TextWriter error) =>
-        result.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
+    /// <param name="result">A parse result without problems.</param>
+    /// <param name="output">Where help and version go.</param>
+    /// <param name="error">Where System.CommandLine would write errors (default: standard error); the problems are reported before.</param>
+    public static int Invoke(ParseResult result, TextWriter output, TextWriter? error = null) =>
+        result.Invoke(new InvocationConfiguration { Output = output, Error = error ?? Console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 
     /// <summary>Parses and runs: a problem is reported on <paramref name="error"/> and ends with <see cref="UsageExitCode"/>.</summary>
     public int Run(RootCommand root, IReadOnlyList<string> args, TextWriter? output = null, TextWriter? error = null)
