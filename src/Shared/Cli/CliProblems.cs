@@ -41,21 +41,37 @@ internal static class CliProblems
 
             if (unmatched.Contains(token.Value))
             {
-                return previous is not null
-                    ? $"{previous.Name} takes no value"
-                    : unexpectedArgument?.Invoke(token.Value) ?? $"unexpected argument '{token.Value}'";
+                return previous is not null ? $"{previous.Name} takes no value" : Unexpected(command, token.Value, unexpectedArgument);
             }
         }
 
         if (unmatched.Count > 0)
         {
-            return unexpectedArgument?.Invoke(unmatched[0]) ?? $"unexpected argument '{unmatched[0]}'";
+            return Unexpected(command, unmatched[0], unexpectedArgument);
         }
 
         var error = result.Errors.Count > 0 ? result.Errors[0] : null;
-        return error?.SymbolResult is OptionResult { Tokens.Count: 0 } missing && missing.Option.Arity.MinimumNumberOfValues > 0
-            ? $"{missing.Option.Name} needs a value ({missing.Option.HelpName ?? "VALUE"})"
-            : error?.Message;
+        return error?.SymbolResult switch
+        {
+            OptionResult { Tokens.Count: 0 } option when option.Option.Arity.MinimumNumberOfValues > 0 =>
+                $"{option.Option.Name} needs a value ({option.Option.HelpName ?? "VALUE"})",
+            ArgumentResult { Tokens.Count: 0, Parent: CommandResult parent } argument =>
+                $"{parent.Command.Name} needs <{argument.Argument.HelpName ?? argument.Argument.Name}>",
+            _ => error?.Message,
+        };
+    }
+
+    // An argument where none belongs: at the top of a program with commands, a mistyped command.
+    private static string Unexpected(Command command, string argument, Func<string, string>? unexpectedArgument)
+    {
+        var commands = command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToList();
+        if (commands.Count == 0)
+        {
+            return unexpectedArgument?.Invoke(argument) ?? $"unexpected argument '{argument}'";
+        }
+
+        var hint = Suggestion.Closest(argument, commands) is { } close ? $"did you mean {close}? " : "";
+        return $"unknown command '{argument}'; {hint}expected {CliOptions.Words(commands)}";
     }
 
     private static string UnknownOption(Command command, string name)

@@ -67,21 +67,31 @@ internal sealed record CliProgram(string Name, string Usage)
     public static int Invoke(ParseResult result, TextWriter output, TextWriter? error = null) =>
         result.Invoke(new InvocationConfiguration { Output = output, Error = error ?? Console.Error, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
 
-    /// <summary>Parses and runs: a problem is reported on <paramref name="error"/> and ends with <see cref="UsageExitCode"/>.</summary>
-    public int Run(RootCommand root, IReadOnlyList<string> args, TextWriter? output = null, TextWriter? error = null)
+    /// <summary>
+    /// Parses <paramref name="args"/> and runs what they ask for: reports a problem on <paramref name="error"/>
+    /// (exit code <see cref="UsageExitCode"/>), or prints help or version, or runs the action of
+    /// <paramref name="root"/>; then returns false with the exit code. Returns true when the command line
+    /// is valid and <paramref name="root"/> has no action: the program goes on with <paramref name="result"/>.
+    /// </summary>
+    public bool TryParse(RootCommand root, IReadOnlyList<string> args, out ParseResult result, out int exitCode, TextWriter? output = null, TextWriter? error = null)
     {
-        output ??= Console.Out;
         error ??= Console.Error;
-        var result = Parse(root, args, out var problem);
+        result = Parse(root, args, out var problem);
         if (problem is not null)
         {
             error.WriteLine($"error: {problem}");
             error.WriteLine(Hint);
-            return UsageExitCode;
+            exitCode = UsageExitCode;
+            return false;
         }
 
-        return Invoke(result, output, error);
+        exitCode = result.Action is null ? 0 : Invoke(result, output ?? Console.Out, error);
+        return result.Action is null;
     }
+
+    /// <summary>Parses <paramref name="args"/> and runs the action they select (see <see cref="TryParse"/>); returns the exit code.</summary>
+    public int Run(RootCommand root, IReadOnlyList<string> args, TextWriter? output = null, TextWriter? error = null) =>
+        TryParse(root, args, out _, out var exitCode, output, error) ? 0 : exitCode;
 
     /// <summary>Writes a text to standard output and succeeds, also when the command line lacks what the command needs (as help does).</summary>
     private sealed class WriteAction(Func<string> text) : SynchronousCommandLineAction
