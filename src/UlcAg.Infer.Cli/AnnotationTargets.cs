@@ -1,3 +1,4 @@
+using UlcAg.Cli;
 using UlcAg.Inference;
 
 namespace UlcAg.Infer.Cli;

@@ -1,3 +1,4 @@
+using UlcAg.Cli;
 using UlcAg.Data.Faces;
 
 namespace UlcAg.Infer.Cli;

@@ -1,5 +1,6 @@
 using OpenCvSharp;
 using Spectre.Console;
+using UlcAg.Cli;
 using UlcAg.Data.Faces;
 using UlcAg.Inference;
 using UlcAg.Runtime;
@@ -20,28 +21,21 @@ internal static class InferCommand
     {
         // OpenCV logs its own warning for every undecodable file; the per-file message below says it once, better.
         Cv2.SetLogLevel(OpenCvSharp.LogLevel.ERROR);
-        InferOptions options;
-        try
+        var line = new InferCommandLine();
+        line.Root.SetAction(result => Run(line.Options(result), console, workingDirectory));
+        var parsed = line.Program.Parse(line.Root, args, out var problem);
+        if (problem is not null)
         {
-            options = InferOptions.Parse(args);
-        }
-        catch (UsageException e)
-        {
-            return Fail(console, e.Message);
-        }
-
-        if (options.Help)
-        {
-            console.RawOutput.WriteLine(InferOptions.Usage);
-            return 0;
+            Fail(console, problem);
+            console.Errors.WriteLine(line.Program.Hint);
+            return SetupFailed;
         }
 
-        if (options.Version)
-        {
-            console.RawOutput.WriteLine($"ulcag-infer {typeof(InferCommand).Assembly.GetName().Version?.ToString(3)}");
-            return 0;
-        }
+        return CliProgram.Invoke(parsed, console.RawOutput);
+    }
 
+    private static int Run(InferOptions options, CliConsole console, string workingDirectory)
+    {
         try
         {
             var modelPath = ModelLocator.Resolve(options.Model, workingDirectory);

@@ -1,4 +1,5 @@
-using System.Globalization;
+using System.CommandLine;
+using UlcAg.Cli;
 using UlcAg.Data.Faces;
 using UlcAg.Inference;
 using UlcAg.Runtime;
@@ -8,30 +9,6 @@ namespace UlcAg.Infer.Cli;
 /// <summary>The validated command line of <c>dotnet ulcag-infer</c>.</summary>
 internal sealed record InferOptions
 {
-    public const string Usage = """
-        Usage: dotnet ulcag-infer [options] IMAGE|FOLDER...
-
-        Finds every face in each image, crops it as the model was trained, and prints its box,
-        expression, class probabilities and alpha (the model's confidence in its training label).
-        Folders are searched recursively for image files.
-
-        Options:
-          --model PATH       model.onnx, or a folder to take the newest model.onnx from
-                             (default: the newest under artifacts/runs/)
-          --json             print one JSON document instead of tables
-          --annotate OUT     draw boxes and labels; OUT is a file for one image, a folder for several
-          --no-detect        the images already are face crops: classify each whole image
-          --detector SPEC    haar (default), haar:CASCADE.xml or yunet:MODEL.onnx (5-point alignment)
-          --device DEVICE    cpu (default), cuda or cuda:N
-          --batch N          faces per model run (default 32)
-          --threads N        CPU threads for the model (default: one per core)
-          --version          print the version
-          -h, --help         show this help
-
-        Exit codes: 0 every image had a face and was classified; 1 some image failed or had no face;
-        2 the command line, the model, the device or the detector cannot be used.
-        """;
-
     /// <summary>Images and folders to process.</summary>
     public required IReadOnlyList<string> Inputs { get; init; }
 
@@ -43,56 +20,73 @@ internal sealed record InferOptions
     public Device Device { get; init; } = Device.Cpu;
     public int Batch { get; init; } = ExpressionModel.DefaultMaxBatch;
     public int Threads { get; init; }
-    public bool Help { get; init; }
-    public bool Version { get; init; }
+}
 
-    /// <summary>Parses and validates the arguments.</summary>
-    /// <exception cref="UsageException">An option is unknown, lacks its value, or has an invalid one; or no image was given.</exception>
-    public static InferOptions Parse(IReadOnlyList<string> args)
+/// <summary>
+/// The command line of <c>dotnet ulcag-infer</c>: images and folders, then options (in any order;
+/// after <c>--</c> every argument is an image, even one that starts with '-').
+/// </summary>
+internal sealed class InferCommandLine
+{
+    private const string About = """
+        Finds every face in each image, crops it as the model was trained, and prints its box,
+        expression, class probabilities and alpha (the model's confidence in its training label).
+        Folders are searched recursively for image files.
+        """;
+
+    private const string ExitCodes = """
+        Exit codes: 0 every image had a face and was classified; 1 some image failed or had no face;
+        2 the command line, the model, the device or the detector cannot be used.
+
+        """;
+
+    private readonly Argument<List<string>> _inputs = new("IMAGE|FOLDER") { Arity = ArgumentArity.ZeroOrMore };
+    private readonly Option<string?> _model = CliOptions.Text("--model", "PATH",
+        "model.onnx, or a folder to take the newest model.onnx from (default: the newest under artifacts/runs/).");
+    private readonly Option<bool> _json = CliOptions.Flag("--json", "Print one JSON document instead of tables.");
+    private readonly Option<string?> _annotate = CliOptions.Text("--annotate", "OUT",
+        "Draw boxes and labels; OUT is a file for one image, a folder for several.");
+    private readonly Option<bool> _noDetect = CliOptions.Flag("--no-detect", "The images already are face crops: classify each whole image.");
+    private readonly Option<FaceDetectorSpec> _detector = CliOptions.Value("--detector", "SPEC",
+        "haar (default), haar:CASCADE.xml or yunet:MODEL.onnx (5-point alignment).", DetectorChoice.Parse, FaceDetectorSpec.Haar());
+    private readonly Option<Device> _device = CliOptions.Value("--device", "DEVICE", "cpu (default), cuda or cuda:N.", ParseDevice, Device.Cpu);
+    private readonly Option<int> _batch = CliOptions.Value("--batch", "N",
+        $"Faces per model run (default {ExpressionModel.DefaultMaxBatch}).", CliOptions.Int("--batch", minimum: 1), ExpressionModel.DefaultMaxBatch);
+    private readonly Option<int> _threads = CliOptions.Value("--threads", "N",
+        "CPU threads for the model (default: one per core).", CliOptions.Int("--threads", minimum: 1), 0);
+
+    /// <summary>Declares the arguments and options; the caller sets the action of <see cref="Root"/>.</summary>
+    public InferCommandLine()
     {
-        var inputs = new List<string>();
-        var options = new InferOptions { Inputs = inputs };
-        var onlyInputs = false;
-        for (var i = 0; i < args.Count; i++)
+        Root = new RootCommand(About) { _inputs, _model, _json, _annotate, _noDetect, _detector, _device, _batch, _threads };
+        Root.Validators.Add(result =>
         {
-            var arg = args[i];
-            if (onlyInputs || !arg.StartsWith('-'))
+            if (result.GetValue(_inputs) is not { Count: > 0 })
             {
-                inputs.Add(arg);
-                continue;
+                result.AddError("No image given. Usage: dotnet ulcag-infer [options] IMAGE|FOLDER...");
             }
-
-            string Value() => i + 1 < args.Count ? args[++i] : throw new UsageException($"{arg} needs a value.");
-            options = arg switch
-            {
-                "--" => Mark(options, () => onlyInputs = true),
-                "-h" or "--help" => options with { Help = true },
-                "--version" => options with { Version = true },
-                "--model" => options with { Model = Value() },
-                "--json" => options with { Json = true },
-                "--annotate" => options with { Annotate = Value() },
-                "--no-detect" => options with { NoDetect = true },
-                "--detector" => options with { Detector = DetectorChoice.Parse(Value()) },
-                "--device" => options with { Device = ParseDevice(Value()) },
-                "--batch" => options with { Batch = PositiveInt(arg, Value()) },
-                "--threads" => options with { Threads = PositiveInt(arg, Value()) },
-                _ => throw new UsageException($"Unknown option '{arg}'. Run with --help for the options."),
-            };
-        }
-
-        if (inputs.Count == 0 && !options.Help && !options.Version)
-        {
-            throw new UsageException("No image given. Usage: dotnet ulcag-infer [options] IMAGE|FOLDER...");
-        }
-
-        return options;
+        });
     }
 
-    private static InferOptions Mark(InferOptions options, Action set)
+    /// <summary>The command with every argument and option.</summary>
+    public RootCommand Root { get; }
+
+    /// <summary>How the command reports problems and prints help and version.</summary>
+    public CliProgram Program { get; } = new("ulcag-infer", "dotnet ulcag-infer [options] IMAGE|FOLDER...") { Epilogue = () => ExitCodes };
+
+    /// <summary>The options of a parsed command line.</summary>
+    public InferOptions Options(ParseResult result) => new()
     {
-        set();
-        return options;
-    }
+        Inputs = result.GetValue(_inputs) ?? [],
+        Model = result.GetValue(_model),
+        Json = result.GetValue(_json),
+        Annotate = result.GetValue(_annotate),
+        NoDetect = result.GetValue(_noDetect),
+        Detector = result.GetValue(_detector)!,
+        Device = result.GetValue(_device)!,
+        Batch = result.GetValue(_batch),
+        Threads = result.GetValue(_threads),
+    };
 
     private static Device ParseDevice(string text)
     {
@@ -105,9 +99,4 @@ internal sealed record InferOptions
             throw new UsageException($"--device: {e.Message}");
         }
     }
-
-    private static int PositiveInt(string option, string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0
-            ? v
-            : throw new UsageException($"{option} '{text}' is not a positive whole number.");
 }

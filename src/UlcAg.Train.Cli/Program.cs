@@ -1,3 +1,4 @@
+using UlcAg.Train.Cli;
 using UlcAg.Training.Config;
 using UlcAg.Training.Trainer;
 

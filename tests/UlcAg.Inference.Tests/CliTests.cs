@@ -380,7 +380,8 @@ public sealed class CliTests
     }
 
     [TestMethod]
-    [DataRow("--frobnicate", "Unknown option '--frobnicate'")]
+    [DataRow("--frobnicate", "unknown option '--frobnicate'")]
+    [DataRow("--jsn", "unknown option '--jsn'; did you mean --json?")]
     [DataRow("--device", "--device needs a value")]
     [DataRow("--device gpu", "unknown device 'gpu'")]
     [DataRow("--batch 0", "--batch '0' is not a positive whole number")]
@@ -410,6 +411,11 @@ public sealed class CliTests
         var none = CliRun.Of(Dir);
         Assert.AreEqual(2, none.ExitCode);
         StringAssert.Contains(none.Errors, "No image given");
+        StringAssert.Contains(none.Errors, "Run 'dotnet ulcag-infer --help' for usage.");
+
+        var version = CliRun.Of(Dir, "--version");
+        Assert.AreEqual(0, version.ExitCode);
+        StringAssert.StartsWith(version.Output, "ulcag-infer ");
     }
 
     private string TrainedModel()

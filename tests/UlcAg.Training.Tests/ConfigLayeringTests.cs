@@ -56,12 +56,16 @@ public sealed class ConfigLayeringTests
             .AddFile(file)
             .Build().Options;
 
-        // Layers apply in the order added; the command builds files first, then settings.
+        // Layers apply in the order added; a request builds files first, then settings.
         Assert.AreEqual(12, o.Train.Epochs);
 
-        var command = new TrainCommand(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
-        var loaded = command.Load(TrainCommandLine.Parse(["--epochs", "3", "--config", file, "--set", "train.epochs=4", "--epochs=5"]));
-        Assert.AreEqual(5, loaded.Options.Train.Epochs, "command-line overrides apply after all files, in their own order");
+        var launcher = new TrainLauncher(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
+        var loaded = launcher.Load(new TrainRequest
+        {
+            Settings = [ConfigSetting.Parse("train.epochs=3"), ConfigSetting.Parse("train.epochs=4"), new ConfigSetting("train.epochs", "5", IsLiteral: true, "--epochs 5")],
+            Configs = [file],
+        });
+        Assert.AreEqual(5, loaded.Options.Train.Epochs, "overrides apply after all files, in their own order");
     }
 
     [TestMethod]
@@ -112,8 +116,8 @@ public sealed class ConfigLayeringTests
         var runDir = files.Folder("runs/old");
         OptionsYaml.WriteFile(stored, Path.Combine(runDir, RunFolder.ConfigFile));
 
-        var command = new TrainCommand(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
-        var o = command.Load(TrainCommandLine.Parse(["--resume", "runs/old", "--epochs", "10"])).Options;
+        var launcher = new TrainLauncher(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
+        var o = launcher.Load(new TrainRequest { Resume = "runs/old", Settings = [new ConfigSetting("train.epochs", "10", IsLiteral: true, "--epochs 10")] }).Options;
         Assert.AreEqual(42, o.Seed);
         Assert.AreEqual("old", o.RunName);
         Assert.AreEqual(10, o.Train.Epochs);
@@ -121,10 +125,10 @@ public sealed class ConfigLayeringTests
         Assert.AreEqual(runDir, o.ResumeFrom);
         Assert.AreEqual(runDir, o.RunDirectory);
 
-        var missing = Assert.ThrowsExactly<ConfigException>(() => command.Load(TrainCommandLine.Parse(["--resume", "runs/none"])));
+        var missing = Assert.ThrowsExactly<ConfigException>(() => launcher.Load(new TrainRequest { Resume = "runs/none" }));
         StringAssert.Contains(missing.Message, "run directory 'runs/none' does not exist");
         files.Folder("runs/empty");
-        var empty = Assert.ThrowsExactly<ConfigException>(() => command.Load(TrainCommandLine.Parse(["--resume", "runs/empty"])));
+        var empty = Assert.ThrowsExactly<ConfigException>(() => launcher.Load(new TrainRequest { Resume = "runs/empty" }));
         StringAssert.Contains(empty.Message, "holds no config.yaml");
     }
 }

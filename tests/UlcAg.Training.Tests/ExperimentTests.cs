@@ -36,14 +36,14 @@ public sealed class ExperimentTests
     }
 
     [TestMethod]
-    public void RunArgumentsResolveToTheCellsOptions()
+    public void RunRequestsResolveToTheCellsOptions()
     {
         using var files = new ConfigTestFiles();
         var plan = new ExperimentPlan(new ExperimentRequest { Configs = ["demo"], Settings = ["train.epochs=2"], Tables = [3], Output = files.Root }, 0.2);
         var run = plan.Runs.First(r => r.Cell.Method == Method.Scn && r.Cell.NoiseRate == 0.3);
 
-        var command = new TrainCommand(ConfigTestFiles.Presets, new FakeJob(), TextWriter.Null, TextWriter.Null, files.Root);
-        var options = command.Load(TrainCommandLine.Parse(plan.TrainArguments(run, threads: 1))).Options;
+        var launcher = new TrainLauncher(ConfigTestFiles.Presets, new FakeJob(), TextWriter.Null, TextWriter.Null, files.Root);
+        var options = launcher.Load(plan.StartRequest(run, threads: 1)).Options;
 
         Assert.AreEqual(Method.Scn, options.Method);
         Assert.AreEqual(0.3, options.Data.Noise.Rate, 1e-12);

@@ -3,25 +3,26 @@
 // model, and ONNX Runtime runs it step by step.
 //
 //   dotnet run -c Release --project tools/CompilerDemo [-- --steps 300 --out artifacts/demo]
+using System.CommandLine;
 using System.Diagnostics;
+using UlcAg.Cli;
 using UlcAg.Graph;
 using UlcAg.Graph.Examples;
 using UlcAg.Graph.Optim;
 using UlcAg.Runtime;
 
-int steps = 300, batch = 32;
-var output = Path.Combine("artifacts", "compiler-demo");
-for (var i = 0; i < args.Length; i++)
+var stepsOption = CliOptions.Value("--steps", "N", "Training steps (default 300).", CliOptions.Int("--steps", minimum: 1), 300);
+var outOption = CliOptions.Text("--out", "DIR", "Where the train-step graph is written (default artifacts/compiler-demo).", Path.Combine("artifacts", "compiler-demo"));
+var command = new RootCommand("""
+    Trains a small CNN on generated 12x12 line-pattern images through UlcAg's own training graphs:
+    forward, loss, backward and SGD update compiled into one ONNX model that ONNX Runtime steps.
+    """)
 {
-    switch (args[i])
-    {
-        case "--steps" when i + 1 < args.Length && int.TryParse(args[i + 1], out var s) && s > 0: steps = s; i++; break;
-        case "--out" when i + 1 < args.Length: output = args[++i]; break;
-        default:
-            Console.Error.WriteLine($"error: unknown or incomplete option '{args[i]}'. Options: --steps N (positive), --out DIR");
-            return 2;
-    }
-}
+    stepsOption, outOption,
+};
+if (!new CliProgram("CompilerDemo", "dotnet run -c Release --project tools/CompilerDemo -- [options]").TryParse(command, args, out var parsed, out var exitCode))
+    return exitCode;
+var (steps, batch, output) = (parsed.GetValue(stepsOption), 32, parsed.GetValue(outOption)!);
 
 var model = ToyCnn.TrainStepModel(batch, new Sgd([new ParamGroup("default", 1e-4)], momentum: 0.9));
 Directory.CreateDirectory(output);

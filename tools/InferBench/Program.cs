@@ -5,41 +5,45 @@
 // the shared machine printed beside every figure.
 //
 //   dotnet run -c Release --project tools/InferBench -- --res 112 224 --rounds 3
+using System.CommandLine;
 using System.Globalization;
 using InferBench;
 using OpenCvSharp;
+using UlcAg.Cli;
 using UlcAg.Data.Faces;
 using UlcAg.Data.Tests;
 using UlcAg.Inference;
 using UlcAg.Inference.Tests;
 
-var resolutions = new List<int>();
-int batch = 32, runs = 30, rounds = 3, threads = 2;
-var python = "/usr/bin/python3";
-var script = "/work/shared/reference/torch_resnet18_bench.py";
-var dir = Path.Combine("artifacts", "inferbench");
-var torch = true;
-for (var i = 0; i < args.Length; i++)
+var resOption = CliOptions.List("--res", "N...", "Input resolutions of the exported ResNet-18 (default 112 224).", CliOptions.Int("--res", minimum: 1), severalPerOccurrence: true);
+var batchOption = CliOptions.Value("--batch", "N", "Images per batched run (default 32).", CliOptions.Int("--batch", minimum: 1), 32);
+var runsOption = CliOptions.Value("--runs", "N", "Runs per figure; each figure is their median (default 30).", CliOptions.Int("--runs", minimum: 1), 30);
+var roundsOption = CliOptions.Value("--rounds", "N", "Rounds of UlcAg and PyTorch back to back (default 3).", CliOptions.Int("--rounds", minimum: 1), 3);
+var threadsOption = CliOptions.Value("--threads", "N", "Threads of both (default 2).", CliOptions.Int("--threads", minimum: 1), 2);
+var pythonOption = CliOptions.Text("--python", "PATH", "The Python that runs the PyTorch reference (default /usr/bin/python3).", "/usr/bin/python3");
+var scriptOption = CliOptions.Text("--script", "PATH", "The PyTorch reference script (default /work/shared/reference/torch_resnet18_bench.py).",
+    "/work/shared/reference/torch_resnet18_bench.py");
+var dirOption = CliOptions.Text("--dir", "DIR", "Where the models and the photo are written (default artifacts/inferbench).", Path.Combine("artifacts", "inferbench"));
+var noTorchOption = CliOptions.Flag("--no-torch", "Measure UlcAg only.");
+var command = new RootCommand("""
+    Inference speed of an exported-contract ResNet-18 through UlcAg.Inference (ONNX Runtime, CPU):
+    batch-1 latency, batched throughput, and end-to-end time per photo (decode, Haar detection, crop,
+    model), each the median of several runs, next to PyTorch running the same forward.
+    """)
 {
-    switch (args[i])
-    {
-        case "--res": while (i + 1 < args.Length && int.TryParse(args[i + 1], out var r)) { resolutions.Add(r); i++; } break;
-        case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--runs": runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-        case "--python": python = args[++i]; break;
-        case "--script": script = args[++i]; break;
-        case "--dir": dir = args[++i]; break;
-        case "--no-torch": torch = false; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-    }
+    resOption, batchOption, runsOption, roundsOption, threadsOption, pythonOption, scriptOption, dirOption, noTorchOption,
+};
+if (!new CliProgram("InferBench", "dotnet run -c Release --project tools/InferBench -- [options]").TryParse(command, args, out var parsed, out var exitCode))
+{
+    return exitCode;
 }
 
-if (resolutions.Count == 0)
-{
-    resolutions = [112, 224];
-}
+var resolutions = parsed.GetValue(resOption) is { Count: > 0 } given ? given : [112, 224];
+var (batch, runs, rounds, threads) = (parsed.GetValue(batchOption), parsed.GetValue(runsOption), parsed.GetValue(roundsOption), parsed.GetValue(threadsOption));
+var python = parsed.GetValue(pythonOption)!;
+var script = parsed.GetValue(scriptOption)!;
+var dir = parsed.GetValue(dirOption)!;
+var torch = !parsed.GetValue(noTorchOption);
 
 Directory.CreateDirectory(dir);
 Console.WriteLine($"ONNX Runtime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, threads {threads}, batch {batch}, {runs} runs per figure, {rounds} rounds");

@@ -11,13 +11,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using OpenCvSharp;
+using UlcAg.Cli;
 using UlcAg.Data;
 using UlcAg.Data.Cache;
 using UlcAg.Data.Faces;
 using UlcAg.Data.Loading;
 using UlcAg.Tools.LoaderBench;
 
-var options = BenchOptions.Parse(args);
+if (!new CliProgram("LoaderBench", "dotnet run -c Release --project tools/LoaderBench -- [options]").TryParse(BenchOptions.Command(), args, out var parsed, out var exitCode))
+{
+    return exitCode;
+}
+
+var options = BenchOptions.From(parsed);
 Directory.CreateDirectory(options.Directory);
 var imageDir = Path.Combine(options.Directory, "images");
 
@@ -50,7 +56,7 @@ foreach (var (name, median, runs) in results)
 
 // 5. The resized crop alone, single thread.
 CropKernels.Compare(cache, options.Runs);
-return;
+return 0;
 
 (string, double, double[]) Measure(string name, TrainLoaderOptions loaderOptions)
 {

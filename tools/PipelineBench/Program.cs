@@ -9,7 +9,9 @@
 // "bare" = median time of TrainingSession.Step() on fixed feeds; "pipeline" = images/second of
 // the trainer's second epoch (steps x batch images, validation excluded) from its metrics.jsonl,
 // so that session start-up and the first, slower Run are not counted against the pipeline.
+using System.CommandLine;
 using System.Diagnostics;
+using UlcAg.Cli;
 using UlcAg.Graph.Optim;
 using UlcAg.Network.Layers;
 using UlcAg.Network.Models;
@@ -19,22 +21,27 @@ using UlcAg.Training.Metrics;
 using UlcAg.Training.Trainer;
 using N = UlcAg.Network.Models.ArtifactNames;
 
-int size = 112, batch = 32, steps = 12, threads = 2;
-var method = Method.UlcAg;
-var compareRounds = 0;
-for (var i = 0; i < args.Length; i++)
+var sizeOption = CliOptions.Value("--size", "PIXELS", "Input size (default 112).", CliOptions.Int("--size", minimum: 1), 112);
+var batchOption = CliOptions.Value("--batch", "N", "Images per step (default 32).", CliOptions.Int("--batch", minimum: 1), 32);
+var stepsOption = CliOptions.Value("--steps", "N", "Steps per epoch, and timed bare steps (default 12).", CliOptions.Int("--steps", minimum: 1), 12);
+var threadsOption = CliOptions.Value("--threads", "N", "ONNX Runtime threads (default 2).", CliOptions.Int("--threads", minimum: 1), 2);
+var methodOption = CliOptions.Value("--method", "ulcag|baseline", "The method measured (default ulcag).",
+    CliOptions.OneOf("--method", new Dictionary<string, Method> { ["ulcag"] = Method.UlcAg, ["baseline"] = Method.Baseline }), Method.UlcAg);
+var compareOption = CliOptions.Value("--compare-steps", "ROUNDS",
+    "Instead: baseline against ULC-AG bare steps, both sessions loaded and their steps alternating; ROUNDS rounds of --steps steps each.",
+    CliOptions.Int("--compare-steps", minimum: 0), 0);
+var command = new RootCommand("""
+    Whole-pipeline training throughput (loader with augmentation + ULC-AG train step + the work between
+    steps) against the bare train step of the same graph, batch and size, measured in one process.
+    """)
 {
-    switch (args[i])
-    {
-        case "--size": size = int.Parse(args[++i]); break;
-        case "--batch": batch = int.Parse(args[++i]); break;
-        case "--steps": steps = int.Parse(args[++i]); break;
-        case "--threads": threads = int.Parse(args[++i]); break;
-        case "--compare-steps": compareRounds = int.Parse(args[++i]); break;
-        case "--method": method = args[++i] == "baseline" ? Method.Baseline : Method.UlcAg; break;
-        default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
-    }
-}
+    sizeOption, batchOption, stepsOption, threadsOption, methodOption, compareOption,
+};
+if (!new CliProgram("PipelineBench", "dotnet run -c Release --project tools/PipelineBench -- [options]").TryParse(command, args, out var parsed, out var exitCode))
+    return exitCode;
+var (size, batch, steps, threads) = (parsed.GetValue(sizeOption), parsed.GetValue(batchOption), parsed.GetValue(stepsOption), parsed.GetValue(threadsOption));
+var method = parsed.GetValue(methodOption);
+var compareRounds = parsed.GetValue(compareOption);
 
 if (compareRounds > 0)
 {

@@ -1,6 +1,8 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using OpenCvSharp;
+using UlcAg.Cli;
 using UlcAg.Data.Synthetic;
 
 namespace SynthFaces;
@@ -11,110 +13,105 @@ namespace SynthFaces;
 /// </summary>
 internal static class Program
 {
-    private const string Usage = """
-        Usage:
-          SynthFaces write <folder> [options]   dataset in RAF-DB layout + <folder>/contact-sheet.png
-          SynthFaces sheet <file.png> [options]  contact sheet only
-          SynthFaces --bench [options]           in-memory generation speed (median of runs)
-        Options:
-          --seed N  --size PIXELS  --train N  --test N  --difficulty D  --error-rate P
-          --per-class N (sheet columns, 8)  --cell PIXELS (sheet cell size, 112)
-          --bits N (sheet colour bits per channel, 8; 5 makes a small PNG)
-          --count N (bench images, 2000)  --runs N (bench runs, 5)  --threads N (-1: all cores)
+    private const string About = """
+        Writes the synthetic FACS face dataset in RAF-DB layout with a contact sheet, draws contact
+        sheets alone, or measures generation speed.
         """;
+
+    private static readonly CliProgram Cli = new("SynthFaces", "dotnet run -c Release --project tools/SynthFaces -- COMMAND [options]")
+    {
+        Invocation = "dotnet run -c Release --project tools/SynthFaces --",
+    };
+
+    private static readonly Option<double?> SeedOption = Setting("--seed", "N", "Random seed of the dataset.");
+    private static readonly Option<double?> SizeOption = Setting("--size", "PIXELS", "Image size.");
+    private static readonly Option<double?> TrainOption = Setting("--train", "N", "Training images.");
+    private static readonly Option<double?> TestOption = Setting("--test", "N", "Test images.");
+    private static readonly Option<double?> DifficultyOption = Setting("--difficulty", "D", "How hard the faces are to tell apart.");
+    private static readonly Option<double?> ErrorRateOption = Setting("--error-rate", "P", "Error rate of the pseudo AU labels.");
+    private static readonly Option<double?> PerClassOption = Setting("--per-class", "N", "Sheet columns (default 8).");
+    private static readonly Option<double?> CellOption = Setting("--cell", "PIXELS", "Sheet cell size (default 112).");
+    private static readonly Option<double?> BitsOption = Setting("--bits", "N", "Sheet colour bits per channel, 1 to 8 (default 8; 5 makes a small PNG).",
+        text => int.TryParse(text, CultureInfo.InvariantCulture, out var bits) && bits is >= 1 and <= 8 ? bits : throw new UsageException($"--bits takes 1 to 8, got '{text}'"));
+    private static readonly Option<double?> CountOption = Setting("--count", "N", "Bench images (default 2000).");
+    private static readonly Option<double?> RunsOption = Setting("--runs", "N", "Bench runs (default 5).");
+    private static readonly Option<double?> ThreadsOption = Setting("--threads", "N", "Threads (default -1: all cores).");
 
     private static int Main(string[] args)
     {
+        var folder = new Argument<string>("folder");
+        var write = new Command("write", "Dataset in RAF-DB layout + <folder>/contact-sheet.png.") { folder };
+        write.SetAction(r => Write(r.GetValue(folder)!, r));
+        var file = new Argument<string>("file.png");
+        var sheet = new Command("sheet", "Contact sheet only.") { file };
+        sheet.SetAction(r => Sheet(r.GetValue(file)!, r));
+        var bench = new Command("bench", "In-memory generation speed (median of runs).");
+        bench.Aliases.Add("--bench");
+        bench.SetAction(Bench);
+        var root = new RootCommand(About) { write, sheet, bench };
+        foreach (var option in new[] { SeedOption, SizeOption, TrainOption, TestOption, DifficultyOption, ErrorRateOption, PerClassOption, CellOption, BitsOption, CountOption, RunsOption, ThreadsOption })
+        {
+            root.Options.Add(option);
+        }
+
+        // Without a command: the usage, as a mistake.
+        root.SetAction(_ =>
+        {
+            Console.Write(CliHelp.Text(Cli, root));
+            return CliProgram.UsageExitCode;
+        });
         try
         {
-            if (args.Length == 0 || args[0] is "-h" or "--help")
-            {
-                Console.WriteLine(Usage);
-                return args.Length == 0 ? 2 : 0;
-            }
-            var command = args[0];
-            var rest = ParseOptions(args.Skip(command is "--bench" or "bench" ? 1 : 2).ToArray());
-            switch (command)
-            {
-                case "write" when args.Length >= 2:
-                    Write(args[1], rest);
-                    return 0;
-                case "sheet" when args.Length >= 2:
-                    Sheet(args[1], rest);
-                    return 0;
-                case "bench" or "--bench":
-                    Bench(rest);
-                    return 0;
-                default:
-                    Console.Error.WriteLine(Usage);
-                    return 2;
-            }
+            return Cli.Run(root, args);
         }
         catch (SyntheticDataException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
-        catch (FormatException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
     }
 
-    private static Dictionary<string, string> ParseOptions(string[] args)
+    // A number option every command accepts (each uses those it needs).
+    private static Option<double?> Setting(string name, string valueName, string description, Func<string, double>? parse = null)
     {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
-                throw new FormatException($"Expected an option '--name value' at '{args[i]}'.");
-            options[args[i][2..]] = args[++i];
-        }
-        return options;
+        parse ??= CliOptions.Number(name);
+        var option = CliOptions.Value<double?>(name, valueName, description, text => parse(text), null);
+        option.Recursive = true;
+        return option;
     }
 
-    private static double Number(Dictionary<string, string> options, string name, double fallback)
-    {
-        if (!options.TryGetValue(name, out var text))
-            return fallback;
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new FormatException($"Option --{name} expects a number, got '{text}'.");
-    }
+    private static double Number(ParseResult result, Option<double?> option, double fallback) => result.GetValue(option) ?? fallback;
 
-    private static SyntheticFaceOptions Options(Dictionary<string, string> o)
+    private static SyntheticFaceOptions Options(ParseResult o)
     {
         var d = new SyntheticFaceOptions();
         return d with
         {
-            Seed = (long)Number(o, "seed", d.Seed),
-            ImageSize = (int)Number(o, "size", d.ImageSize),
-            TrainSize = (int)Number(o, "train", d.TrainSize),
-            TestSize = (int)Number(o, "test", d.TestSize),
-            Difficulty = Number(o, "difficulty", d.Difficulty),
-            PseudoLabelErrorRate = Number(o, "error-rate", d.PseudoLabelErrorRate),
+            Seed = (long)Number(o, SeedOption, d.Seed),
+            ImageSize = (int)Number(o, SizeOption, d.ImageSize),
+            TrainSize = (int)Number(o, TrainOption, d.TrainSize),
+            TestSize = (int)Number(o, TestOption, d.TestSize),
+            Difficulty = Number(o, DifficultyOption, d.Difficulty),
+            PseudoLabelErrorRate = Number(o, ErrorRateOption, d.PseudoLabelErrorRate),
         };
     }
 
-    private static void Write(string folder, Dictionary<string, string> o)
+    private static int Write(string folder, ParseResult o)
     {
         var generator = new SyntheticFaceGenerator(Options(o));
         var watch = Stopwatch.StartNew();
-        var infos = SyntheticDatasetWriter.Write(generator, folder, (int)Number(o, "threads", -1));
+        var infos = SyntheticDatasetWriter.Write(generator, folder, (int)Number(o, ThreadsOption, -1));
         Console.WriteLine($"wrote {infos.Count} images to {Path.GetFullPath(folder)} in {watch.Elapsed.TotalSeconds:0.0} s");
-        Sheet(Path.Combine(folder, "contact-sheet.png"), o);
+        return Sheet(Path.Combine(folder, "contact-sheet.png"), o);
     }
 
-    private static void Sheet(string path, Dictionary<string, string> o)
+    private static int Sheet(string path, ParseResult o)
     {
         var options = Options(o);
         // The sheet only needs the first few faces of each class.
         var generator = new SyntheticFaceGenerator(options with { TrainSize = Math.Max(options.TrainSize, 200), TestSize = 0 });
-        using var sheet = ContactSheet.Build(generator, (int)Number(o, "per-class", 8), (int)Number(o, "cell", 112));
-        var bits = (int)Number(o, "bits", 8);
-        if (bits is < 1 or > 8)
-            throw new FormatException($"Option --bits expects 1 to 8, got {bits}.");
+        var bits = (int)Number(o, BitsOption, 8);
+        using var sheet = ContactSheet.Build(generator, (int)Number(o, PerClassOption, 8), (int)Number(o, CellOption, 112));
         if (bits < 8)
         {
             // Fewer levels per channel (rounded, not truncated) shrink the PNG several-fold at little visible cost.
@@ -128,17 +125,18 @@ internal static class Program
         if (!Cv2.ImWrite(full, sheet, new ImageEncodingParam(ImwriteFlags.PngCompression, 9)))
             throw new SyntheticDataException($"Could not write the contact sheet '{full}'.");
         Console.WriteLine($"contact sheet: {full} ({new FileInfo(full).Length / 1024} KB)");
+        return 0;
     }
 
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
-    private static void Bench(Dictionary<string, string> o)
+    private static int Bench(ParseResult o)
     {
         Console.WriteLine($"load average: {LoadAverage()}");
-        var count = (int)Number(o, "count", 2000);
-        var runs = (int)Number(o, "runs", 5);
-        var threads = (int)Number(o, "threads", -1);
+        var count = (int)Number(o, CountOption, 2000);
+        var runs = (int)Number(o, RunsOption, 5);
+        var threads = (int)Number(o, ThreadsOption, -1);
         var options = Options(o) with { TrainSize = count, TestSize = 0 };
         var generator = new SyntheticFaceGenerator(options);
         // Warm-up: JIT, OpenCV's first-call initialisation.
@@ -160,5 +158,6 @@ internal static class Program
         Console.WriteLine($"load average: {LoadAverage()}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"median: {rates[rates.Count / 2]:0} images/s ({options.ImageSize}x{options.ImageSize}, {count} images, {runs} runs, threads {(threads < 0 ? Environment.ProcessorCount : threads)})"));
+        return 0;
     }
 }

@@ -1,99 +1,151 @@
+using System.CommandLine;
+using UlcAg.Cli;
 using UlcAg.Graph;
+using GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel;
 
 namespace UlcAg.Tools.TrainBench;
 
 /// <summary>Command-line options of the benchmark.</summary>
 internal sealed record BenchOptions
 {
-    public List<int> Resolutions { get; } = [];
-    public int Batch { get; private set; } = 32;
-    public int Runs { get; private set; } = 5;
-    public int Threads { get; private set; } = 2;
+    private const string About = """
+        ResNet-18 (torchvision topology, 7 classes) train step and forward pass through ONNX Runtime:
+        images/second of a train step (forward, cross-entropy, backward, SGD momentum 0.9, weight decay
+        1e-4) and of a forward pass, batch-1 latency, and peak resident memory.
+        """;
+
+    private static readonly Option<List<int>> ResOption = CliOptions.List("--res", "N...", "Input resolutions (default 112 224).", CliOptions.Int("--res", minimum: 1), severalPerOccurrence: true);
+    private static readonly Option<int> BatchOption = CliOptions.Value("--batch", "N", "Images per step (default 32).", CliOptions.Int("--batch", minimum: 1), 32);
+    private static readonly Option<int> RunsOption = CliOptions.Value("--runs", "N", "Timed steps per figure (default 5).", CliOptions.Int("--runs", minimum: 1), 5);
+    private static readonly Option<int> ThreadsOption = CliOptions.Value("--threads", "N", "ONNX Runtime intra-op threads (default 2).", CliOptions.Int("--threads", minimum: 1), 2);
+    private static readonly Option<string?> ConvOption = GraphOption("conv", "onnx|gemm", "Convolutions as ONNX Conv or lowered to gathers + GEMMs (default gemm).");
+    private static readonly Option<string?> ChunkOption = GraphOption("chunk-mb", "N", "Largest im2col piece, MiB.");
+    private static readonly Option<string?> KeepOption = GraphOption("keep-mb", "N", "Forward im2col matrices the backward pass may reuse, MiB.");
+    private static readonly Option<string?> WinogradOption = GraphOption("winograd", "4|2|off",
+        "3x3 stride-1 convolutions as Winograd F(4x4,3x3) or F(2x2,3x3), or im2col (default 4).");
+    private static readonly Option<string?> CompareOption = CliOptions.Value<string?>("--compare", "KEY=VALUE[,KEY=VALUE]",
+        "A second train step with these graph settings (keys conv, chunk-mb, keep-mb, winograd) on top of the ones before it, " +
+        "its steps alternating with the first's so that both see the same machine.",
+        text => Checked(() => Compared(new GraphSettings(ConvLowering.None), text), text), null);
+    private static readonly Option<string?> ProfileOption = CliOptions.Text("--profile", "PREFIX", "Write an ONNX Runtime profile of the train step.");
+    private static readonly Option<string?> SaveOptimizedOption = CliOptions.Text("--save-optimized", "PREFIX", "Save the train-step model as ONNX Runtime optimized it.");
+    private static readonly Option<bool> TrainOnlyOption = CliOptions.Flag("--train-only", "Time the train step only.");
+    private static readonly Option<bool> CpuTimeOption = CliOptions.Flag("--cpu-time", "Report CPU time per step (ONNX Runtime threads do not spin).");
+    private static readonly Option<bool> NoArenaOption = CliOptions.Flag("--no-arena", "Turn off ONNX Runtime's CPU memory arena.");
+    private static readonly Option<bool> ParallelOption = CliOptions.Flag("--parallel", "ONNX Runtime's parallel execution mode (2 inter-op threads).");
+    private static readonly Option<bool> NoMemPatternOption = CliOptions.Flag("--no-mem-pattern", "Turn off ONNX Runtime's memory pattern.");
+    private static readonly Option<bool> CheckOption = CliOptions.Flag("--check",
+        "One train step with ONNX Conv, with perturbed weights and lowered, compared; uses the first --res and --batch (e.g. --check --res 112 --batch 8).");
+    private static readonly Option<GraphOptimizationLevel?> OptLevelOption = CliOptions.Value<GraphOptimizationLevel?>("--opt-level", "basic|extended|all",
+        "ONNX Runtime graph optimization level (default all).",
+        text => CliOptions.OneOf("--opt-level", new Dictionary<string, GraphOptimizationLevel>
+        {
+            ["basic"] = GraphOptimizationLevel.ORT_ENABLE_BASIC,
+            ["extended"] = GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+            ["all"] = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        })(text),
+        null);
+    private static readonly Option<List<(string Key, string Value)>> OrtOption = CliOptions.List("--ort", "KEY=VALUE",
+        "An ONNX Runtime session configuration entry; repeatable.",
+        text => text.Split('=', 2) is [var key, var value] ? (key, value) : throw new UsageException($"--ort takes KEY=VALUE, got '{text}'"),
+        severalPerOccurrence: false);
+
+    public IReadOnlyList<int> Resolutions { get; private init; } = [112, 224];
+    public int Batch { get; private init; } = 32;
+    public int Runs { get; private init; } = 5;
+    public int Threads { get; private init; } = 2;
     /// <summary>How the measured graphs are built.</summary>
-    public GraphSettings Graph { get; private set; } = new(UlcAg.Runtime.Device.Cpu.PreferredConvLowering);
+    public GraphSettings Graph { get; private init; } = new(UlcAg.Runtime.Device.Cpu.PreferredConvLowering);
 
     /// <summary>A second train-step graph whose steps alternate with the first's (<c>--compare KEY=VALUE,...</c>).</summary>
-    public GraphSettings? Compare { get; private set; }
+    public GraphSettings? Compare { get; private init; }
 
     public ConvLowering Lowering => Graph.Lowering;
 
     /// <summary>Prefix of an ONNX Runtime profile of the train step.</summary>
-    public string? Profile { get; private set; }
+    public string? Profile { get; private init; }
 
     /// <summary>Prefix of the train-step model as ONNX Runtime optimized it.</summary>
-    public string? SaveOptimized { get; private set; }
+    public string? SaveOptimized { get; private init; }
 
-    public bool TrainOnly { get; private set; }
-    public bool CpuTime { get; private set; }
-    public bool Arena { get; private set; } = true;
-    public bool Parallel { get; private set; }
+    public bool TrainOnly { get; private init; }
+    public bool CpuTime { get; private init; }
+    public bool Arena { get; private init; } = true;
+    public bool Parallel { get; private init; }
 
     /// <summary>Turn off ONNX Runtime's memory pattern (one planned block per run).</summary>
-    public bool NoMemoryPattern { get; private set; }
+    public bool NoMemoryPattern { get; private init; }
 
     /// <summary>ONNX Runtime graph optimization level (default: all, as the runtime sets it).</summary>
-    public Microsoft.ML.OnnxRuntime.GraphOptimizationLevel? OptimizationLevel { get; private set; }
+    public GraphOptimizationLevel? OptimizationLevel { get; private init; }
 
     /// <summary>Compare one ResNet-18 train step with and without lowered convolutions, then stop.</summary>
-    public bool Check { get; private set; }
+    public bool Check { get; private init; }
 
     /// <summary>Extra ONNX Runtime session configuration entries.</summary>
-    public List<(string Key, string Value)> SessionConfig { get; } = [];
+    public IReadOnlyList<(string Key, string Value)> SessionConfig { get; private init; } = [];
 
-    /// <summary>Parses <paramref name="args"/>; throws <see cref="ArgumentException"/> naming a bad option.</summary>
-    public static BenchOptions Parse(string[] args)
+    /// <summary>The benchmark's command line.</summary>
+    public static RootCommand Command() => new(About)
     {
-        var o = new BenchOptions();
-        for (var i = 0; i < args.Length; i++)
+        ResOption, BatchOption, RunsOption, ThreadsOption, ConvOption, ChunkOption, KeepOption, WinogradOption, CompareOption,
+        ProfileOption, SaveOptimizedOption, TrainOnlyOption, CpuTimeOption, NoArenaOption, ParallelOption, NoMemPatternOption,
+        OptLevelOption, OrtOption, CheckOption,
+    };
+
+    /// <summary>The options of a parsed command line; graph settings and <c>--compare</c> apply in the order given.</summary>
+    public static BenchOptions From(ParseResult result)
+    {
+        var defaults = new BenchOptions();
+        var graph = defaults.Graph;
+        GraphSettings? compare = null;
+        foreach (var (option, value) in CliOptions.InOrder(result, ConvOption, ChunkOption, KeepOption, WinogradOption, CompareOption))
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"option {args[i]} needs a value");
-            int NextInt() => int.TryParse(Next(), out var v) && v > 0 ? v : throw new ArgumentException($"option {args[i - 1]} needs a positive integer, got '{args[i]}'");
-            switch (args[i])
-            {
-                case "--res":
-                    while (i + 1 < args.Length && int.TryParse(args[i + 1], out var r)) { o.Resolutions.Add(r); i++; }
-                    break;
-                case "--batch": o.Batch = NextInt(); break;
-                case "--runs": o.Runs = NextInt(); break;
-                case "--chunk-mb": o.Graph = o.Graph.With("chunk-mb", Next()); break;
-                case "--keep-mb": o.Graph = o.Graph.With("keep-mb", Next()); break;
-                case "--winograd": o.Graph = o.Graph.With("winograd", Next()); break;
-                case "--compare":
-                    o.Compare = Next().Split(',').Aggregate(o.Graph, (settings, pair) =>
-                    {
-                        var kv = pair.Split('=', 2);
-                        return kv.Length == 2 ? settings.With(kv[0], kv[1]) : throw new ArgumentException($"--compare takes KEY=VALUE[,KEY=VALUE], got '{pair}'");
-                    });
-                    break;
-                case "--threads": o.Threads = NextInt(); break;
-                case "--profile": o.Profile = Next(); break;
-                case "--save-optimized": o.SaveOptimized = Next(); break;
-                case "--train-only": o.TrainOnly = true; break;
-                case "--cpu-time": o.CpuTime = true; break;
-                case "--no-arena": o.Arena = false; break;
-                case "--parallel": o.Parallel = true; break;
-                case "--no-mem-pattern": o.NoMemoryPattern = true; break;
-                case "--check": o.Check = true; break;
-                case "--opt-level":
-                    o.OptimizationLevel = Next() switch
-                    {
-                        "basic" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC,
-                        "extended" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-                        "all" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
-                        var v => throw new ArgumentException($"--opt-level takes basic, extended or all, got '{v}'"),
-                    };
-                    break;
-                case "--conv": o.Graph = o.Graph.With("conv", Next()); break;
-                case "--ort":
-                    var kv = Next().Split('=', 2);
-                    if (kv.Length != 2) throw new ArgumentException($"--ort takes KEY=VALUE, got '{args[i]}'");
-                    o.SessionConfig.Add((kv[0], kv[1]));
-                    break;
-                default: throw new ArgumentException($"unknown option {args[i]}");
-            }
+            if (option == CompareOption)
+                compare = Compared(graph, value);
+            else
+                graph = graph.With(option.Name[2..], value);
         }
-        if (o.Resolutions.Count == 0) o.Resolutions.AddRange([112, 224]);
-        return o;
+
+        return new BenchOptions
+        {
+            Resolutions = result.GetValue(ResOption) is { Count: > 0 } res ? res : defaults.Resolutions,
+            Batch = result.GetValue(BatchOption),
+            Runs = result.GetValue(RunsOption),
+            Threads = result.GetValue(ThreadsOption),
+            Graph = graph,
+            Compare = compare,
+            Profile = result.GetValue(ProfileOption),
+            SaveOptimized = result.GetValue(SaveOptimizedOption),
+            TrainOnly = result.GetValue(TrainOnlyOption),
+            CpuTime = result.GetValue(CpuTimeOption),
+            Arena = !result.GetValue(NoArenaOption),
+            Parallel = result.GetValue(ParallelOption),
+            NoMemoryPattern = result.GetValue(NoMemPatternOption),
+            OptimizationLevel = result.GetValue(OptLevelOption),
+            Check = result.GetValue(CheckOption),
+            SessionConfig = result.GetValue(OrtOption) ?? [],
+        };
+    }
+
+    // A graph setting (--conv, --chunk-mb, ...), checked when parsed and applied in command-line order.
+    private static Option<string?> GraphOption(string key, string valueName, string description) =>
+        CliOptions.Value<string?>("--" + key, valueName, description, text => Checked(() => new GraphSettings(ConvLowering.None).With(key, text), text), null);
+
+    private static GraphSettings Compared(GraphSettings graph, string pairs) => pairs.Split(',').Aggregate(graph, (settings, pair) =>
+        pair.Split('=', 2) is [var key, var value] ? settings.With(key, value) : throw new UsageException($"--compare takes KEY=VALUE[,KEY=VALUE], got '{pair}'"));
+
+    private static T Checked<T>(Func<GraphSettings> check, T value)
+    {
+        try
+        {
+            check();
+            return value;
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
 }
 

@@ -19,22 +19,16 @@
 using ExecutionMode = Microsoft.ML.OnnxRuntime.ExecutionMode;
 using OrtEnv = Microsoft.ML.OnnxRuntime.OrtEnv;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
+using UlcAg.Cli;
 using UlcAg.Graph;
 using UlcAg.Graph.Optim;
 using UlcAg.Network.Layers;
 using UlcAg.Runtime;
 using UlcAg.Tools.TrainBench;
 
-BenchOptions options;
-try
-{
-    options = BenchOptions.Parse(args);
-}
-catch (ArgumentException e)
-{
-    Console.Error.WriteLine(e.Message);
-    return 2;
-}
+if (!new CliProgram("TrainBench", "dotnet run -c Release --project tools/TrainBench -- [options]").TryParse(BenchOptions.Command(), args, out var parsed, out var exitCode))
+    return exitCode;
+var options = BenchOptions.From(parsed);
 if (options.Check) return LoweringCheck.Run(options.Resolutions[0], options.Batch, options.Threads) ? 0 : 1;
 
 var batch = options.Batch;

@@ -84,27 +84,26 @@ public sealed class ExperimentPlan
 
     public string LogFile(PlannedRun run) => Path.Combine(RunsDirectory, run.Name + ".log");
 
-    /// <summary>The <c>ulcag-train</c> arguments that start <paramref name="run"/> from scratch.</summary>
-    public IReadOnlyList<string> TrainArguments(PlannedRun run, int threads)
+    /// <summary>What starts <paramref name="run"/> from scratch: the experiment's configuration, then the run's cell, seed and folder.</summary>
+    public TrainRequest StartRequest(PlannedRun run, int threads)
     {
-        var args = new List<string>();
-        foreach (var config in Request.Configs)
-            args.AddRange(["--config", config]);
-        foreach (var setting in Request.Settings)
-            args.AddRange(["--set", setting]);
-        args.AddRange(["--set", $"method={EnumWords.ToWord(run.Cell.Method)}"]);
-        args.AddRange(["--set", string.Create(CultureInfo.InvariantCulture, $"seed={run.Seed}")]);
-        args.AddRange(["--set", string.Create(CultureInfo.InvariantCulture, $"data.noise.rate={run.Cell.NoiseRate:R}")]);
-        args.AddRange(["--set", $"output={RunsDirectory}"]);
-        args.AddRange(["--set", $"run_name={run.Name}"]);
+        var settings = Request.Settings.Select(ConfigSetting.Parse).ToList();
+        settings.AddRange(new[]
+        {
+            $"method={EnumWords.ToWord(run.Cell.Method)}",
+            string.Create(CultureInfo.InvariantCulture, $"seed={run.Seed}"),
+            string.Create(CultureInfo.InvariantCulture, $"data.noise.rate={run.Cell.NoiseRate:R}"),
+            $"output={RunsDirectory}",
+            $"run_name={run.Name}",
+        }.Select(ConfigSetting.Parse));
         if (!Request.Settings.Any(s => s.StartsWith("threads=", StringComparison.Ordinal)))
-            args.AddRange(ThreadsArguments(threads));
-        return args;
+            settings.AddRange(ThreadsSettings(threads));
+        return new TrainRequest { Configs = Request.Configs, Settings = settings };
     }
 
     /// <summary><c>--set threads=N</c> for a run that shares the machine, or nothing when it may use every core (0).</summary>
-    public static IReadOnlyList<string> ThreadsArguments(int threads) =>
-        threads > 0 ? ["--set", string.Create(CultureInfo.InvariantCulture, $"threads={threads}")] : [];
+    public static IReadOnlyList<ConfigSetting> ThreadsSettings(int threads) =>
+        threads > 0 ? [ConfigSetting.Parse(string.Create(CultureInfo.InvariantCulture, $"threads={threads}"))] : [];
 
     /// <summary>
     /// Records the configuration in the experiment folder, or checks that an earlier start used the same

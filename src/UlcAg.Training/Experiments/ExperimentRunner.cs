@@ -35,13 +35,11 @@ public sealed class ExperimentRunner
     /// Plans <paramref name="request"/>: resolves its configuration as <c>ulcag-train</c> would (for the
     /// noise rate of Tables I, II and IV, and to record what the runs are trained with).
     /// </summary>
-    /// <exception cref="ConfigException">The configuration is invalid.</exception>
-    /// <exception cref="UsageException">A setting is malformed.</exception>
+    /// <exception cref="ConfigException">The configuration is invalid, or a setting is malformed.</exception>
     public ExperimentPlan Plan(ExperimentRequest request)
     {
-        var command = new TrainCommand(_presets, _job, TextWriter.Null, TextWriter.Null, _baseDirectory);
-        var arguments = TrainCommandLine.Parse([.. request.Configs.SelectMany(c => new[] { "--config", c }), .. request.Settings.SelectMany(s => new[] { "--set", s })]);
-        var options = command.Load(arguments).Options;
+        var launcher = new TrainLauncher(_presets, _job, TextWriter.Null, TextWriter.Null, _baseDirectory);
+        var options = launcher.Load(new TrainRequest { Configs = request.Configs, Settings = request.Settings.Select(ConfigSetting.Parse).ToList() }).Options;
         return new ExperimentPlan(request, options.Data.Noise.Rate, OptionsYaml.Write(options));
     }
 
@@ -170,23 +168,23 @@ public sealed class ExperimentRunner
     private int TrainOne(ExperimentPlan plan, PlannedRun run, bool resume, int threads, CancellationToken ct)
     {
         var dir = plan.RunDirectory(run);
-        List<string> args;
+        TrainRequest request;
         if (resume)
         {
-            args = ["--resume", dir, .. ExperimentPlan.ThreadsArguments(threads)];
+            request = new TrainRequest { Resume = dir, Settings = ExperimentPlan.ThreadsSettings(threads) };
         }
         else
         {
             // A folder without a checkpoint holds nothing worth keeping (the run stopped before its first epoch ended).
             if (Directory.Exists(dir))
                 Directory.Delete(dir, recursive: true);
-            args = [.. plan.TrainArguments(run, threads)];
+            request = plan.StartRequest(run, threads);
         }
 
         Directory.CreateDirectory(plan.RunsDirectory);
         using var log = new StreamWriter(plan.LogFile(run), append: true) { AutoFlush = true };
-        log.WriteLine($"# {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss} ulcag-train {string.Join(' ', args)}");
-        return new TrainCommand(_presets, _job, log, log, _baseDirectory).Run(args, ct);
+        log.WriteLine($"# {DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss} ulcag-train {request}");
+        return new TrainLauncher(_presets, _job, log, log, _baseDirectory).Run(request, ct);
     }
 
     private static bool CanResume(string runDirectory) => new RunFolder(runDirectory).CanResume;

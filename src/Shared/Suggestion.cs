@@ -1,6 +1,9 @@
-namespace UlcAg.Training.Config;
+namespace UlcAg.Spelling;
 
-/// <summary>Finds the known word closest to a mistyped one, for "did you mean" hints.</summary>
+/// <summary>
+/// Finds the known word closest to a mistyped one, for "did you mean" hints (configuration keys,
+/// preset names, command-line options). One source file, compiled into each project that needs it.
+/// </summary>
 internal static class Suggestion
 {
     /// <summary>The candidate within a small edit distance of <paramref name="word"/>, or null.</summary>

@@ -1,46 +1,75 @@
-using UlcAg.Training.Config;
 using UlcAg.Network.Models;
+using UlcAg.Training.Config;
+using UlcAg.Training.Tests;
 
-namespace UlcAg.Training.Tests;
+namespace UlcAg.Train.Cli.Tests;
 
 [TestClass]
-public sealed class ConfigCommandLineTests
+public sealed class TrainCommandTests
 {
     [TestMethod]
     public void ParsesConfigsSettingsAndShortcutsInOrder()
     {
-        var args = TrainCommandLine.Parse([
+        var (request, printConfig) = Parse(
             "--config", "rafdb", "-c", "models/scn.yaml", "--set", "train.lr=0.1", "-s", "data.noise.rate=0.2",
             "--epochs", "5", "--method=baseline", "--device", "cuda:0", "--seed", "7", "--data-root", "/d/raf",
-            "--format", "rafdb", "--output", "out", "--print-config"]);
-        CollectionAssert.AreEqual(new[] { "rafdb", "models/scn.yaml" }, args.Configs.ToArray());
+            "--format", "rafdb", "--output", "out", "--print-config");
+        CollectionAssert.AreEqual(new[] { "rafdb", "models/scn.yaml" }, request.Configs.ToArray());
         CollectionAssert.AreEqual(
             new[] { "train.lr", "data.noise.rate", "train.epochs", "method", "device", "seed", "data.root", "data.format", "output" },
-            args.Settings.Select(s => s.Key).ToArray());
-        Assert.AreEqual(new ConfigSetting("data.root", "/d/raf", true, "--data-root /d/raf"), args.Settings[6]);
-        Assert.AreEqual(new ConfigSetting("train.lr", "0.1", false, "--set train.lr=0.1"), args.Settings[0]);
-        Assert.AreEqual("--method baseline", args.Settings[3].Origin);
-        Assert.IsTrue(args.PrintConfig);
-        Assert.IsFalse(args.Help);
-        Assert.IsNull(args.Resume);
+            request.Settings.Select(s => s.Key).ToArray());
+        Assert.AreEqual(new ConfigSetting("data.root", "/d/raf", true, "--data-root /d/raf"), request.Settings[6]);
+        Assert.AreEqual(new ConfigSetting("train.lr", "0.1", false, "--set train.lr=0.1"), request.Settings[0]);
+        Assert.AreEqual("--method baseline", request.Settings[3].Origin);
+        Assert.IsTrue(printConfig);
+        Assert.IsNull(request.Resume);
 
-        Assert.IsTrue(TrainCommandLine.Parse(["-h"]).Help);
-        Assert.IsTrue(TrainCommandLine.Parse(["--version"]).Version);
-        Assert.AreEqual("runs/a", TrainCommandLine.Parse(["--resume", "runs/a"]).Resume);
-        Assert.AreEqual(0, TrainCommandLine.Parse([]).Configs.Count);
+        Assert.AreEqual("runs/a", Parse("--resume", "runs/a").Request.Resume);
+        Assert.AreEqual(0, Parse().Request.Configs.Count);
+        Assert.IsFalse(Parse().PrintConfig);
+        CollectionAssert.AreEqual(
+            new[] { "--epochs 3", "--set train.epochs=4", "--set seed=1", "--epochs 5" },
+            Parse("--epochs", "3", "--set", "train.epochs=4", "-s", "seed=1", "--epochs=5").Request.Settings.Select(s => s.Origin).ToArray());
     }
 
     [TestMethod]
-    [DataRow(new[] { "--epoch", "3" }, "unknown option '--epoch'; did you mean --epochs?")]
-    [DataRow(new[] { "--epochs" }, "--epochs needs a value (N)")]
-    [DataRow(new[] { "demo.yaml" }, "unexpected argument 'demo.yaml'; configuration files are given with --config FILE")]
-    [DataRow(new[] { "--help=yes" }, "--help takes no value")]
-    [DataRow(new[] { "--set", "train.lr" }, "--set 'train.lr' has no '='")]
+    public void OverridesApplyAfterEveryFileInCommandLineOrder()
+    {
+        using var files = new ConfigTestFiles();
+        var file = files.Write("a.yaml", "train:\n  epochs: 12\n");
+        var job = new RecordingJob(0);
+        var (code, _, error) = Run(job, "--epochs", "3", "--config", file, "--set", "train.epochs=4", "--epochs=5");
+        Assert.AreEqual(TrainExitCodes.Success, code, error);
+        Assert.AreEqual(5, job.Options!.Train.Epochs);
+    }
+
+    [TestMethod]
+    [DataRow(new[] { "--epoch", "3" }, "error: unknown option '--epoch'; did you mean --epochs?")]
+    [DataRow(new[] { "--epochs" }, "error: --epochs needs a value (N)")]
+    [DataRow(new[] { "demo.yaml" }, "error: unexpected argument 'demo.yaml'; configuration files are given with --config FILE")]
+    [DataRow(new[] { "--help=yes" }, "error: --help takes no value")]
+    [DataRow(new[] { "--print-config", "yes" }, "error: --print-config takes no value")]
+    [DataRow(new[] { "--set", "train.lr" }, "error: --set 'train.lr' has no '='")]
     [DataRow(new[] { "--resume", "r", "--config", "demo" }, "cannot be combined with --config")]
+    [DataRow(new[] { "-h", "--bogus" }, "error: unknown option '--bogus'")]
     public void RejectsMalformedCommandLines(string[] args, string expected)
     {
-        var e = Assert.ThrowsExactly<UsageException>(() => TrainCommandLine.Parse(args));
-        StringAssert.Contains(e.Message, expected);
+        var job = new RecordingJob(0);
+        var (code, output, error) = Run(job, args);
+        Assert.AreEqual(TrainExitCodes.Usage, code);
+        Assert.AreEqual("", output);
+        Assert.IsNull(job.Options);
+        StringAssert.Contains(error, expected);
+        StringAssert.EndsWith(error.ReplaceLineEndings("\n"), "\nRun 'dotnet ulcag-train --help' for usage.\n");
+    }
+
+    [TestMethod]
+    public void VersionPrintsTheNameAndVersion()
+    {
+        var (code, output, error) = Run(new RecordingJob(0), "--version");
+        Assert.AreEqual(TrainExitCodes.Success, code);
+        StringAssert.Matches(output, new System.Text.RegularExpressions.Regex(@"^ulcag-train \d+\.\d+\.\d+\n$"));
+        Assert.AreEqual("", error);
     }
 
     [TestMethod]
@@ -129,6 +158,14 @@ public sealed class ConfigCommandLineTests
         var command = new TrainCommand(ConfigTestFiles.Presets, new RecordingJob(0, cancel: true), output, errors, Path.GetTempPath(), FixedClock());
         Assert.AreEqual(TrainExitCodes.Interrupted, command.Run([], stopped.Token));
         StringAssert.Contains(errors.ToString(), "Stopped.");
+    }
+
+    private static (TrainRequest Request, bool PrintConfig) Parse(params string[] args)
+    {
+        var line = new TrainCommandLine(ConfigTestFiles.Presets);
+        var result = line.Program.Parse(line.Root, args, out var problem);
+        Assert.IsNull(problem);
+        return (line.Request(result), result.GetValue(line.PrintConfig));
     }
 
     private static (int Code, string Output, string Error) Run(ITrainingJob job, params string[] args)
