@@ -21,7 +21,12 @@ public sealed class ProgressCallback : ITrainerCallback
         run.Say($"test accuracy {test.Test.Accuracy:P2} (mean class {test.Test.MeanClassAccuracy:P2}) with the best validation epoch {run.State.BestEpoch}");
         var audit = test.Audit;
         if (audit.CleanKnown)
+        {
             run.Say($"relabeling: {audit.ChangedTotal} labels changed, precision {Percent(audit.PrecisionTotal)}, recall {Percent(audit.Recall)}, noisy labels still wrong {Percent(audit.NoisyStillWrong)}");
+            var (start, end) = ((double)audit.Noisy / Math.Max(1, audit.Samples), audit.NoiseRate ?? 0);
+            var verdict = end < start ? "lowered it" : end > start ? "raised it" : "left it unchanged";
+            run.Say($"wrong training labels: {Percent(start)} at the start, {Percent(end)} at the end (relabeling {verdict})");
+        }
         run.Say($"model: {run.Folder.Model}");
         run.Say($"report: {run.Folder.Report}");
         run.Say($"run: {run.Folder.Root} (config.yaml, metrics.jsonl, relabels.csv, checkpoints/)");
