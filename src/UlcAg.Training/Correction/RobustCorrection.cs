@@ -13,7 +13,7 @@ namespace UlcAg.Training.Correction;
 /// <item>Templates (eq. 8) from trusted samples only: never relabeled, the classifier agreeing with the
 /// label, the highest alphas of their class; a class with too few has no template.</item>
 /// <item>Candidates ranked within their class by alpha, so that hard or rare classes are not drained
-/// into frequent ones.</item>
+/// into frequent ones. (Where nothing trains alpha, the classifier's p(label) takes its place.)</item>
 /// <item>A change only when the nearest template and the classifier name the same new class and its
 /// averaged probability beats the label's by a margin, in consecutive epochs.</item>
 /// <item>At most one change per sample ("org" is the original label); a changed label returns to
@@ -28,10 +28,21 @@ public sealed class RobustCorrection
     private readonly int[] _streakClass;
     private readonly int[] _streakLength;
     private readonly bool[] _changed;
+    private readonly bool _alphaIsTrained;
 
-    public RobustCorrection(RobustCorrectionOptions options, double templateMargin, int samples, int classes, int semanticSize)
+    /// <param name="options">The policy's settings.</param>
+    /// <param name="templateMargin">The template-distance margin used when the classifier does not vote (<c>ulcag.relabel_margin</c>).</param>
+    /// <param name="samples">Training samples.</param>
+    /// <param name="classes">Classes.</param>
+    /// <param name="semanticSize">Width of s.</param>
+    /// <param name="alphaIsTrained">
+    /// Whether alpha ranks samples (the target branch trains it); without it (the aux-only ablation, where
+    /// nothing in the loss trains alpha) the classifier's averaged probability of the label ranks them instead.
+    /// </param>
+    public RobustCorrection(RobustCorrectionOptions options, double templateMargin, int samples, int classes, int semanticSize, bool alphaIsTrained = true)
     {
         _o = options;
+        _alphaIsTrained = alphaIsTrained;
         _templateMargin = templateMargin;
         Evidence = new SampleEvidence(samples, classes, semanticSize, options.EvidenceMomentum);
         _streakClass = new int[samples];
@@ -97,13 +108,13 @@ public sealed class RobustCorrection
         {
             var eligible = Enumerable.Range(0, labels.Count)
                 .Where(i => !_changed[i] && labels.Current[i] == c && (!_o.Classifier || ArgMax(Evidence.ProbabilitiesOf(i)) == c))
-                .OrderByDescending(i => Evidence.Alpha[i]).ThenBy(i => i).ToList();
+                .OrderByDescending(i => Confidence(i, c)).ThenBy(i => i).ToList();
             if (eligible.Count < _o.MinTrusted) continue;
             var trusted = eligible.Take(Math.Max(_o.MinTrusted, (int)Math.Ceiling(_o.TrustedShare * eligible.Count))).ToList();
             var t = new float[m];
             foreach (var i in trusted)
             {
-                for (var k = 0; k < m; k++) t[k] += Evidence.Alpha[i] * z[i * m + k];
+                for (var k = 0; k < m; k++) t[k] += Confidence(i, c) * z[i * m + k];
             }
             for (var k = 0; k < m; k++) t[k] /= trusted.Count;
             snapshot[c] = t;
@@ -174,12 +185,15 @@ public sealed class RobustCorrection
         var ranks = new int[labels.Count];
         foreach (var group in Enumerable.Range(0, labels.Count).Where(i => !_changed[i]).GroupBy(i => labels.Current[i]))
         {
-            var ordered = group.OrderBy(i => Evidence.Alpha[i]).ThenBy(i => i).ToList();
+            var ordered = group.OrderBy(i => Confidence(i, group.Key)).ThenBy(i => i).ToList();
             var take = (int)Math.Ceiling(_o.CandidateShare * ordered.Count);
             for (var r = 0; r < take; r++) ranks[ordered[r]] = r + 1;
         }
         return ranks;
     }
+
+    /// <summary>How much sample <paramref name="i"/> is trusted with label <paramref name="label"/>: its averaged alpha, or p(label) where alpha is untrained.</summary>
+    private float Confidence(int i, int label) => _alphaIsTrained ? Evidence.Alpha[i] : Evidence.ProbabilitiesOf(i)[label];
 
     private double Distance(int c, ReadOnlySpan<float> s) => Templates.Has(c) ? Templates.Distance(c, s) : 1;
 

@@ -50,7 +50,8 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         var net = setup.Network;
         _templates = new SemanticTemplates(net.Classes, net.SemanticSize, Options.UlcAg.TemplateMomentum);
         if (Options.UlcAg.Correction == CorrectionPolicy.Robust)
-            _robust = new RobustCorrection(Options.UlcAg.Robust, Options.UlcAg.RelabelMargin, setup.Train.Samples.Count, net.Classes, net.SemanticSize);
+            _robust = new RobustCorrection(Options.UlcAg.Robust, Options.UlcAg.RelabelMargin, setup.Train.Samples.Count, net.Classes, net.SemanticSize,
+                alphaIsTrained: TargetBranch || net.AlphaThroughAuLoss);
         var adjacency = Method == Method.RandomEdges
             ? AuAdjacency.Random(net.AuCount, setup.Seed)
             : AuAdjacency.FromLabels(setup.Train.Samples.Select(s => s.Aus), net.AuCount);
