@@ -1,5 +1,6 @@
 using System.Globalization;
-using YamlDotNet.Serialization;
+using System.Runtime.Serialization;
+using UlcAg.Data.Loading;
 using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Config;
@@ -33,7 +34,7 @@ public sealed record TrainOptions
     public DataOptions Data { get; init; } = new();
 
     /// <summary>YAML <c>augment</c>: training-time augmentation.</summary>
-    public AugmentationOptions Augment { get; init; } = new();
+    public AugmentOptions Augment { get; init; } = new();
 
     /// <summary>YAML <c>model</c>: pretrained weights and the auxiliary branch's shape.</summary>
     public ModelOptions Model { get; init; } = new();
@@ -42,7 +43,7 @@ public sealed record TrainOptions
     public TrainLoopOptions Train { get; init; } = new();
 
     /// <summary>YAML <c>ulcag</c>: ULC-AG's hyperparameters (also used by its ablations).</summary>
-    [YamlMember(Alias = "ulcag")]
+    [DataMember(Name = "ulcag")]
     public UlcAgOptions UlcAg { get; init; } = new();
 
     /// <summary>YAML <c>scn</c>: the SCN comparison method's hyperparameters.</summary>
@@ -52,7 +53,7 @@ public sealed record TrainOptions
     /// The run directory to continue (<c>--resume</c>), or null for a new run. Set by the command line,
     /// never read from or written to YAML: a resumed run's configuration is the one stored in that directory.
     /// </summary>
-    [YamlIgnore]
+    [IgnoreDataMember]
     public string? ResumeFrom { get; init; }
 
     /// <summary>The CUDA device index of <see cref="Device"/>, or null for the CPU.</summary>
