@@ -186,12 +186,12 @@ public sealed class AuJoinTests
         fixture.Write("presence.csv", "file,AU01,AU12", "train_00001.jpg,1,0");
         (AuSourceOptions Aus, IssueKind Kind, string Mention)[] cases =
         [
-            (new() { Path = "headerless.csv" }, IssueKind.MissingHeader, "headerless.csv, line 1"),
-            (new() { Path = "nofile.csv" }, IssueKind.MissingColumn, "image-name column"),
-            (new() { Path = "presence.csv", FileColumn = "path" }, IssueKind.MissingColumn, "a column 'path'"),
-            (new() { Path = "presence.csv", Subset = ["AU04"] }, IssueKind.MissingColumn, "field 'AU04'"),
-            (new() { Path = "presence.csv", Mode = AuMode.Intensity }, IssueKind.MissingColumn, "intensity"),
-            (new() { Path = "absent.csv" }, IssueKind.UnreadableFile, "absent.csv"),
+            (new() { Source = AuSource.OpenFace, Path = "headerless.csv" }, IssueKind.MissingHeader, "headerless.csv, line 1"),
+            (new() { Source = AuSource.OpenFace, Path = "nofile.csv" }, IssueKind.MissingColumn, "image-name column"),
+            (new() { Source = AuSource.OpenFace, Path = "presence.csv", FileColumn = "path" }, IssueKind.MissingColumn, "a column 'path'"),
+            (new() { Source = AuSource.OpenFace, Path = "presence.csv", Subset = ["AU04", "AU01"] }, IssueKind.MissingColumn, "field 'AU04'"),
+            (new() { Source = AuSource.OpenFace, Path = "presence.csv", Mode = AuMode.Intensity }, IssueKind.MissingColumn, "intensity"),
+            (new() { Source = AuSource.OpenFace, Path = "absent.csv" }, IssueKind.UnreadableFile, "absent.csv"),
         ];
         foreach (var (aus, kind, mention) in cases)
         {

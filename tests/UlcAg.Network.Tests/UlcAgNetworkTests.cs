@@ -1,4 +1,5 @@
 using UlcAg.Graph;
+using UlcAg.Graph.Optim;
 using UlcAg.Network.Models;
 using UlcAg.Network.Weights;
 using UlcAg.Runtime;
@@ -15,7 +16,7 @@ public sealed class UlcAgNetworkTests
         foreach (var method in Enum.GetValues<Method>())
         {
             var o = NetworkFixture.Tiny(method);
-            var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings());
+            var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings(OptimizerKind.Sgd, 0.9, 1e-4));
             var weights = NetworkFixture.Weights(o);
             using var session = new TrainingSession(step.Model, Device.Cpu, weights.ToDictionary(kv => kv.Key, kv => kv.Value.Data));
             foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, 3))

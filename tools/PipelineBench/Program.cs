@@ -10,6 +10,9 @@
 // the trainer's second epoch (steps x batch images, validation excluded) from its metrics.jsonl,
 // so that session start-up and the first, slower Run are not counted against the pipeline.
 using System.Diagnostics;
+using System.Globalization;
+using UlcAg.Data.Noise;
+using UlcAg.Data.Synthetic;
 using UlcAg.Graph.Optim;
 using UlcAg.Network.Layers;
 using UlcAg.Network.Models;
@@ -26,11 +29,11 @@ for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
-        case "--size": size = int.Parse(args[++i]); break;
-        case "--batch": batch = int.Parse(args[++i]); break;
-        case "--steps": steps = int.Parse(args[++i]); break;
-        case "--threads": threads = int.Parse(args[++i]); break;
-        case "--compare-steps": compareRounds = int.Parse(args[++i]); break;
+        case "--size": size = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--batch": batch = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--compare-steps": compareRounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--method": method = args[++i] == "baseline" ? Method.Baseline : Method.UlcAg; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
@@ -78,8 +81,8 @@ try
         Data = new DataOptions
         {
             InputSize = size, CacheDir = Path.Combine(dir, "cache"), ValFraction = 0,
-            Noise = new LabelNoiseOptions { Rate = 0.2 },
-            Synthetic = new SyntheticOptions { Train = steps * batch, Test = batch },
+            Noise = new NoiseOptions { Rate = 0.2 },
+            Synthetic = new SyntheticFaceOptions { Train = steps * batch, Test = batch },
         },
         Model = new ModelOptions { Pretrained = "none" },
         Train = new TrainLoopOptions { Epochs = 2, BatchSize = batch, Workers = 2, EvalBatchSize = batch },
@@ -119,7 +122,7 @@ TrainingSession Session(Method m)
 {
     // Convolutions as the trainer emits them on this device.
     var net = new NetworkOptions { Method = m, Classes = 7, InputSize = size, AuCount = 14, ConvLowering = Device.Cpu.PreferredConvLowering };
-    var step = UlcAgNetwork.BuildTrainStep(net, batch, new OptimizerSettings());
+    var step = UlcAgNetwork.BuildTrainStep(net, batch, new OptimizerSettings(OptimizerKind.Sgd, 0.9, 1e-4));
     var init = Initializers.Default(step.Weights, 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
     var session = new TrainingSession(step.Model, Device.Cpu, init, threads);
     new Random(0).NextBytes(session.Feed<byte>(N.Images));

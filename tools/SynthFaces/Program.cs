@@ -88,12 +88,12 @@ internal static class Program
         var d = new SyntheticFaceOptions();
         return d with
         {
-            Seed = (long)Number(o, "seed", d.Seed),
+            Seed = (int)Number(o, "seed", SyntheticFaceOptions.DefaultSeed),
             ImageSize = (int)Number(o, "size", d.ImageSize),
-            TrainSize = (int)Number(o, "train", d.TrainSize),
-            TestSize = (int)Number(o, "test", d.TestSize),
+            Train = (int)Number(o, "train", d.Train),
+            Test = (int)Number(o, "test", d.Test),
             Difficulty = Number(o, "difficulty", d.Difficulty),
-            PseudoLabelErrorRate = Number(o, "error-rate", d.PseudoLabelErrorRate),
+            AuErrorRate = Number(o, "error-rate", d.AuErrorRate),
         };
     }
 
@@ -110,7 +110,7 @@ internal static class Program
     {
         var options = Options(o);
         // The sheet only needs the first few faces of each class.
-        var generator = new SyntheticFaceGenerator(options with { TrainSize = Math.Max(options.TrainSize, 200), TestSize = 0 });
+        var generator = new SyntheticFaceGenerator(options with { Train = Math.Max(options.Train, 200), Test = 7 });
         using var sheet = ContactSheet.Build(generator, (int)Number(o, "per-class", 8), (int)Number(o, "cell", 112));
         var bits = (int)Number(o, "bits", 8);
         if (bits is < 1 or > 8)
@@ -139,7 +139,7 @@ internal static class Program
         var count = (int)Number(o, "count", 2000);
         var runs = (int)Number(o, "runs", 5);
         var threads = (int)Number(o, "threads", -1);
-        var options = Options(o) with { TrainSize = count, TestSize = 0 };
+        var options = Options(o) with { Train = count, Test = 7 };
         var generator = new SyntheticFaceGenerator(options);
         // Warm-up: JIT, OpenCV's first-call initialisation.
         Parallel.For(0, Math.Min(count, 64), i => generator.Generate(SynthSplit.Train, i));

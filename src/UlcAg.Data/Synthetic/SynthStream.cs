@@ -5,6 +5,7 @@ namespace UlcAg.Data.Synthetic;
 /// changing one knob (say, the occlusion probability) leaves the identity and expression of
 /// every face unchanged.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "A stream of random numbers, not an I/O stream.")]
 public enum SynthStream
 {
     /// <summary>Class order of a split.</summary>

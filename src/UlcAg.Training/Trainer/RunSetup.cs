@@ -59,7 +59,7 @@ internal static class RunSetup
                 Normalization = pretrained?.Normalization ?? Normalization.ImageNet,
                 ConvLowering = device.PreferredConvLowering,
             });
-            var optimizer = new OptimizerSettings(EnumWords.ToWord(o.Train.Optimizer), o.Train.Momentum, o.Train.WeightDecay);
+            var optimizer = new OptimizerSettings(o.Train.Optimizer, o.Train.Momentum, o.Train.WeightDecay);
             var step = UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer);
             AtomicFile.WriteAllBytes(folder.TrainStep, step.Model);
             var evalModel = UlcAgNetwork.BuildEval(net);
