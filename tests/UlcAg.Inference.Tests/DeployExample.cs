@@ -18,7 +18,7 @@ public sealed class ExpressionOnnx : IDisposable
         if (!meta.TryGetValue("ulcag.classes", out var classes))
             throw new InvalidDataException($"{modelPath} is not a UlcAg export (no ulcag.classes metadata)");
         Classes = JsonSerializer.Deserialize<string[]>(classes)!;
-        InputSize = int.Parse(meta["ulcag.input_size"], System.Globalization.CultureInfo.InvariantCulture);
+        InputSize = int.Parse(meta["ulcag.input_size"]);
         Planar = meta["ulcag.input_layout"] == "NCHW";
     }
 
