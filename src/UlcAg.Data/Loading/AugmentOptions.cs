@@ -39,5 +39,5 @@ public sealed record AugmentOptions
     }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
-    public void Validate() => OptionCheck.ThrowIfInvalid(Check, (key, text) => new ArgumentOutOfRangeException(key, $"augment.{key} {text}"));
+    public void Validate() => OptionCheck.ThrowIfInvalid(Check, (key, text) => new ArgumentOutOfRangeException(key, $"Augment option {key} {text}."));
 }

@@ -118,7 +118,7 @@ internal static class RunSetup
         {
             Faces = new FacePipelineOptions { Size = o.Data.InputSize, Mode = o.Data.Align, Margin = (float)o.Data.Margin },
             Detector = o.Data.DetectorSpec,
-            OnDecodeError = o.Data.BadInput == Data.Issues.IssuePolicy.Skip ? DecodeErrorPolicy.Skip : DecodeErrorPolicy.Fail,
+            OnDecodeError = o.Data.BadInput,
         };
         var cacheDir = Path.GetFullPath(o.Data.CacheDir);
         ImageCache Open(DatasetSplit split)
