@@ -82,5 +82,5 @@ public sealed class Shape : IReadOnlyList<long>, IEquatable<Shape>
         foreach (var d in _dims) h.Add(d);
         return h.ToHashCode();
     }
-    public override string ToString() => "[" + string.Join(", ", _dims.Select(d => d == Dynamic ? "?" : d.ToString())) + "]";
+    public override string ToString() => "[" + string.Join(", ", _dims.Select(d => d == Dynamic ? "?" : d.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "]";
 }

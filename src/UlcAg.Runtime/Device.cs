@@ -8,14 +8,24 @@ public sealed record Device(bool IsCuda, int Index = 0)
 {
     public static Device Cpu { get; } = new(false);
 
-    /// <summary>Parses "cpu", "cuda" or "cuda:N".</summary>
-    public static Device Parse(string text)
+    /// <summary>Parses "cpu", "cuda" (device 0) or "cuda:N" (N = 0, 1, ...), ignoring case.</summary>
+    /// <exception cref="DeviceException">The text is not a device.</exception>
+    public static Device Parse(string text) =>
+        TryParse(text, out var device) ? device : throw new DeviceException($"unknown device '{text}': expected cpu, cuda or cuda:N");
+
+    /// <summary>Reads "cpu", "cuda" (device 0) or "cuda:N" (N = 0, 1, ...), ignoring case; false for anything else.</summary>
+    public static bool TryParse(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Device? device)
     {
         var t = text.Trim().ToLowerInvariant();
-        if (t == "cpu") return Cpu;
-        if (t == "cuda") return new Device(true);
-        if (t.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(t.AsSpan(5), out var index) && index >= 0) return new Device(true, index);
-        throw new DeviceException($"unknown device '{text}': expected cpu, cuda or cuda:N");
+        device = t switch
+        {
+            "cpu" => Cpu,
+            "cuda" => new Device(true),
+            _ when t.StartsWith("cuda:", StringComparison.Ordinal) && t.Length > 5 && t.Skip(5).All(char.IsAsciiDigit)
+                && int.TryParse(t.AsSpan(5), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index) => new Device(true, index),
+            _ => null,
+        };
+        return device is not null;
     }
 
     public override string ToString() => IsCuda ? $"cuda:{Index}" : "cpu";

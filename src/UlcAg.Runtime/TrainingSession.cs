@@ -23,8 +23,8 @@ public sealed class TrainingSession : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly StateSlot[] _state;
     private readonly Dictionary<string, StateSlot> _stateByName;
-    private readonly Dictionary<string, HostTensor> _feeds;
-    private readonly Dictionary<string, HostTensor> _results;
+    private readonly Dictionary<string, BoundBuffer> _feeds;
+    private readonly Dictionary<string, BoundBuffer> _results;
     private readonly OrtIoBinding[] _bindings;
     private readonly DeviceCopier? _copier;
     private int _current;
@@ -59,8 +59,8 @@ public sealed class TrainingSession : IDisposable
         }).ToArray();
         _stateByName = _state.ToDictionary(s => s.Name);
         var stateOutputs = _state.Select(s => s.NextName).ToHashSet();
-        _feeds = inputs.Where(kv => !_stateByName.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => new HostTensor(kv.Key, kv.Value));
-        _results = outputs.Where(kv => !stateOutputs.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => new HostTensor(kv.Key, kv.Value));
+        _feeds = inputs.Where(kv => !_stateByName.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => new BoundBuffer(kv.Key, kv.Value));
+        _results = outputs.Where(kv => !stateOutputs.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => new BoundBuffer(kv.Key, kv.Value));
         if (device.IsCuda) _copier = new DeviceCopier(_state, device);
 
         if (initialState is not null) WriteState(initialState);
@@ -161,7 +161,7 @@ public sealed class TrainingSession : IDisposable
 
     private StateSlot Slot(string name) => _stateByName.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"no state named '{name}'");
 
-    private static HostTensor Host(Dictionary<string, HostTensor> map, string name, string what)
+    private static BoundBuffer Host(Dictionary<string, BoundBuffer> map, string name, string what)
         => map.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"no {what} named '{name}'; {what}s are: {string.Join(", ", map.Keys)}");
 
     private static List<(string Input, string Output)> ParseStatePairs(InferenceSession session)
@@ -213,11 +213,11 @@ public sealed class TrainingSession : IDisposable
 }
 
 /// <summary>A fixed host buffer bound as a feed or a result.</summary>
-internal sealed class HostTensor : IDisposable
+internal sealed class BoundBuffer : IDisposable
 {
     private readonly Array _buffer;
 
-    public HostTensor(string name, NodeMetadata meta)
+    public BoundBuffer(string name, NodeMetadata meta)
     {
         Name = name;
         Shape = meta.Dimensions.Select(d => d < 0 ? throw new ArgumentException($"'{name}' has a dynamic dimension; train steps need static shapes") : (long)d).ToArray();

@@ -31,7 +31,7 @@ public sealed class AffectNetAdapterTests
     public void SevenClassesDropContemptNoneUncertainAndNoFace()
     {
         using var fixture = Make();
-        var adapter = DatasetFactory.Create(fixture.Options("affectnet"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.AffectNet));
         var train = adapter.Load("train");
         CollectionAssert.AreEqual(new[] { "Neutral", "Happiness", "Sadness", "Surprise", "Fear", "Disgust", "Anger" }, train.ClassNames.ToArray());
         CollectionAssert.AreEqual(new[] { "0/a.jpg", "1/f.jpg" }, train.Samples.Select(s => s.Id).ToArray());
@@ -49,7 +49,7 @@ public sealed class AffectNetAdapterTests
     public void BoxLandmarksAndImagePathComeFromTheRow()
     {
         using var fixture = Make();
-        var sample = DatasetFactory.Create(fixture.Options("affectnet")).Load("train").Samples[0];
+        var sample = DatasetFactory.Create(fixture.Options(DataFormat.AffectNet)).Load("train").Samples[0];
         Assert.AreEqual(new FaceBox(10, 11, 110, 111), sample.Box);
         Assert.IsNotNull(sample.Landmarks);
         Assert.HasCount(136, sample.Landmarks);
@@ -63,7 +63,7 @@ public sealed class AffectNetAdapterTests
     public void EightClassesKeepContempt()
     {
         using var fixture = Make();
-        var train = DatasetFactory.Create(fixture.Options("affectnet") with { IncludeContempt = true }).Load("train");
+        var train = DatasetFactory.Create(fixture.Options(DataFormat.AffectNet) with { IncludeContempt = true }).Load("train");
         Assert.HasCount(8, train.ClassNames);
         Assert.AreEqual("Contempt", train.ClassNames[7]);
         CollectionAssert.AreEqual(new[] { 1, 7, 6 }, train.Samples.Select(s => s.Label).ToArray());
@@ -73,7 +73,7 @@ public sealed class AffectNetAdapterTests
     public void HeaderlessValidationIsDetected()
     {
         using var fixture = Make();
-        var adapter = DatasetFactory.Create(fixture.Options("affectnet"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.AffectNet));
         var val = adapter.Load("validation");
         Assert.AreEqual("val", val.Split);
         CollectionAssert.AreEqual(new[] { "2/g.jpg", "2/h.jpg" }, val.Samples.Select(s => s.Id).ToArray());
@@ -86,7 +86,7 @@ public sealed class AffectNetAdapterTests
     public void ValidationWithHeaderAndQuotedLandmarks()
     {
         using var fixture = Make(validation: [Header, $"2/g.jpg,1,2,3,4,\"{Landmarks(3)}\",5,0,0"]);
-        var sample = DatasetFactory.Create(fixture.Options("affectnet")).Load("val").Samples.Single();
+        var sample = DatasetFactory.Create(fixture.Options(DataFormat.AffectNet)).Load("val").Samples.Single();
         Assert.AreEqual(5, sample.Label);
         Assert.AreEqual(3.5f, sample.Landmarks![1]);
     }
@@ -97,7 +97,7 @@ public sealed class AffectNetAdapterTests
         using var fixture = Make();
         fixture.Write("lists/my_val.csv", Header, Row("9/z.jpg", 2, 60));
         fixture.Image("pictures/9/z.jpg");
-        var options = fixture.Options("affectnet") with { SplitFiles = new Dictionary<string, string> { ["val"] = "lists/my_val.csv" }, ImagesRoot = "pictures" };
+        var options = fixture.Options(DataFormat.AffectNet) with { SplitFiles = new Dictionary<string, string> { ["val"] = "lists/my_val.csv" }, ImagesRoot = "pictures" };
         var sample = DatasetFactory.Create(options).Load("val").Samples.Single();
         Assert.AreEqual(2, sample.Label);
         Assert.AreEqual(fixture.PathOf("pictures/9/z.jpg"), ((ImageSource.File)sample.Image).Path);
@@ -107,7 +107,7 @@ public sealed class AffectNetAdapterTests
     public void HeaderlessTrainingIsAnIssue()
     {
         using var fixture = Make(training: [Row("0/a.jpg", 1, 10), Row("1/f.jpg", 6, 30)]);
-        var train = Policies.CheckSplit(p => fixture.Options("affectnet", p), "train", IssueKind.MissingHeader, 1, "training.csv", "line 1", "subDirectory_filePath");
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.AffectNet, p), "train", IssueKind.MissingHeader, 1, "training.csv", "line 1", "subDirectory_filePath");
         // Under Skip the first line is read as data in the standard column order.
         CollectionAssert.AreEqual(new[] { "0/a.jpg", "1/f.jpg" }, train.Samples.Select(s => s.Id).ToArray());
     }
@@ -126,7 +126,7 @@ public sealed class AffectNetAdapterTests
     {
         var row = bad.Replace("LM67", Landmarks(1, 67)).Replace("LMX", Landmarks(1).Replace("3.5", "3.5x")).Replace("LM", Landmarks(1));
         using var fixture = Make(training: [Header, Row("0/a.jpg", 1, 10), row, Row("1/f.jpg", 6, 30)]);
-        var train = Policies.CheckSplit(p => fixture.Options("affectnet", p), "train", kind, 1, "training.csv", where, what);
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.AffectNet, p), "train", kind, 1, "training.csv", where, what);
         CollectionAssert.AreEqual(new[] { "0/a.jpg", "1/f.jpg" }, train.Samples.Select(s => s.Id).ToArray());
     }
 
@@ -135,7 +135,7 @@ public sealed class AffectNetAdapterTests
     {
         using var fixture = Make(imagesRoot: "Automatically_Annotated_Images");
         fixture.Write("automatically_annotated.csv", Header, Row("0/a.jpg", 4, 10), Row("1/c.jpg", 9), Row("1/f.jpg", 2, 30));
-        var adapter = DatasetFactory.Create(fixture.Options("affectnet-auto"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.AffectNetAuto));
         CollectionAssert.AreEqual(new[] { "train", "val" }, adapter.Splits.ToArray());
         var train = adapter.Load("train");
         Assert.AreEqual("affectnet-auto", train.Dataset);
@@ -151,7 +151,7 @@ public sealed class AffectNetAdapterTests
         using var fixture = Make();
         fixture.Write("automatically_annotated.csv", Header, Row("0/a.jpg", 4, 10));
         fixture.Image("Automatically_Annotated_Images/0/a.jpg");
-        var adapter = DatasetFactory.Create(fixture.Options("affectnet-auto"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.AffectNetAuto));
         var val = adapter.Load("val");
         Assert.AreEqual("affectnet-auto", val.Dataset);
         CollectionAssert.AreEqual(new[] { "2/g.jpg", "2/h.jpg" }, val.Samples.Select(s => s.Id).ToArray());
@@ -165,7 +165,7 @@ public sealed class AffectNetAdapterTests
     {
         using var fixture = Make(imagesRoot: "Automatically_Annotated_Images");
         var list = fixture.Write("lists/auto.csv", Header, Row("0/b.jpg", 5, 10));
-        var train = DatasetFactory.Create(fixture.Options("affectnet-auto") with { AnnotationFile = list }).Load("train");
+        var train = DatasetFactory.Create(fixture.Options(DataFormat.AffectNetAuto) with { AnnotationFile = list }).Load("train");
         Assert.AreEqual(5, train.Samples.Single().Label);
     }
 
@@ -173,6 +173,6 @@ public sealed class AffectNetAdapterTests
     public void MissingHeaderColumnIsFatal()
     {
         using var fixture = Make(training: [Header.Replace("face_y", "face_yy"), Row("0/a.jpg", 1, 10)]);
-        Policies.FatalSplit(p => fixture.Options("affectnet", p), "train", IssueKind.MissingColumn, "training.csv, line 1, field 'face_y'");
+        Policies.FatalSplit(p => fixture.Options(DataFormat.AffectNet, p), "train", IssueKind.MissingColumn, "training.csv, line 1, field 'face_y'");
     }
 }

@@ -19,7 +19,7 @@ public sealed class AuJoinTests
     }
 
     private static DatasetOptions Options(Fixture fixture, AuSourceOptions aus, IssuePolicy policy = IssuePolicy.Fail) =>
-        fixture.Options("rafdb", policy) with { Aus = aus, CheckEmptyClasses = false };
+        fixture.Options(DataFormat.RafDb, policy) with { Aus = aus, CheckEmptyClasses = false };
 
     [TestMethod]
     public void PerImageOpenFaceFilesJoinThroughTheAlignedSuffix()
@@ -29,7 +29,7 @@ public sealed class AuJoinTests
         fixture.Write("openface/train_00002_aligned.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([3], success: 0));
         fixture.Write("openface/test_0002_aligned.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([16, 17]));
         fixture.Write("openface/test_0002_aligned_of_details.txt", "not a CSV");
-        var source = new DatasetSource(Options(fixture, new AuSourceOptions { Path = "openface" }));
+        var source = new DatasetSource(Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "openface" }));
         var train = source.Load("train");
         var test = source.Load("test");
         CollectionAssert.AreEqual(AuNames.OpenFacePresence.ToArray(), train.AuNames.ToArray());
@@ -53,7 +53,7 @@ public sealed class AuJoinTests
             OpenFaceCsv.Row([], file: "train_00001_aligned.jpg"),
             OpenFaceCsv.Row([], file: "test_0001.jpg"));
         // Intensity of presence-list AU k is 0.5 * k: AU01 (k=0) 0.0, AU12 (k=8) 4.0, AU45 (k=17) 8.5.
-        var aus = new AuSourceOptions { Path = "aus.csv", Mode = AuMode.Intensity, IntensityThreshold = 2.5f, Subset = ["AU12", "AU1", "AU45", "AU06"] };
+        var aus = new AuSourceOptions { Source = AuSource.OpenFace, Path = "aus.csv", Mode = AuMode.Intensity, Threshold = 2.5, Subset = ["AU12", "AU1", "AU45", "AU06"] };
         var source = new DatasetSource(Options(fixture, aus));
         var train = source.Load("train");
         CollectionAssert.AreEqual(new[] { "AU12", "AU01", "AU45", "AU06" }, train.AuNames.ToArray());
@@ -70,13 +70,13 @@ public sealed class AuJoinTests
             OpenFaceCsv.Row([2], confidence: 0.95, file: "train_00001_aligned.jpg", faceId: 1),
             OpenFaceCsv.Row([3], confidence: 0.60, file: "train_00001_aligned.jpg", faceId: 2),
             OpenFaceCsv.Row([4], confidence: 0.30, file: "train_00002_aligned.jpg"));
-        var source = new DatasetSource(Options(fixture, new AuSourceOptions { Path = "aus.csv" }));
+        var source = new DatasetSource(Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "aus.csv" }));
         var train = source.Load("train");
         CollectionAssert.AreEqual(OpenFaceCsv.Presence(2), train.Samples[0].Aus);
         Assert.IsNull(train.Samples[1].Aus);
         Assert.AreEqual(1, source.Report.TallyOf(AuTableReader.MultiFaceTally));
         Assert.AreEqual(1, source.Report.TallyOf(AuJoin.RejectedTally));
-        var lenient = new DatasetSource(Options(fixture, new AuSourceOptions { Path = "aus.csv", MinConfidence = 0.2f }));
+        var lenient = new DatasetSource(Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "aus.csv", MinConfidence = 0.2f }));
         CollectionAssert.AreEqual(OpenFaceCsv.Presence(4), lenient.Load("train").Samples[1].Aus);
     }
 
@@ -85,7 +85,7 @@ public sealed class AuJoinTests
     {
         using var fixture = RafDb();
         fixture.Write("aus.csv", "id,AU1,AU6,AU12", "train_00001.jpg,0,1,1", "train_00003,1,0,0");
-        var train = new DatasetSource(Options(fixture, new AuSourceOptions { Path = "aus.csv" })).Load("train");
+        var train = new DatasetSource(Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "aus.csv" })).Load("train");
         CollectionAssert.AreEqual(new[] { "AU01", "AU06", "AU12" }, train.AuNames.ToArray());
         CollectionAssert.AreEqual(new[] { 0f, 1f, 1f }, train.Samples[0].Aus);
         Assert.IsNull(train.Samples[1].Aus);
@@ -97,7 +97,7 @@ public sealed class AuJoinTests
     {
         using var fixture = RafDb();
         fixture.Write("aus.csv", "file,AU01,AU12", "train_00001.jpg,1,0", "train_09999.jpg,1,1", "test_0002.jpg,0,1");
-        var train = Policies.CheckSource(p => Options(fixture, new AuSourceOptions { Path = "aus.csv" }, p), "train", IssueKind.UnknownAuRow, 1,
+        var train = Policies.CheckSource(p => Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "aus.csv" }, p), "train", IssueKind.UnknownAuRow, 1,
             "aus.csv, line 3", "'train_09999'", "matches no sample");
         CollectionAssert.AreEqual(new[] { 1f, 0f }, train.Samples[0].Aus);
     }
@@ -109,7 +109,7 @@ public sealed class AuJoinTests
         fixture.Write("EmoLabel/list_patition_label.txt", "train_00001.jpg 1", "train_00002.jpg 2", "train_00003.jpg 9", "test_0001.jpg 4", "test_0002.jpg 5");
         fixture.Write("aus.csv", "file,AU01", "train_00001.jpg,1", "train_00002.jpg,1", "train_00003.jpg,1", "test_0002.jpg,0");
         // train_00003 is skipped for its label, train_00002 (Fear) and test_0002 (Sadness) by the class selection.
-        var options = Options(fixture, new AuSourceOptions { Path = "aus.csv" }, IssuePolicy.Skip) with { Classes = ["Surprise", "Happiness"] };
+        var options = Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "aus.csv" }, IssuePolicy.Skip) with { Classes = ["Surprise", "Happiness"] };
         var source = new DatasetSource(options);
         var train = source.Load("train");
         CollectionAssert.AreEqual(new[] { "train_00001.jpg" }, train.Samples.Select(s => s.Id).ToArray());
@@ -130,7 +130,7 @@ public sealed class AuJoinTests
         fixture.Write("validation.csv", $"1/cc.jpg,1,2,3,4,{landmarks},1,0,0");
         fixture.Write("openface/aa.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([2]));
         fixture.Write("openface/bb.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([3]));
-        var options = fixture.Options("affectnet") with { CheckImages = false, CheckEmptyClasses = false, Aus = new AuSourceOptions { Path = "openface" } };
+        var options = fixture.Options(DataFormat.AffectNet) with { CheckImages = false, CheckEmptyClasses = false, Aus = new AuSourceOptions { Source = AuSource.OpenFace, Path = "openface" } };
         var source = new DatasetSource(options);
         CollectionAssert.AreEqual(OpenFaceCsv.Presence(2), source.Load("train").Samples.Single().Aus);
         Assert.IsNull(source.Load("val").Samples.Single().Aus);
@@ -147,7 +147,7 @@ public sealed class AuJoinTests
     {
         using var fixture = RafDb();
         fixture.Write("aus.csv", "file,AU01,AU12", "train_00001.jpg,1,0", bad, "train_00003.jpg,0,1");
-        var train = Policies.CheckSource(p => Options(fixture, new AuSourceOptions { Path = "aus.csv" }, p), "train", kind, 1, "aus.csv", where, what);
+        var train = Policies.CheckSource(p => Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "aus.csv" }, p), "train", kind, 1, "aus.csv", where, what);
         CollectionAssert.AreEqual(new[] { 1f, 0f }, train.Samples[0].Aus);
         Assert.IsNull(train.Samples[1].Aus);
         CollectionAssert.AreEqual(new[] { 0f, 1f }, train.Samples[2].Aus);
@@ -159,7 +159,7 @@ public sealed class AuJoinTests
         using var fixture = RafDb();
         fixture.Write("openface/train_00001_aligned.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([0]));
         fixture.Write("openface/train_00002_aligned.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([0]).Replace(", 0.98, 1,", ", high, 1,"));
-        var train = Policies.CheckSource(p => Options(fixture, new AuSourceOptions { Path = "openface" }, p), "train", IssueKind.BadNumber, 1,
+        var train = Policies.CheckSource(p => Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "openface" }, p), "train", IssueKind.BadNumber, 1,
             "train_00002_aligned.csv, line 2, field 'confidence'", "'high'");
         Assert.IsNotNull(train.Samples[0].Aus);
         Assert.IsNull(train.Samples[1].Aus);
@@ -171,7 +171,7 @@ public sealed class AuJoinTests
         using var fixture = RafDb();
         fixture.Write("openface/train_00001_aligned.csv", OpenFaceCsv.Header(), OpenFaceCsv.Row([0]));
         fixture.Write("openface/train_00002_aligned.csv", OpenFaceCsv.Row([1]));
-        var train = Policies.CheckSource(p => Options(fixture, new AuSourceOptions { Path = "openface" }, p), "train", IssueKind.MissingHeader, 1,
+        var train = Policies.CheckSource(p => Options(fixture, new AuSourceOptions { Source = AuSource.OpenFace, Path = "openface" }, p), "train", IssueKind.MissingHeader, 1,
             "train_00002_aligned.csv, line 1", "AU columns");
         CollectionAssert.AreEqual(OpenFaceCsv.Presence(0), train.Samples[0].Aus);
         Assert.IsNull(train.Samples[1].Aus);
@@ -186,12 +186,12 @@ public sealed class AuJoinTests
         fixture.Write("presence.csv", "file,AU01,AU12", "train_00001.jpg,1,0");
         (AuSourceOptions Aus, IssueKind Kind, string Mention)[] cases =
         [
-            (new() { Path = "headerless.csv" }, IssueKind.MissingHeader, "headerless.csv, line 1"),
-            (new() { Path = "nofile.csv" }, IssueKind.MissingColumn, "image-name column"),
-            (new() { Path = "presence.csv", FileColumn = "path" }, IssueKind.MissingColumn, "a column 'path'"),
-            (new() { Path = "presence.csv", Subset = ["AU04"] }, IssueKind.MissingColumn, "field 'AU04'"),
-            (new() { Path = "presence.csv", Mode = AuMode.Intensity }, IssueKind.MissingColumn, "intensity"),
-            (new() { Path = "absent.csv" }, IssueKind.UnreadableFile, "absent.csv"),
+            (new() { Source = AuSource.OpenFace, Path = "headerless.csv" }, IssueKind.MissingHeader, "headerless.csv, line 1"),
+            (new() { Source = AuSource.OpenFace, Path = "nofile.csv" }, IssueKind.MissingColumn, "image-name column"),
+            (new() { Source = AuSource.OpenFace, Path = "presence.csv", FileColumn = "path" }, IssueKind.MissingColumn, "a column 'path'"),
+            (new() { Source = AuSource.OpenFace, Path = "presence.csv", Subset = ["AU04", "AU01"] }, IssueKind.MissingColumn, "field 'AU04'"),
+            (new() { Source = AuSource.OpenFace, Path = "presence.csv", Mode = AuMode.Intensity }, IssueKind.MissingColumn, "intensity"),
+            (new() { Source = AuSource.OpenFace, Path = "absent.csv" }, IssueKind.UnreadableFile, "absent.csv"),
         ];
         foreach (var (aus, kind, mention) in cases)
         {
@@ -207,7 +207,7 @@ public sealed class AuJoinTests
         fixture.Image("train/happy/2.png");
         fixture.Image("test/happy/1.png");
         fixture.Write("aus.csv", "file,AU01", "1.png,1", "2.png,1");
-        var train = Policies.CheckSource(p => fixture.Options("folder", p) with { Aus = new AuSourceOptions { Path = "aus.csv" } }, "train",
+        var train = Policies.CheckSource(p => fixture.Options(DataFormat.Folder, p) with { Aus = new AuSourceOptions { Source = AuSource.OpenFace, Path = "aus.csv" } }, "train",
             IssueKind.DuplicateId, 1, "share the AU join key '1'");
         Assert.IsNull(train.Samples[0].Aus);
         CollectionAssert.AreEqual(new[] { 1f }, train.Samples[1].Aus);

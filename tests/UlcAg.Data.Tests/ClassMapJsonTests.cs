@@ -10,7 +10,7 @@ public sealed class ClassMapJsonTests
     public void RoundTripKeepsClassesAndDroppedLabels()
     {
         using var fixture = new Fixture();
-        var map = new AffectNetAdapter(fixture.Options("affectnet")).ClassMap.Select(ExpressionNames.Common7, out var oldToNew);
+        var map = new AffectNetAdapter(fixture.Options(DataFormat.AffectNet)).ClassMap.Select(ExpressionNames.Common7, out var oldToNew);
         CollectionAssert.AreEqual(new[] { 6, 3, 4, 0, 1, 2, 5 }, oldToNew);
         var path = fixture.PathOf("run/classes.json");
         ClassMapJson.Write(path, map);

@@ -20,7 +20,7 @@ public sealed class CsvListAdapterTests
     public void NamedLabelsAndAuColumns()
     {
         using var fixture = Make();
-        var adapter = DatasetFactory.Create(fixture.Options("csv"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.Csv));
         CollectionAssert.AreEqual(new[] { "test", "train" }, adapter.Splits.ToArray());
         var train = adapter.Load("train");
         CollectionAssert.AreEqual(new[] { "Happiness", "Sadness" }, train.ClassNames.ToArray());
@@ -36,7 +36,7 @@ public sealed class CsvListAdapterTests
     public void IndexLabelsWithAClassOrder()
     {
         using var fixture = Make("file,class", "a.png,2", "b.png,0", "c.png,Fear");
-        var train = DatasetFactory.Create(fixture.Options("csv") with { ClassOrder = ["Anger", "Fear", "Neutral"] }).Load("train");
+        var train = DatasetFactory.Create(fixture.Options(DataFormat.Csv) with { ClassOrder = ["Anger", "Fear", "Neutral"] }).Load("train");
         CollectionAssert.AreEqual(new[] { 2, 0, 1 }, train.Samples.Select(s => s.Label).ToArray());
         Assert.IsEmpty(train.AuNames);
     }
@@ -51,7 +51,7 @@ public sealed class CsvListAdapterTests
     public void BadRowsUnderBothPolicies(string bad, IssueKind kind, string where, string what)
     {
         using var fixture = Make("path,label,AU01,AU12_c", "a.png,happy,0,1", "b.png,Sadness,1,0", bad);
-        var train = Policies.CheckSplit(p => fixture.Options("csv", p), "train", kind, 1, "train.csv", where, what);
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.Csv, p), "train", kind, 1, "train.csv", where, what);
         CollectionAssert.AreEqual(new[] { "a.png", "b.png" }, train.Samples.Select(s => s.Id).ToArray());
     }
 
@@ -61,7 +61,7 @@ public sealed class CsvListAdapterTests
     public void LabelsOutsideTheClassOrderUnderBothPolicies(string bad, string what)
     {
         using var fixture = Make("path,label,AU01,AU12_c", "a.png,happy,0,1", "b.png,Sadness,1,0", bad);
-        var train = Policies.CheckSplit(p => fixture.Options("csv", p) with { ClassOrder = ["Happiness", "Sadness"] }, "train", IssueKind.BadLabel, 1, "train.csv, line 4, field 'label'", what);
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.Csv, p) with { ClassOrder = ["Happiness", "Sadness"] }, "train", IssueKind.BadLabel, 1, "train.csv, line 4, field 'label'", what);
         CollectionAssert.AreEqual(new[] { 0, 1 }, train.Samples.Select(s => s.Label).ToArray());
     }
 
@@ -69,6 +69,6 @@ public sealed class CsvListAdapterTests
     public void HeaderlessListIsFatal()
     {
         using var fixture = Make("a.png,happy", "b.png,sad");
-        Policies.FatalSplit(p => fixture.Options("csv", p), "train", IssueKind.MissingHeader, "train.csv, line 1", "path,label");
+        Policies.FatalSplit(p => fixture.Options(DataFormat.Csv, p), "train", IssueKind.MissingHeader, "train.csv, line 1", "path,label");
     }
 }

@@ -12,7 +12,7 @@ public sealed class DatasetSourceTests
     {
         using var fixture = new Fixture();
         fixture.Write("fer2013.csv", FerFixtures.Fer2013Lines());
-        var source = new DatasetSource(fixture.Options("fer2013") with { Classes = ExpressionNames.Common7, CheckEmptyClasses = false });
+        var source = new DatasetSource(fixture.Options(DataFormat.Fer2013) with { Classes = ExpressionNames.Common7, CheckEmptyClasses = false });
         var train = source.Load("train");
         CollectionAssert.AreEqual(ExpressionNames.Common7.ToArray(), train.ClassNames.ToArray());
         // FER2013 emotions 3, 5, 1, 2, 4 = Happy, Surprise, Disgust, Fear, Sad -> Common7 (RAF-DB order) 3, 0, 2, 1, 4.
@@ -26,7 +26,7 @@ public sealed class DatasetSourceTests
     {
         using var fixture = new Fixture();
         fixture.Write("fer2013.csv", FerFixtures.Fer2013Lines());
-        var source = new DatasetSource(fixture.Options("fer2013") with { Classes = ["happy", "Sadness"] });
+        var source = new DatasetSource(fixture.Options(DataFormat.Fer2013) with { Classes = ["happy", "Sadness"] });
         var train = source.Load("train");
         CollectionAssert.AreEqual(new[] { "Happiness", "Sadness" }, train.ClassNames.ToArray());
         CollectionAssert.AreEqual(new[] { "fer0000000", "fer0000006" }, train.Samples.Select(s => s.Id).ToArray());
@@ -39,9 +39,9 @@ public sealed class DatasetSourceTests
     public void SelectingAClassTheDatasetLacksIsAnError()
     {
         using var fixture = new Fixture();
-        var error = Assert.ThrowsExactly<ArgumentException>(() => new DatasetSource(fixture.Options("rafdb") with { Classes = ["Contempt"] }).ClassMap);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => new DatasetSource(fixture.Options(DataFormat.RafDb) with { Classes = ["Contempt"] }).ClassMap);
         Assert.Contains("'Contempt' is not a class of dataset 'rafdb'", error.Message);
-        Assert.ThrowsExactly<ArgumentException>(() => new DatasetSource(fixture.Options("rafdb") with { Classes = ["Fear", "fear"] }).Load("train"));
+        Assert.ThrowsExactly<ArgumentException>(() => new DatasetSource(fixture.Options(DataFormat.RafDb) with { Classes = ["Fear", "fear"] }).Load("train"));
     }
 
     [TestMethod]
@@ -49,7 +49,7 @@ public sealed class DatasetSourceTests
     {
         using var fixture = new Fixture();
         fixture.Write("fer2013.csv", FerFixtures.Fer2013Lines());
-        var train = Policies.CheckSource(p => fixture.Options("fer2013", p), "train", IssueKind.EmptyClass, 2, "split 'train' has no sample of class 'Anger'");
+        var train = Policies.CheckSource(p => fixture.Options(DataFormat.Fer2013, p), "train", IssueKind.EmptyClass, 2, "split 'train' has no sample of class 'Anger'");
         Assert.HasCount(5, train.Samples);
     }
 
@@ -70,10 +70,10 @@ public sealed class DatasetSourceTests
     }
 
     [TestMethod]
-    public void UnknownFormatNamesTheKnownOnes()
+    public void TheSyntheticFormatHasNoAdapter()
     {
-        var error = Assert.ThrowsExactly<ArgumentException>(() => DatasetFactory.Create(new DatasetOptions { Format = "rafbd", Root = "." }));
-        Assert.Contains("rafdb, affectnet, affectnet-auto, fer2013, ferplus, folder, csv", error.Message);
+        var error = Assert.ThrowsExactly<ArgumentException>(() => DatasetFactory.Create(new DatasetOptions { Format = DataFormat.Synthetic, Root = "." }));
+        Assert.Contains("SyntheticFaceGenerator", error.Message);
     }
 
     [TestMethod]
@@ -83,7 +83,7 @@ public sealed class DatasetSourceTests
         fixture.Image("a.png");
         fixture.Write("train.csv", "path,label,AU01", "a.png,happy,1");
         fixture.Write("au/aus.csv", "file,AU01", "a.png,1");
-        var source = new DatasetSource(fixture.Options("csv") with { Aus = new AuSourceOptions { Path = "au/aus.csv" } });
+        var source = new DatasetSource(fixture.Options(DataFormat.Csv) with { Aus = new AuSourceOptions { Source = AuSource.OpenFace, Path = "au/aus.csv" } });
         var error = Assert.ThrowsExactly<ArgumentException>(() => source.Load("train"));
         Assert.Contains("already has AU columns", error.Message);
     }
@@ -93,7 +93,7 @@ public sealed class DatasetSourceTests
     {
         using var fixture = new Fixture();
         fixture.Write("EmoLabel/list_patition_label.txt", "train_00001.jpg 1", "train_00002.jpg 9");
-        var source = new DatasetSource(fixture.Options("rafdb", IssuePolicy.Skip) with { CheckImages = false, CheckEmptyClasses = false });
+        var source = new DatasetSource(fixture.Options(DataFormat.RafDb, IssuePolicy.Skip) with { CheckImages = false, CheckEmptyClasses = false });
         Assert.HasCount(1, source.Load("train").Samples);
         var text = source.Report.ToString();
         Assert.Contains("policy Skip", text);

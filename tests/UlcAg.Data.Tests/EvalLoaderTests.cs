@@ -1,5 +1,6 @@
 using UlcAg.Data.Cache;
 using UlcAg.Data.Faces;
+using UlcAg.Data.Issues;
 using UlcAg.Data.Loading;
 
 namespace UlcAg.Data.Tests;
@@ -40,7 +41,7 @@ public sealed class EvalLoaderTests
     {
         var split = FaceTestImages.RandomPixelSplit(5, 8);
         var broken = split with { Samples = [.. split.Samples.Select((s, i) => i == 1 ? s with { Image = new ImageSource.Pixels([1, 2], 8, 8, 3) } : s)] };
-        var settings = new CacheSettings { Faces = new FacePipelineOptions { Size = 8, Mode = AlignMode.Resize }, OnDecodeError = DecodeErrorPolicy.Skip };
+        var settings = new CacheSettings { Faces = new FacePipelineOptions { Size = 8, Mode = AlignMode.Resize }, OnDecodeError = IssuePolicy.Skip };
         using var cache = ImageCache.OpenOrBuild(broken, settings, _temp.Path);
 
         var single = new EvalLoader(cache, batchSize: 1).Batches().SelectMany(b => b.Indices).ToArray();

@@ -11,7 +11,7 @@ public sealed class Fer2013AdapterTests
     {
         using var fixture = new Fixture();
         fixture.Write("fer2013.csv", FerFixtures.Fer2013Lines());
-        var adapter = DatasetFactory.Create(fixture.Options("fer2013"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.Fer2013));
         var train = adapter.Load("train");
         var val = adapter.Load("PublicTest");
         var test = adapter.Load("test");
@@ -39,7 +39,7 @@ public sealed class Fer2013AdapterTests
         using var fixture = new Fixture();
         var row = bad.Replace("PIX", FerFixtures.Pixels(1)).Replace("SHORT", FerFixtures.Pixels(1, 2303)).Replace("BIG", FerFixtures.Pixels(1) + " 256");
         fixture.Write("fer2013.csv", FerFixtures.Fer2013Header, $"3,{FerFixtures.Pixels(0)},Training", row, $"5,{FerFixtures.Pixels(2)},Training");
-        var train = Policies.CheckSplit(p => fixture.Options("fer2013", p), "train", kind, 1, "fer2013.csv", where, what);
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.Fer2013, p), "train", kind, 1, "fer2013.csv", where, what);
         CollectionAssert.AreEqual(new[] { "fer0000000", "fer0000002" }, train.Samples.Select(s => s.Id).ToArray());
     }
 
@@ -48,7 +48,7 @@ public sealed class Fer2013AdapterTests
     {
         using var fixture = new Fixture();
         fixture.Write("fer2013.csv", FerFixtures.Fer2013Lines().Skip(1));
-        var train = Policies.CheckSplit(p => fixture.Options("fer2013", p), "train", IssueKind.MissingHeader, 1, "fer2013.csv", "line 1", "emotion,pixels,Usage");
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.Fer2013, p), "train", IssueKind.MissingHeader, 1, "fer2013.csv", "line 1", "emotion,pixels,Usage");
         Assert.HasCount(5, train.Samples);
         Assert.AreEqual("fer0000000", train.Samples[0].Id);
     }
@@ -57,6 +57,6 @@ public sealed class Fer2013AdapterTests
     public void MissingFileIsFatal()
     {
         using var fixture = new Fixture();
-        Policies.FatalSplit(p => fixture.Options("fer2013", p), "train", IssueKind.UnreadableFile, "fer2013.csv: the file does not exist");
+        Policies.FatalSplit(p => fixture.Options(DataFormat.Fer2013, p), "train", IssueKind.UnreadableFile, "fer2013.csv: the file does not exist");
     }
 }

@@ -18,7 +18,7 @@ public sealed class FerPlusAdapterTests
     public void MajorityVoteWithTheStatedRules()
     {
         using var fixture = Make();
-        var adapter = DatasetFactory.Create(fixture.Options("ferplus"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.FerPlus));
         var train = adapter.Load("train");
         var val = adapter.Load("val");
         var test = adapter.Load("test");
@@ -40,7 +40,7 @@ public sealed class FerPlusAdapterTests
     public void PixelsArePairedByRowOrderAcrossSkippedRows()
     {
         using var fixture = Make();
-        var val = DatasetFactory.Create(fixture.Options("ferplus")).Load("val");
+        var val = DatasetFactory.Create(fixture.Options(DataFormat.FerPlus)).Load("val");
         var image = (ImageSource.Pixels)val.Samples[0].Image;
         CollectionAssert.AreEqual(Enumerable.Range(0, 48 * 48).Select(i => FerFixtures.Pixel(7, i)).ToArray(), image.Data);
     }
@@ -49,7 +49,7 @@ public sealed class FerPlusAdapterTests
     public void EightClassesAndFirstInOrderTies()
     {
         using var fixture = Make();
-        var adapter = DatasetFactory.Create(fixture.Options("ferplus") with { IncludeContempt = true, FerPlusTies = FerPlusTieRule.FirstInColumnOrder });
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.FerPlus) with { IncludeContempt = true, FerPlusTies = FerPlusTieRule.FirstInColumnOrder });
         var train = adapter.Load("train");
         Assert.AreEqual("Contempt", train.ClassNames[7]);
         CollectionAssert.AreEqual(new[] { "fer0000000.png", "fer0000003.png" }, train.Samples.Select(s => s.Id).ToArray());
@@ -71,7 +71,7 @@ public sealed class FerPlusAdapterTests
         var votes = FerFixtures.FerPlusLines();
         votes[4] = bad;
         using var fixture = Make(votes);
-        var train = Policies.CheckSplit(p => fixture.Options("ferplus", p), "train", kind, 1, "fer2013new.csv", where, what);
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.FerPlus, p), "train", kind, 1, "fer2013new.csv", where, what);
         CollectionAssert.AreEqual(new[] { "fer0000000.png" }, train.Samples.Select(s => s.Id).ToArray());
     }
 
@@ -81,7 +81,7 @@ public sealed class FerPlusAdapterTests
         var pixels = FerFixtures.Fer2013Lines();
         pixels[1] = $"3,{FerFixtures.Pixels(0, 100)},Training";
         using var fixture = Make(pixels: pixels);
-        var train = Policies.CheckSplit(p => fixture.Options("ferplus", p), "train", IssueKind.BadPixels, 1, "fer2013.csv", "line 2", "100 values");
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.FerPlus, p), "train", IssueKind.BadPixels, 1, "fer2013.csv", "line 2", "100 values");
         Assert.IsEmpty(train.Samples);
     }
 
@@ -89,16 +89,16 @@ public sealed class FerPlusAdapterTests
     public void DifferentRowCountsAreFatal()
     {
         using var fixture = Make(pixels: FerFixtures.Fer2013Lines()[..^1]);
-        Policies.FatalSplit(p => fixture.Options("ferplus", p), "train", IssueKind.Inconsistent, "fer2013new.csv, line 9", "has only 7 data rows");
+        Policies.FatalSplit(p => fixture.Options(DataFormat.FerPlus, p), "train", IssueKind.Inconsistent, "fer2013new.csv, line 9", "has only 7 data rows");
         using var longer = Make(pixels: [.. FerFixtures.Fer2013Lines(), $"1,{FerFixtures.Pixels(9)},Training"]);
-        Policies.FatalSplit(p => longer.Options("ferplus", p), "train", IssueKind.Inconsistent, "it has 8 data rows but", "has more");
+        Policies.FatalSplit(p => longer.Options(DataFormat.FerPlus, p), "train", IssueKind.Inconsistent, "it has 8 data rows but", "has more");
     }
 
     [TestMethod]
     public void HeaderlessVoteFileIsAnIssue()
     {
         using var fixture = Make(votes: FerFixtures.FerPlusLines()[1..]);
-        var train = Policies.CheckSplit(p => fixture.Options("ferplus", p), "train", IssueKind.MissingHeader, 1, "fer2013new.csv", "line 1", "Usage,Image name");
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.FerPlus, p), "train", IssueKind.MissingHeader, 1, "fer2013new.csv", "line 1", "Usage,Image name");
         CollectionAssert.AreEqual(new[] { "fer0000000.png" }, train.Samples.Select(s => s.Id).ToArray());
     }
 }

@@ -36,7 +36,7 @@ internal sealed class Fixture : IDisposable
         return path;
     }
 
-    public DatasetOptions Options(string format, IssuePolicy policy = IssuePolicy.Fail) =>
+    public DatasetOptions Options(DataFormat format, IssuePolicy policy = IssuePolicy.Fail) =>
         new() { Format = format, Root = Root, Policy = policy };
 
     public void Dispose()

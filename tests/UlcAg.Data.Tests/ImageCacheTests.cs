@@ -2,6 +2,7 @@ using System.Text.Json;
 using OpenCvSharp;
 using UlcAg.Data.Cache;
 using UlcAg.Data.Faces;
+using UlcAg.Data.Issues;
 
 namespace UlcAg.Data.Tests;
 
@@ -97,7 +98,7 @@ public sealed class ImageCacheTests
             _settings with { Faces = _settings.Faces with { Mode = AlignMode.Auto, TemplatePadding = 0.1f } },
             _settings with { Faces = _settings.Faces with { Mode = AlignMode.Auto, MaxDetectSide = 512 } },
             _settings with { Faces = _settings.Faces with { Mode = AlignMode.Auto }, Detector = FaceDetectorSpec.Haar() },
-            _settings with { Faces = _settings.Faces with { Mode = AlignMode.Auto }, OnDecodeError = DecodeErrorPolicy.Skip },
+            _settings with { Faces = _settings.Faces with { Mode = AlignMode.Auto }, OnDecodeError = IssuePolicy.Skip },
         ];
         var keys = new HashSet<string> { ImageCache.ComputeKey(boxed, _settings with { Faces = _settings.Faces with { Mode = AlignMode.Auto } }) };
         foreach (var variant in variants)
@@ -190,7 +191,7 @@ public sealed class ImageCacheTests
         var split = FaceTestImages.RandomPngSplit(dir, 7);
         File.WriteAllText(((ImageSource.File)split.Samples[2].Image).Path, "not an image");
         File.Delete(((ImageSource.File)split.Samples[5].Image).Path);
-        var settings = _settings with { OnDecodeError = DecodeErrorPolicy.Skip };
+        var settings = _settings with { OnDecodeError = IssuePolicy.Skip };
 
         using var cache = ImageCache.OpenOrBuild(split, settings, Path.Combine(dir, "cache"));
 

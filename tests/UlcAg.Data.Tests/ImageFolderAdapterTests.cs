@@ -16,7 +16,7 @@ public sealed class ImageFolderAdapterTests
         fixture.Image("test/sad/3.png");
         fixture.Image("test/angry/4.png");
         fixture.Write("train/happy/notes.txt", "not an image");
-        var adapter = DatasetFactory.Create(fixture.Options("folder"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.Folder));
         CollectionAssert.AreEqual(new[] { "test", "train" }, adapter.Splits.ToArray());
         var train = adapter.Load("train");
         // Sorted over all splits: angry, happy, sad, named with the shared vocabulary.
@@ -37,7 +37,7 @@ public sealed class ImageFolderAdapterTests
         fixture.Image("Training/fear/1.png");
         fixture.Image("Checking/fear/2.png");
         fixture.Image("Checking/neutral/3.png");
-        var options = fixture.Options("folder") with { SplitFiles = new Dictionary<string, string> { ["train"] = "Training", ["validation"] = "Checking" } };
+        var options = fixture.Options(DataFormat.Folder) with { SplitFiles = new Dictionary<string, string> { ["train"] = "Training", ["validation"] = "Checking" } };
         var adapter = DatasetFactory.Create(options);
         CollectionAssert.AreEqual(new[] { "train", "validation" }, adapter.Splits.ToArray());
         var val = adapter.Load("val");
@@ -53,7 +53,7 @@ public sealed class ImageFolderAdapterTests
         using var fixture = new Fixture();
         fixture.Image("b/1.png");
         fixture.Image("a/2.png");
-        var adapter = DatasetFactory.Create(fixture.Options("folder") with { ClassOrder = ["b", "a"] });
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.Folder) with { ClassOrder = ["b", "a"] });
         var all = adapter.Load("all");
         CollectionAssert.AreEqual(new[] { "b", "a" }, all.ClassNames.ToArray());
         CollectionAssert.AreEqual(new[] { ("a/2.png", 1), ("b/1.png", 0) }, all.Samples.Select(s => (s.Id, s.Label)).ToArray());
@@ -66,7 +66,7 @@ public sealed class ImageFolderAdapterTests
         fixture.Image("train/b/1.png");
         fixture.Image("train/a/2.png");
         fixture.Image("train/zz/3.png");
-        var train = Policies.CheckSplit(p => fixture.Options("folder", p) with { ClassOrder = ["a", "b"] }, "train", IssueKind.BadLabel, 1, "train/zz", "class folder 'zz'", "one of: a, b");
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.Folder, p) with { ClassOrder = ["a", "b"] }, "train", IssueKind.BadLabel, 1, "train/zz", "class folder 'zz'", "one of: a, b");
         CollectionAssert.AreEqual(new[] { "train/a/2.png", "train/b/1.png" }, train.Samples.Select(s => s.Id).ToArray());
     }
 
@@ -78,7 +78,7 @@ public sealed class ImageFolderAdapterTests
             fixture.Image($"cats/{i}.png");
         for (var i = 0; i < 5; i++)
             fixture.Image($"dogs/{i}.png");
-        DatasetSplit Load(string split, int seed) => DatasetFactory.Create(fixture.Options("folder") with { HoldoutFraction = 0.3, Seed = seed }).Load(split);
+        DatasetSplit Load(string split, int seed) => DatasetFactory.Create(fixture.Options(DataFormat.Folder) with { HoldoutFraction = 0.3, Seed = seed }).Load(split);
         var train = Load("train", 1);
         var test = Load("test", 1);
         // round(0.3 * 10) = 3 cats and round(0.3 * 5) = 2 (1.5 rounds away from zero) dogs.
@@ -95,6 +95,6 @@ public sealed class ImageFolderAdapterTests
     public void MissingRootIsFatal()
     {
         using var fixture = new Fixture();
-        Policies.FatalSplit(p => fixture.Options("folder", p) with { Root = fixture.PathOf("nothing") }, "all", IssueKind.UnreadableFile, "nothing: the folder does not exist");
+        Policies.FatalSplit(p => fixture.Options(DataFormat.Folder, p) with { Root = fixture.PathOf("nothing") }, "all", IssueKind.UnreadableFile, "nothing: the folder does not exist");
     }
 }

@@ -28,7 +28,7 @@ public sealed class RafDbAdapterTests
     public void ReadsBothSplitsWithRafDbLabelOrder()
     {
         using var fixture = Make();
-        var adapter = DatasetFactory.Create(fixture.Options("rafdb"));
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.RafDb));
         var train = adapter.Load("train");
         var test = adapter.Load("test");
         CollectionAssert.AreEqual(new[] { "Surprise", "Fear", "Disgust", "Happiness", "Sadness", "Anger", "Neutral" }, train.ClassNames.ToArray());
@@ -50,7 +50,7 @@ public sealed class RafDbAdapterTests
     public void OriginalImagesHaveNoBox()
     {
         using var fixture = Make();
-        var adapter = DatasetFactory.Create(fixture.Options("rafdb") with { RafDbImages = RafDbImages.Original });
+        var adapter = DatasetFactory.Create(fixture.Options(DataFormat.RafDb) with { RafDbImages = RafDbImages.Original });
         var sample = adapter.Load("test").Samples[1];
         Assert.AreEqual(fixture.PathOf("Image/original/test_0002.jpg"), ((ImageSource.File)sample.Image).Path);
         Assert.IsNull(sample.Box);
@@ -60,7 +60,7 @@ public sealed class RafDbAdapterTests
     public void UnknownSplitNamesTheAvailableOnes()
     {
         using var fixture = Make();
-        var error = Assert.ThrowsExactly<ArgumentException>(() => DatasetFactory.Create(fixture.Options("rafdb")).Load("val"));
+        var error = Assert.ThrowsExactly<ArgumentException>(() => DatasetFactory.Create(fixture.Options(DataFormat.RafDb)).Load("val"));
         Assert.Contains("train, test", error.Message);
     }
 
@@ -68,7 +68,7 @@ public sealed class RafDbAdapterTests
     public void MissingListFileIsFatalUnderBothPolicies()
     {
         using var fixture = new Fixture();
-        Policies.FatalSplit(p => fixture.Options("rafdb", p), "train", IssueKind.UnreadableFile, "list_patition_label.txt", "does not exist");
+        Policies.FatalSplit(p => fixture.Options(DataFormat.RafDb, p), "train", IssueKind.UnreadableFile, "list_patition_label.txt", "does not exist");
     }
 
     [TestMethod]
@@ -83,7 +83,7 @@ public sealed class RafDbAdapterTests
     {
         using var fixture = Make();
         fixture.Write(List, "train_00001.jpg 5", "train_00002.jpg 1", bad, "test_0001.jpg 7", "test_0002.jpg 4");
-        var train = Policies.CheckSplit(p => fixture.Options("rafdb", p), "train", kind, 1, List.Split('/')[^1], where, what);
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.RafDb, p), "train", kind, 1, List.Split('/')[^1], where, what);
         CollectionAssert.AreEqual(new[] { "train_00001.jpg", "train_00002.jpg" }, train.Samples.Select(s => s.Id).ToArray());
         CollectionAssert.AreEqual(new[] { 4, 0 }, train.Samples.Select(s => s.Label).ToArray());
     }
@@ -93,7 +93,7 @@ public sealed class RafDbAdapterTests
     {
         using var fixture = Make();
         fixture.Write(List, "train_00001.jpg 5", "train_00077.jpg 2");
-        var train = DatasetFactory.Create(fixture.Options("rafdb") with { CheckImages = false }).Load("train");
+        var train = DatasetFactory.Create(fixture.Options(DataFormat.RafDb) with { CheckImages = false }).Load("train");
         Assert.HasCount(2, train.Samples);
     }
 }

@@ -157,7 +157,7 @@ public sealed class SyntheticAuModelTests
     [TestMethod]
     public void SampledFacesCarryTheirClassPrototype()
     {
-        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { TrainSize = 1400, TestSize = 0, TrainClassWeights = ClassBalance.Uniform });
+        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { Train = 1400, Test = 7, TrainClassWeights = ClassBalance.Uniform });
         var infos = Enumerable.Range(0, generator.Count(SynthSplit.Train)).Select(i => generator.Describe(SynthSplit.Train, i)).ToArray();
         foreach (var info in infos)
         {
@@ -179,7 +179,7 @@ public sealed class SyntheticAuModelTests
     [TestMethod]
     public void DifficultyZeroGivesFullPrototypesOnTheAverageFace()
     {
-        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { Difficulty = 0, TrainSize = 50, TestSize = 0 });
+        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { Difficulty = 0, Train = 50, Test = 7 });
         for (var i = 0; i < 50; i++)
         {
             var info = generator.Describe(SynthSplit.Train, i);
@@ -194,7 +194,7 @@ public sealed class SyntheticAuModelTests
     [TestMethod]
     public void AmbiguousFractionIsHonouredAndLabelledByTheStrongerPrototype()
     {
-        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { TrainSize = 2000, TestSize = 0, AmbiguousFraction = 0.3 });
+        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { Train = 2000, Test = 7, AmbiguousFraction = 0.3 });
         var infos = Enumerable.Range(0, 2000).Select(i => generator.Describe(SynthSplit.Train, i)).ToArray();
         var blends = infos.Where(i => i.BlendedWith is not null).ToArray();
         Assert.IsInRange(0.25, 0.33, blends.Length / 2000.0);

@@ -16,7 +16,7 @@ public sealed class SyntheticBalanceTests
     [TestMethod]
     public void DefaultBalanceReproducesRafDbCountsAtRafDbSize()
     {
-        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { TrainSize = 12271, TestSize = 3068 });
+        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { Train = 12271, Test = 3068 });
         CollectionAssert.AreEqual(new[] { 1290, 281, 717, 4772, 1982, 705, 2524 }, CountLabels(generator, SynthSplit.Train));
         CollectionAssert.AreEqual(new[] { 329, 74, 160, 1185, 478, 162, 680 }, CountLabels(generator, SynthSplit.Test));
     }
@@ -38,7 +38,7 @@ public sealed class SyntheticBalanceTests
     {
         var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions
         {
-            TrainSize = 70, TestSize = 15,
+            Train = 70, Test = 15,
             TrainClassWeights = ClassBalance.Uniform,
             TestClassWeights = [0, 0, 0, 1, 0, 0, 2],
         });
@@ -56,7 +56,7 @@ public sealed class SyntheticBalanceTests
     [TestMethod]
     public void ClassOrderIsShuffled()
     {
-        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { TrainSize = 200, TestSize = 0 });
+        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { Train = 200, Test = 7 });
         var firstFifty = Enumerable.Range(0, 50).Select(i => generator.LabelOf(SynthSplit.Train, i)).Distinct().Count();
         Assert.IsGreaterThanOrEqualTo(5, firstFifty, "the first 50 labels should mix most classes");
     }
@@ -65,13 +65,13 @@ public sealed class SyntheticBalanceTests
     public void InvalidOptionsNameTheOption()
     {
         var e = Assert.ThrowsExactly<SyntheticDataException>(() => new SyntheticFaceGenerator(new SyntheticFaceOptions { TrainClassWeights = [1, 2, 3] }));
-        StringAssert.Contains(e.Message, "TrainClassWeights");
+        StringAssert.Contains(e.Message, "train_class_weights");
         e = Assert.ThrowsExactly<SyntheticDataException>(() => new SyntheticFaceGenerator(new SyntheticFaceOptions { Difficulty = -1 }));
-        StringAssert.Contains(e.Message, "Difficulty");
+        StringAssert.Contains(e.Message, "difficulty");
         e = Assert.ThrowsExactly<SyntheticDataException>(() => new SyntheticFaceGenerator(new SyntheticFaceOptions { MinJpegQuality = 99, JpegQuality = 90 }));
-        StringAssert.Contains(e.Message, "MinJpegQuality");
-        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { TrainSize = 3, TestSize = 0 });
-        e = Assert.ThrowsExactly<SyntheticDataException>(() => generator.Describe(SynthSplit.Train, 3));
-        StringAssert.Contains(e.Message, "index 3");
+        StringAssert.Contains(e.Message, "min_jpeg_quality");
+        var generator = new SyntheticFaceGenerator(new SyntheticFaceOptions { Train = 7, Test = 7 });
+        e = Assert.ThrowsExactly<SyntheticDataException>(() => generator.Describe(SynthSplit.Train, 7));
+        StringAssert.Contains(e.Message, "index 7");
     }
 }

@@ -5,7 +5,7 @@ namespace UlcAg.Data.Tests;
 [TestClass]
 public sealed class SyntheticDeterminismTests
 {
-    private static readonly SyntheticFaceOptions Small = new() { ImageSize = 48, TrainSize = 24, TestSize = 6, Seed = 7 };
+    private static readonly SyntheticFaceOptions Small = new() { ImageSize = 48, Train = 24, Test = 7, Seed = 7 };
 
     [TestMethod]
     public void SameSeedGivesByteIdenticalImagesAcrossThreadCounts()
@@ -32,7 +32,7 @@ public sealed class SyntheticDeterminismTests
         foreach (var i in new[] { 5, 2, 0 })
             CollectionAssert.AreEqual(all[i].Jpeg, generator.Generate(SynthSplit.Test, i).Jpeg);
         // A bigger split keeps the faces' identities and scenes; only the class order is reshuffled.
-        var bigger = new SyntheticFaceGenerator(Small with { TrainSize = 40 });
+        var bigger = new SyntheticFaceGenerator(Small with { Train = 40 });
         Assert.AreEqual(generator.Describe(SynthSplit.Train, 3).Spec.Identity, bigger.Describe(SynthSplit.Train, 3).Spec.Identity);
     }
 
@@ -62,13 +62,13 @@ public sealed class SyntheticDeterminismTests
     [TestMethod]
     public void RandomStreamsAreIndependentAndStable()
     {
-        var x = SynthRandom.For(1, SynthSplit.Train, 5, SynthStream.Scene);
-        var y = SynthRandom.For(1, SynthSplit.Train, 5, SynthStream.Scene);
-        var z = SynthRandom.For(1, SynthSplit.Train, 5, SynthStream.Identity);
+        var x = SeededRandom.For(1, SynthSplit.Train, 5, SynthStream.Scene);
+        var y = SeededRandom.For(1, SynthSplit.Train, 5, SynthStream.Scene);
+        var z = SeededRandom.For(1, SynthSplit.Train, 5, SynthStream.Identity);
         var xs = Enumerable.Range(0, 8).Select(_ => x.NextUInt64()).ToArray();
         CollectionAssert.AreEqual(xs, Enumerable.Range(0, 8).Select(_ => y.NextUInt64()).ToArray());
         CollectionAssert.AreNotEqual(xs, Enumerable.Range(0, 8).Select(_ => z.NextUInt64()).ToArray());
-        var u = new SynthRandom(3);
+        var u = new SeededRandom(3);
         var mean = Enumerable.Range(0, 20000).Select(_ => u.NextDouble()).Average();
         Assert.AreEqual(0.5, mean, 0.01);
     }

@@ -8,7 +8,7 @@ namespace UlcAg.Data.Tests;
 [TestClass]
 public sealed partial class SyntheticLayoutTests
 {
-    private static readonly SyntheticFaceOptions Tiny = new() { ImageSize = 40, TrainSize = 14, TestSize = 7, Seed = 3 };
+    private static readonly SyntheticFaceOptions Tiny = new() { ImageSize = 40, Train = 14, Test = 7, Seed = 3 };
     private string _root = "";
 
     [TestInitialize]

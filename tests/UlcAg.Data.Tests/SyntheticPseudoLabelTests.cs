@@ -32,7 +32,7 @@ public sealed class SyntheticPseudoLabelTests
     [DataRow(0.25)]
     public void ErrorRateIsCloseToTheConfiguredOne(double rate)
     {
-        var infos = Describe(new SyntheticFaceOptions { TrainSize = 3000, TestSize = 0, PseudoLabelErrorRate = rate });
+        var infos = Describe(new SyntheticFaceOptions { Train = 3000, Test = 7, AuErrorRate = rate });
         // 42000 labels: the binomial standard error is below 0.0025.
         Assert.AreEqual(rate, ErrorRate(infos), 0.01);
     }
@@ -40,14 +40,14 @@ public sealed class SyntheticPseudoLabelTests
     [TestMethod]
     public void ZeroErrorRateGivesTheTruth()
     {
-        var infos = Describe(new SyntheticFaceOptions { TrainSize = 300, TestSize = 0, PseudoLabelErrorRate = 0 });
+        var infos = Describe(new SyntheticFaceOptions { Train = 300, Test = 7, AuErrorRate = 0 });
         Assert.AreEqual(0, ErrorRate(infos));
     }
 
     [TestMethod]
     public void WeakAusAreMissedMoreOftenThanStrongOnes()
     {
-        var infos = Describe(new SyntheticFaceOptions { TrainSize = 4000, TestSize = 0, PseudoLabelErrorRate = 0.15, MinAuIntensity = 0.1 });
+        var infos = Describe(new SyntheticFaceOptions { Train = 4000, Test = 7, AuErrorRate = 0.15, MinAuIntensity = 0.1 });
         var weak = new List<bool>();
         var strong = new List<bool>();
         var falseAlarms = new List<bool>();
@@ -75,7 +75,7 @@ public sealed class SyntheticPseudoLabelTests
     [TestMethod]
     public void IntensitiesFollowTheDetections()
     {
-        var infos = Describe(new SyntheticFaceOptions { TrainSize = 500, TestSize = 0 });
+        var infos = Describe(new SyntheticFaceOptions { Train = 500, Test = 7 });
         foreach (var info in infos)
         {
             var p = info.PseudoAus;

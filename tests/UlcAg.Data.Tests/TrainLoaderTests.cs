@@ -11,10 +11,10 @@ public sealed class TrainLoaderTests
 
     private static readonly AugmentOptions _allOn = new()
     {
-        Crop = CropMode.RandomResizedCrop,
-        CropScaleMin = 0.3,
-        FlipProbability = 0.5,
-        EraseProbability = 0.7,
+        Crop = CropMode.Resized,
+        Scale = [0.3, 1.0],
+        Flip = true,
+        Erase = 0.7,
     };
 
     private readonly TempDirectory _temp = new();
@@ -117,34 +117,43 @@ public sealed class TrainLoaderTests
     }
 
     [TestMethod]
-    public void FlipAlways_MirrorsEachImage()
+    public void Flip_MirrorsSomeImagesAndLeavesTheOthers()
     {
         var cache = Cache(16);
-        var loader = new TrainLoader(cache, Options(1) with { Augment = AugmentOptions.None with { FlipProbability = 1 } });
+        var loader = new TrainLoader(cache, Options(1) with { Augment = AugmentOptions.None with { Flip = true } });
         var batch = Copy(loader.Epoch(0).First());
 
+        var mirrored = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            var source = cache.GetImage(cache.SlotOf(batch.Indices[i]));
-            var flipped = batch.Image(i);
+            var source = cache.GetImage(cache.SlotOf(batch.Indices[i])).ToArray();
+            var image = batch.Image(i).ToArray();
+            if (image.SequenceEqual(source))
+            {
+                continue;
+            }
+
+            mirrored++;
             for (var y = 0; y < Size; y++)
             {
                 for (var x = 0; x < Size; x++)
                 {
                     for (var c = 0; c < 3; c++)
                     {
-                        Assert.AreEqual(source[(((y * Size) + x) * 3) + c], flipped[(((y * Size) + (Size - 1 - x)) * 3) + c]);
+                        Assert.AreEqual(source[(((y * Size) + x) * 3) + c], image[(((y * Size) + (Size - 1 - x)) * 3) + c]);
                     }
                 }
             }
         }
+
+        Assert.IsTrue(mirrored > 0 && mirrored < batch.Count, $"{mirrored} of {batch.Count} images mirrored; expected some, not all");
     }
 
     [TestMethod]
     public void Augmentation_KeepsTheShapeAndChangesPixels()
     {
         var cache = Cache(32);
-        foreach (var crop in new[] { CropMode.RandomResizedCrop, CropMode.PadCrop })
+        foreach (var crop in new[] { CropMode.Resized, CropMode.Pad })
         {
             var loader = new TrainLoader(cache, Options(2) with { Augment = _allOn with { Crop = crop } });
             var batches = Collect(loader, epochs: 1);
@@ -209,8 +218,8 @@ public sealed class TrainLoaderTests
     {
         var cache = Cache(8);
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainLoader(cache, Options(0) with { BatchSize = 0 }));
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainLoader(cache, Options(0) with { Augment = _allOn with { CropScaleMin = 0 } }));
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainLoader(cache, Options(0) with { Augment = _allOn with { FlipProbability = 1.5 } }));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainLoader(cache, Options(0) with { Augment = _allOn with { Scale = [0, 1.0] } }));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainLoader(cache, Options(0) with { Augment = _allOn with { Erase = 1.5 } }));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new TrainLoader(cache, Options(0)).Epoch(0, startBatch: 5));
     }
 

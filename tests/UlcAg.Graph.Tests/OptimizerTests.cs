@@ -66,23 +66,6 @@ public sealed class OptimizerTests
     }
 
     [TestMethod]
-    public void SgdNesterovMatchesHandComputation()
-    {
-        float[]? bufA = null, bufB = null;
-        var calls = 0;
-        RunSteps(new Sgd([new ParamGroup("fast"), new ParamGroup("slow", 0.05)], momentum: 0.8, nesterov: true), (p, g, lr, wd, step) =>
-        {
-            // PyTorch: d = g + wd p; buf = 0.8 buf + d; p -= lr (d + 0.8 buf)
-            ref var buf = ref (calls++ % 2 == 0 ? ref bufA : ref bufB);
-            var d = g.Select((gv, i) => gv + wd * p[i]).ToArray();
-            var prev = buf ?? new float[p.Length];
-            buf = prev.Select((b, i) => 0.8f * b + d[i]).ToArray();
-            var b2 = buf;
-            return p.Select((v, i) => v - lr * (d[i] + 0.8f * b2[i])).ToArray();
-        }, 1e-6);
-    }
-
-    [TestMethod]
     public void SgdWithoutMomentumMatchesHandComputation()
         => RunSteps(new Sgd([new ParamGroup("fast", 0.01), new ParamGroup("slow")], momentum: 0), (p, g, lr, wd, step)
             => p.Select((v, i) => v - lr * (g[i] + wd * v)).ToArray(), 1e-6);

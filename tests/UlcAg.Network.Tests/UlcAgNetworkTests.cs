@@ -1,4 +1,5 @@
 using UlcAg.Graph;
+using UlcAg.Graph.Optim;
 using UlcAg.Network.Models;
 using UlcAg.Network.Weights;
 using UlcAg.Runtime;
@@ -14,7 +15,7 @@ public sealed class UlcAgNetworkTests
     {
         // eq. 11: L = lambda1 / 2 (L_wce + L_rr) + lambda2 L_au, with lambda1 and lambda2 fed per epoch.
         var o = NetworkFixture.Tiny(Method.UlcAg);
-        var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings());
+        var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings(OptimizerKind.Sgd, 0.9, 1e-4));
         using var session = new TrainingSession(step.Model, Device.Cpu, NetworkFixture.Weights(o).ToDictionary(kv => kv.Key, kv => kv.Value.Data));
         foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, 3))
         {
@@ -47,7 +48,7 @@ public sealed class UlcAgNetworkTests
         foreach (var method in Enum.GetValues<Method>())
         {
             var o = NetworkFixture.Tiny(method);
-            var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings());
+            var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings(OptimizerKind.Sgd, 0.9, 1e-4));
             var weights = NetworkFixture.Weights(o);
             using var session = new TrainingSession(step.Model, Device.Cpu, weights.ToDictionary(kv => kv.Key, kv => kv.Value.Data));
             foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, 3))

@@ -1,3 +1,6 @@
+using UlcAg.Data.Formats;
+using UlcAg.Graph.Optim;
+using UlcAg.Runtime;
 using UlcAg.Data.AuLabels;
 using UlcAg.Data.Faces;
 using UlcAg.Data.Issues;
@@ -21,7 +24,7 @@ public sealed class ConfigDefaultsTests
         Assert.AreEqual(Method.UlcAg, o.Method);
         Assert.AreEqual(0, o.Seed);
         Assert.AreEqual("cpu", o.Device);
-        Assert.IsNull(o.CudaDeviceId);
+        Assert.AreEqual(Device.Cpu, Device.Parse(o.Device));
         Assert.AreEqual(Path.Combine(files.Root, "artifacts", "runs"), o.Output);
         Assert.IsNull(o.RunName);
         Assert.AreEqual(0, o.Threads);
@@ -52,14 +55,12 @@ public sealed class ConfigDefaultsTests
         Assert.AreEqual(1.0, o.Data.Synthetic.Difficulty);
         Assert.AreEqual(0.1, o.Data.Synthetic.AuErrorRate);
 
-        Assert.AreEqual(AugmentCrop.Resized, o.Augment.Crop);
+        Assert.AreEqual(CropMode.Resized, o.Augment.Crop);
         CollectionAssert.AreEqual(new[] { 0.8, 1.0 }, o.Augment.Scale.ToArray());
         Assert.IsTrue(o.Augment.Flip);
         Assert.AreEqual(0.25, o.Augment.Erase);
 
         Assert.AreEqual("imagenet", o.Model.Pretrained);
-        Assert.IsTrue(o.Model.UsesImageNetWeights);
-        Assert.IsNull(o.Model.PretrainedFile);
         Assert.AreEqual(SemanticFeature.AuScores, o.Model.SemanticFeature);
         Assert.AreEqual(64, o.Model.NodeDim);
         Assert.AreEqual(64, o.Model.GcnChannels);
@@ -120,35 +121,17 @@ public sealed class ConfigDefaultsTests
     [TestMethod]
     public void CudaDevicesAreParsed()
     {
-        Assert.AreEqual(0, new TrainOptions { Device = "cuda" }.CudaDeviceId);
-        Assert.AreEqual(3, new TrainOptions { Device = "cuda:3" }.CudaDeviceId);
-        Assert.IsNull(new TrainOptions { Device = "cuda:x" }.CudaDeviceId);
+        Assert.AreEqual(new Device(true, 0), Device.Parse("cuda"));
+        Assert.AreEqual(new Device(true, 3), Device.Parse("CUDA:3"));
+        foreach (var text in new[] { "cuda:x", "cuda:", "cuda:+1", "cuda:-1", "gpu" })
+        {
+            Assert.IsFalse(Device.TryParse(text, out _), text);
+        }
     }
 
     [TestMethod]
-    public void SectionsMapToTheDataLayerOptions()
+    public void DetectorSettingsNameTheDetector()
     {
-        var augment = new AugmentationOptions { Crop = AugmentCrop.Pad, Scale = [0.5, 0.9], Flip = false, Erase = 0.4 }.ToAugmentOptions();
-        Assert.AreEqual(CropMode.PadCrop, augment.Crop);
-        Assert.AreEqual(0.5, augment.CropScaleMin);
-        Assert.AreEqual(0.9, augment.CropScaleMax);
-        Assert.AreEqual(0.0, augment.FlipProbability);
-        Assert.AreEqual(0.4, augment.EraseProbability);
-        Assert.AreEqual(0.5, new AugmentationOptions().ToAugmentOptions().FlipProbability);
-
-        Assert.IsNull(new LabelNoiseOptions().ToNoiseOptions(7));
-        var noise = new LabelNoiseOptions { Rate = 0.3, Kind = NoiseKind.Pairwise }.ToNoiseOptions(7)!;
-        Assert.AreEqual((0.3, NoiseKind.Pairwise, 7), (noise.Rate, noise.Kind, noise.Seed));
-        Assert.AreEqual(11, new LabelNoiseOptions { Rate = 0.1, Seed = 11 }.ToNoiseOptions(7)!.Seed);
-
-        var synthetic = new SyntheticOptions { Train = 100, Test = 20, Difficulty = 0.5, AuErrorRate = 0.2, AmbiguousFraction = 0 }.ToSyntheticFaceOptions(96, 5);
-        Assert.AreEqual((96, 100, 20, 0.5, 0.2, 0.0, 5L),
-            (synthetic.ImageSize, synthetic.TrainSize, synthetic.TestSize, synthetic.Difficulty, synthetic.PseudoLabelErrorRate, synthetic.AmbiguousFraction, synthetic.Seed));
-
-        Assert.IsNull(new AuOptions { Path = "/x" }.ToAuSourceOptions());
-        var aus = new AuOptions { Source = AuSource.OpenFace, Path = "/x", Mode = AuMode.Intensity, Threshold = 2, Subset = ["AU12"] }.ToAuSourceOptions()!;
-        Assert.AreEqual(("/x", AuMode.Intensity, 2f), (aus.Path, aus.Mode, aus.IntensityThreshold));
-
         Assert.IsNull(new DataOptions { Detector = "none" }.DetectorSpec);
         Assert.AreEqual(FaceDetectorKind.Haar, new DataOptions().DetectorSpec!.Kind);
         Assert.AreEqual(FaceDetectorKind.YuNet, new DataOptions { Detector = "/m/yunet.onnx" }.DetectorSpec!.Kind);

@@ -1,3 +1,5 @@
+using UlcAg.Data.Loading;
+using UlcAg.Data.Synthetic;
 using UlcAg.Training.Config;
 
 namespace UlcAg.Training.Tests;
@@ -91,6 +93,25 @@ public sealed class ConfigErrorTests
         Assert.IsTrue(byKey.ContainsKey("data.noise.rate"));
         Assert.IsTrue(byKey.ContainsKey("ulcag.rr_ratio"));
         StringAssert.Contains(byKey["augment.scale"].Text, "min 0.9 is larger than max 0.5");
+    }
+
+    [TestMethod]
+    public void TheDataLayersRecordsCheckTheirOwnSettings()
+    {
+        // One check per setting: the configuration reports it with the key's location, the data layer throws it.
+        using var files = new ConfigTestFiles();
+        var e = Fails(files, "augment: {erase: 2}\ndata:\n  synthetic: {au_error_rate: 0.9}\n  au: {threshold: 6}\n");
+        var byKey = e.Errors.ToDictionary(m => m.Key);
+        const string Erase = "is 2; expected a number at least 0 and at most 1";
+        Assert.AreEqual(Erase, byKey["augment.erase"].Text);
+        Assert.AreEqual(1, byKey["augment.erase"].Location!.Line);
+        Assert.AreEqual(3, byKey["data.synthetic.au_error_rate"].Location!.Line);
+        Assert.AreEqual(4, byKey["data.au.threshold"].Location!.Line);
+
+        var thrown = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AugmentOptions { Erase = 2 }.Validate());
+        StringAssert.Contains(thrown.Message, "erase " + Erase);
+        var synthetic = Assert.ThrowsExactly<SyntheticDataException>(() => new SyntheticFaceOptions { AuErrorRate = 0.9 }.Validate());
+        StringAssert.Contains(synthetic.Message, "au_error_rate " + byKey["data.synthetic.au_error_rate"].Text);
     }
 
     [TestMethod]

@@ -1,3 +1,4 @@
+using UlcAg.Data.Noise;
 using UlcAg.Training.Config;
 
 namespace UlcAg.Training.Tests;
@@ -105,7 +106,7 @@ public sealed class ConfigLayeringTests
         Assert.AreEqual(Path.Combine(files.Root, "cache"), o.Data.CacheDir);
         Assert.AreEqual(Path.Combine(files.Root, "data", "raf", "aus.csv"), o.Data.Au.Path);
         Assert.AreEqual(Path.Combine(files.Root, "noisy.txt"), o.Data.Noise.List);
-        Assert.AreEqual(Path.Combine(files.Root, "w", "r18.pth"), o.Model.PretrainedFile);
+        Assert.AreEqual(Path.Combine(files.Root, "w", "r18.pth"), o.Model.Pretrained);
     }
 
     [TestMethod]

@@ -1,3 +1,5 @@
+using UlcAg.Data.AuLabels;
+using UlcAg.Data.Formats;
 using UlcAg.Data.Faces;
 using UlcAg.Data.Noise;
 using UlcAg.Training.Config;

@@ -1,3 +1,4 @@
+using UlcAg.Runtime;
 using UlcAg.Training.Config;
 using UlcAg.Network.Models;
 
@@ -27,7 +28,7 @@ public sealed class ConfigSetTests
         Assert.IsFalse(o.Augment.Flip);
         Assert.AreEqual(Method.AuxOnly, o.Method);
         Assert.AreEqual("my run", o.RunName);
-        Assert.AreEqual(1, o.CudaDeviceId);
+        Assert.AreEqual(new Device(true, 1), Device.Parse(o.Device));
         Assert.AreEqual(SemanticFeature.NodeFeatures, o.Model.SemanticFeature);
     }
 

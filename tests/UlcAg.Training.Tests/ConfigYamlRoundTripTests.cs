@@ -1,3 +1,7 @@
+using UlcAg.Data.Loading;
+using UlcAg.Data.Synthetic;
+using UlcAg.Data.Formats;
+using UlcAg.Graph.Optim;
 using UlcAg.Data.AuLabels;
 using UlcAg.Data.Faces;
 using UlcAg.Data.Issues;
@@ -54,11 +58,11 @@ public sealed class ConfigYamlRoundTripTests
                 Detector = "none",
                 CacheDir = files.Folder("cache"),
                 BadInput = IssuePolicy.Skip,
-                Au = new AuOptions { Source = AuSource.OpenFace, Path = aus, Mode = AuMode.Intensity, Threshold = 2.5, Subset = ["AU01", "AU12"] },
-                Noise = new LabelNoiseOptions { Rate = 0.3, Kind = NoiseKind.Pairwise, Seed = 9 },
-                Synthetic = new SyntheticOptions { Train = 100, Test = 50, Difficulty = 2, AuErrorRate = 0.05, AmbiguousFraction = 0, Seed = 3 },
+                Au = new AuSourceOptions { Source = AuSource.OpenFace, Path = aus, Mode = AuMode.Intensity, Threshold = 2.5, Subset = ["AU01", "AU12"] },
+                Noise = new NoiseOptions { Rate = 0.3, Kind = NoiseKind.Pairwise, Seed = 9 },
+                Synthetic = new SyntheticFaceOptions { Train = 100, Test = 50, Difficulty = 2, AuErrorRate = 0.05, AmbiguousFraction = 0, Seed = 3 },
             },
-            Augment = new AugmentationOptions { Crop = AugmentCrop.Pad, Scale = [0.3, 0.7], Flip = false, Erase = 0 },
+            Augment = new AugmentOptions { Crop = CropMode.Pad, Scale = [0.3, 0.7], Flip = false, Erase = 0 },
             Model = new ModelOptions { Pretrained = weights, SemanticFeature = SemanticFeature.NodeFeatures, NodeDim = 32, GcnChannels = 16, LeakySlope = 0.01, AlphaThroughAuLoss = true },
             Train = new TrainLoopOptions { Epochs = 40, BatchSize = 32, Optimizer = OptimizerKind.AdamW, Momentum = 0.85, WeightDecay = 5e-4, Lr = 1e-3, AuxLr = 1.0 / 3, LrMilestones = [], LrGamma = 0.5, Workers = 0, EvalBatchSize = 7, CheckpointEvery = 0 },
             UlcAg = new UlcAgOptions { RrRatio = 0.6, RrMargin = 0.2, RampBeta = 4.5, RelabelStartEpoch = 0, RelabelMargin = 0.1, TemplateMomentum = 0, AuxStartEpoch = 3 },

@@ -1,3 +1,6 @@
+using UlcAg.Data.Loading;
+using UlcAg.Data.Noise;
+using UlcAg.Data.Synthetic;
 using UlcAg.Training.Config;
 using UlcAg.Training.Metrics;
 using UlcAg.Training.Trainer;
@@ -22,10 +25,10 @@ public sealed class TrainerEndToEndTests
             InputSize = 64,
             CacheDir = Path.Combine(output, "cache"),
             ValFraction = 0,
-            Noise = new LabelNoiseOptions { Rate = 0.3 },
-            Synthetic = new SyntheticOptions { Train = 320, Test = 64, Difficulty = 0.3, AuErrorRate = 0.05 },
+            Noise = new NoiseOptions { Rate = 0.3 },
+            Synthetic = new SyntheticFaceOptions { Train = 320, Test = 64, Difficulty = 0.3, AuErrorRate = 0.05 },
         },
-        Augment = new AugmentationOptions { Crop = AugmentCrop.None, Erase = 0 },
+        Augment = new AugmentOptions { Crop = CropMode.None, Erase = 0 },
         Train = new TrainLoopOptions { Epochs = epochs, BatchSize = 32, Lr = 0.01, AuxLr = 0.01, LrMilestones = [100], Workers = 1, EvalBatchSize = 64 },
         UlcAg = new UlcAgOptions { RampBeta = 2, RelabelStartEpoch = 3 },
         Scn = new ScnOptions { RelabelStartEpoch = 1 },

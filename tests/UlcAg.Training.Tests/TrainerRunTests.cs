@@ -1,3 +1,4 @@
+using UlcAg.Data.Synthetic;
 using UlcAg.Network.Weights;
 using UlcAg.Training.Config;
 using UlcAg.Training.Trainer;
@@ -10,7 +11,7 @@ public sealed class TrainerRunTests
     private static TrainOptions Small(string output, string name, int epochs) => TrainerEndToEndTests.Tiny(output) with
     {
         RunName = name,
-        Data = TrainerEndToEndTests.Tiny(output).Data with { InputSize = 32, Synthetic = new SyntheticOptions { Train = 64, Test = 16, Difficulty = 0.3 } },
+        Data = TrainerEndToEndTests.Tiny(output).Data with { InputSize = 32, Synthetic = new SyntheticFaceOptions { Train = 64, Test = 16, Difficulty = 0.3 } },
         Model = new ModelOptions { Pretrained = "none" },
         Train = TrainerEndToEndTests.Tiny(output).Train with { Epochs = epochs, BatchSize = 16 },
         UlcAg = new UlcAgOptions { RampBeta = 1, RelabelStartEpoch = 0 },

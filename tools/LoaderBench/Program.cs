@@ -40,13 +40,13 @@ Console.WriteLine(cache.Report.Reused
     : $"cache built: {cache.Count} images of {cache.Width}x{cache.Height} in {buildWatch.Elapsed.TotalSeconds:F1} s ({cache.Count / buildWatch.Elapsed.TotalSeconds:F0} images/s, decode + resize, {settings.MaxDegreeOfParallelism} threads)");
 
 // 3-4. Loader throughput.
-var augment = new AugmentOptions { Crop = CropMode.RandomResizedCrop, FlipProbability = 0.5, EraseProbability = 0.5 };
+var augment = new AugmentOptions { Crop = CropMode.Resized, Flip = true, Erase = 0.5 };
 var train = new TrainLoaderOptions { BatchSize = options.Batch, Seed = 1, Workers = options.Workers, Prefetch = 4, Augment = augment };
 var results = new List<(string Name, double Median, double[] Runs)>
 {
     Measure("augmentation on", train),
     Measure("augmentation on, 1 worker", train with { Workers = 1 }),
-    Measure("pad-crop + flip + erase", train with { Augment = augment with { Crop = CropMode.PadCrop } }),
+    Measure("pad-crop + flip + erase", train with { Augment = augment with { Crop = CropMode.Pad } }),
     Measure("augmentation off", train with { Augment = AugmentOptions.None }),
 };
 foreach (var (name, median, runs) in results)

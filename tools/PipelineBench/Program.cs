@@ -12,6 +12,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using UlcAg.Cli;
+using UlcAg.Data.Noise;
+using UlcAg.Data.Synthetic;
 using UlcAg.Graph.Optim;
 using UlcAg.Network.Layers;
 using UlcAg.Network.Models;
@@ -85,8 +87,8 @@ try
         Data = new DataOptions
         {
             InputSize = size, CacheDir = Path.Combine(dir, "cache"), ValFraction = 0,
-            Noise = new LabelNoiseOptions { Rate = 0.2 },
-            Synthetic = new SyntheticOptions { Train = steps * batch, Test = batch },
+            Noise = new NoiseOptions { Rate = 0.2 },
+            Synthetic = new SyntheticFaceOptions { Train = steps * batch, Test = batch },
         },
         Model = new ModelOptions { Pretrained = "none" },
         Train = new TrainLoopOptions { Epochs = 2, BatchSize = batch, Workers = 2, EvalBatchSize = batch },
@@ -126,7 +128,7 @@ TrainingSession Session(Method m)
 {
     // Convolutions as the trainer emits them on this device.
     var net = new NetworkOptions { Method = m, Classes = 7, InputSize = size, AuCount = 14, ConvLowering = Device.Cpu.PreferredConvLowering };
-    var step = UlcAgNetwork.BuildTrainStep(net, batch, new OptimizerSettings());
+    var step = UlcAgNetwork.BuildTrainStep(net, batch, new OptimizerSettings(OptimizerKind.Sgd, 0.9, 1e-4));
     var init = Initializers.Default(step.Weights, 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
     var session = new TrainingSession(step.Model, Device.Cpu, init, threads);
     new Random(0).NextBytes(session.Feed<byte>(N.Images));

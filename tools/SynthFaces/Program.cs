@@ -87,12 +87,12 @@ internal static class Program
         var d = new SyntheticFaceOptions();
         return d with
         {
-            Seed = (long)Number(o, SeedOption, d.Seed),
+            Seed = (int)Number(o, SeedOption, SyntheticFaceOptions.DefaultSeed),
             ImageSize = (int)Number(o, SizeOption, d.ImageSize),
-            TrainSize = (int)Number(o, TrainOption, d.TrainSize),
-            TestSize = (int)Number(o, TestOption, d.TestSize),
+            Train = (int)Number(o, TrainOption, d.Train),
+            Test = (int)Number(o, TestOption, d.Test),
             Difficulty = Number(o, DifficultyOption, d.Difficulty),
-            PseudoLabelErrorRate = Number(o, ErrorRateOption, d.PseudoLabelErrorRate),
+            AuErrorRate = Number(o, ErrorRateOption, d.AuErrorRate),
         };
     }
 
@@ -109,7 +109,7 @@ internal static class Program
     {
         var options = Options(o);
         // The sheet only needs the first few faces of each class.
-        var generator = new SyntheticFaceGenerator(options with { TrainSize = Math.Max(options.TrainSize, 200), TestSize = 0 });
+        var generator = new SyntheticFaceGenerator(options with { Train = Math.Max(options.Train, 200), Test = 7 });
         var bits = (int)Number(o, BitsOption, 8);
         using var sheet = ContactSheet.Build(generator, (int)Number(o, PerClassOption, 8), (int)Number(o, CellOption, 112));
         if (bits < 8)
@@ -137,7 +137,7 @@ internal static class Program
         var count = (int)Number(o, CountOption, 2000);
         var runs = (int)Number(o, RunsOption, 5);
         var threads = (int)Number(o, ThreadsOption, -1);
-        var options = Options(o) with { TrainSize = count, TestSize = 0 };
+        var options = Options(o) with { Train = count, Test = 7 };
         var generator = new SyntheticFaceGenerator(options);
         // Warm-up: JIT, OpenCV's first-call initialisation.
         Parallel.For(0, Math.Min(count, 64), i => generator.Generate(SynthSplit.Train, i));

@@ -26,7 +26,8 @@ public static class AuTableReader
     /// <exception cref="DataFormatException">Bad input under Fail, or a source that cannot be used at all.</exception>
     public static AuTable Read(AuSourceOptions options, string root, IssueReport report)
     {
-        var path = Path.GetFullPath(Path.Combine(root, options.Path));
+        OptionCheck.ThrowIfInvalid(options.Check, (key, text) => new ArgumentException($"AU option {key} {text}.", nameof(options)));
+        var path = Path.GetFullPath(Path.Combine(root, options.Path ?? throw new ArgumentException("The AU source has no path.", nameof(options))));
         var subset = options.Subset?.Select(AuNames.Normalize).ToList();
         var builder = new Builder(options, report);
         if (Directory.Exists(path))
@@ -136,7 +137,7 @@ public static class AuTableReader
                 {
                     if (!Numbers.TryFloat(text, out var intensity))
                         return Bad(report, at.Issue(IssueKind.BadNumber, AuNames[a] + "_r", $"'{text.Trim()}' is not a number", "an AU intensity 0..5"));
-                    values[a] = intensity >= options.IntensityThreshold ? 1f : 0f;
+                    values[a] = intensity >= (float)options.Threshold ? 1f : 0f;
                 }
                 else if (!Numbers.TryFlag(text, out values[a]))
                     return Bad(report, at.Issue(IssueKind.BadNumber, AuNames[a], $"'{text.Trim()}' is not an AU presence value", "0 or 1"));

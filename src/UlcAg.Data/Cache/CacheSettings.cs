@@ -1,4 +1,5 @@
 using UlcAg.Data.Faces;
+using UlcAg.Data.Issues;
 
 namespace UlcAg.Data.Cache;
 
@@ -15,7 +16,7 @@ public sealed record CacheSettings
     public FaceDetectorSpec? Detector { get; init; }
 
     /// <summary>Fail on the first undecodable image, or skip such samples.</summary>
-    public DecodeErrorPolicy OnDecodeError { get; init; } = DecodeErrorPolicy.Fail;
+    public IssuePolicy OnDecodeError { get; init; } = IssuePolicy.Fail;
 
     /// <summary>Build threads (the machine this targets has 2 cores).</summary>
     public int MaxDegreeOfParallelism { get; init; } = 2;

@@ -1,4 +1,5 @@
 using System.IO.MemoryMappedFiles;
+using UlcAg.Data.Issues;
 
 namespace UlcAg.Data.Cache;
 
@@ -97,7 +98,7 @@ public sealed unsafe class ImageCache : IDisposable
     /// <param name="directory">Cache directory, created if missing.</param>
     /// <param name="progress">Receives the number of samples processed so far during a build.</param>
     /// <param name="cancellation">Cancels a build.</param>
-    /// <exception cref="Faces.ImageDecodeException">An image cannot be decoded under <see cref="DecodeErrorPolicy.Fail"/>.</exception>
+    /// <exception cref="Faces.ImageDecodeException">An image cannot be decoded under <see cref="IssuePolicy.Fail"/>.</exception>
     /// <exception cref="Faces.FaceDetectorUnavailableException">The configured detector's model file is missing.</exception>
     public static ImageCache OpenOrBuild(
         DatasetSplit split, CacheSettings settings, string directory,

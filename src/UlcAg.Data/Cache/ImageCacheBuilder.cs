@@ -3,6 +3,7 @@ using System.IO.MemoryMappedFiles;
 using System.Runtime.ExceptionServices;
 using OpenCvSharp;
 using UlcAg.Data.Faces;
+using UlcAg.Data.Issues;
 
 namespace UlcAg.Data.Cache;
 
@@ -149,7 +150,7 @@ internal static class ImageCacheBuilder
 
                         kinds[i] = face.Kind;
                     }
-                    catch (ImageDecodeException e) when (settings.OnDecodeError == DecodeErrorPolicy.Skip)
+                    catch (ImageDecodeException e) when (settings.OnDecodeError == IssuePolicy.Skip)
                     {
                         errors[i] = e.Message;
                     }

@@ -9,8 +9,8 @@ namespace UlcAg.Data.Formats;
 /// </summary>
 public sealed record DatasetOptions
 {
-    /// <summary>The adapter: one of <see cref="DatasetFactory.Formats"/> ("rafdb", "affectnet", ...).</summary>
-    public required string Format { get; init; }
+    /// <summary>The adapter (any format but <see cref="DataFormat.Synthetic"/>).</summary>
+    public required DataFormat Format { get; init; }
 
     /// <summary>The dataset's root folder.</summary>
     public required string Root { get; init; }
@@ -78,7 +78,7 @@ public sealed record DatasetOptions
     /// </summary>
     public bool CheckEmptyClasses { get; init; } = true;
 
-    /// <summary>AU pseudo-labels joined to the samples, or null for none.</summary>
+    /// <summary>AU pseudo-labels joined to the samples, or null (or source none) for none.</summary>
     public AuSourceOptions? Aus { get; init; }
 
     /// <summary><paramref name="path"/> made absolute against <see cref="Root"/>.</summary>

@@ -61,10 +61,10 @@ public sealed class DatasetSource : IDatasetAdapter
         var raw = Adapter.Load(split);
         if (_prepared.TryGetValue(raw.Split, out var done))
             return done;
-        if (Options.Aus is null)
-            _prepared[raw.Split] = Check(SelectClasses(raw));
+        if (Options.Aus is { Source: not AuSource.None } aus)
+            PrepareAllWithAus(aus);
         else
-            PrepareAllWithAus(Options.Aus);
+            _prepared[raw.Split] = Check(SelectClasses(raw));
         return _prepared[raw.Split];
     }
 

@@ -9,6 +9,22 @@ internal sealed class Augmenter
 {
     private const int MaxAttempts = 10;
 
+    // Random resized crop: width/height ratio range (drawn log-uniformly), as torchvision's default.
+    private const double CropRatioMin = 3.0 / 4.0;
+    private const double CropRatioMax = 4.0 / 3.0;
+
+    // Pad crop: padding on each side in pixels (the shift is uniform in [-padding, padding]).
+    private const int CropPadding = 8;
+
+    // Random erasing: area fraction and height/width ratio ranges, as torchvision's RandomErasing.
+    private const double EraseAreaMin = 0.02;
+    private const double EraseAreaMax = 0.25;
+    private const double EraseRatioMin = 0.3;
+    private const double EraseRatioMax = 3.3;
+
+    // The ImageNet mean, which becomes 0 after the in-graph normalization: the same as erasing a normalized tensor with 0.
+    private static readonly (byte R, byte G, byte B) EraseColor = (124, 116, 104);
+
     private readonly AugmentOptions _options;
     private readonly int _height;
     private readonly int _width;
@@ -21,17 +37,18 @@ internal sealed class Augmenter
         _width = width;
     }
 
-    public void Apply(ReadOnlySpan<byte> source, Span<byte> destination, ref LoaderRandom rng)
+    public void Apply(ReadOnlySpan<byte> source, Span<byte> destination, SeededRandom rng)
     {
-        var flip = rng.NextDouble() < _options.FlipProbability;
+        // The flip draw is made whether or not flipping is on, so the crop and erase draws stay the same.
+        var flip = rng.NextDouble() < (_options.Flip ? 0.5 : 0);
         switch (_options.Crop)
         {
-            case CropMode.RandomResizedCrop:
-                var (x, y, w, h) = SampleCrop(ref rng);
+            case CropMode.Resized:
+                var (x, y, w, h) = SampleCrop(rng);
                 ImageOps.ResizeCrop(source, _width, _height, x, y, w, h, flip, destination, _width, _height);
                 break;
-            case CropMode.PadCrop:
-                var p = _options.CropPadding;
+            case CropMode.Pad:
+                const int p = CropPadding;
                 var dx = rng.NextInt((2 * p) + 1) - p;
                 var dy = rng.NextInt((2 * p) + 1) - p;
                 ImageOps.Shift(source, _width, _height, dx, dy, flip, destination, _width, _height, (0, 0, 0));
@@ -41,20 +58,20 @@ internal sealed class Augmenter
                 break;
         }
 
-        if (rng.NextDouble() < _options.EraseProbability)
+        if (rng.NextDouble() < _options.Erase)
         {
-            Erase(destination, ref rng);
+            Erase(destination, rng);
         }
     }
 
     // Random resized crop (Szegedy et al. 2015, as torchvision samples it): area fraction uniform in
     // the scale range, aspect ratio log-uniform; up to 10 tries, else the largest centred crop whose
     // ratio lies in range.
-    private (int X, int Y, int W, int H) SampleCrop(ref LoaderRandom rng)
+    private (int X, int Y, int W, int H) SampleCrop(SeededRandom rng)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var (w, h) = DrawSides(ref rng, _options.CropScaleMin, _options.CropScaleMax, _options.CropRatioMin, _options.CropRatioMax);
+            var (w, h) = DrawSides(rng, _options.Scale[0], _options.Scale[1], CropRatioMin, CropRatioMax);
             if (w > 0 && h > 0 && w <= _width && h <= _height)
             {
                 return (rng.NextInt(_width - w + 1), rng.NextInt(_height - h + 1), w, h);
@@ -63,15 +80,15 @@ internal sealed class Augmenter
 
         var imageRatio = (double)_width / _height;
         int cw, ch;
-        if (imageRatio < _options.CropRatioMin)
+        if (imageRatio < CropRatioMin)
         {
             cw = _width;
-            ch = Math.Clamp((int)Math.Round(cw / _options.CropRatioMin), 1, _height);
+            ch = Math.Clamp((int)Math.Round(cw / CropRatioMin), 1, _height);
         }
-        else if (imageRatio > _options.CropRatioMax)
+        else if (imageRatio > CropRatioMax)
         {
             ch = _height;
-            cw = Math.Clamp((int)Math.Round(ch * _options.CropRatioMax), 1, _width);
+            cw = Math.Clamp((int)Math.Round(ch * CropRatioMax), 1, _width);
         }
         else
         {
@@ -83,12 +100,12 @@ internal sealed class Augmenter
 
     // Random erasing (Zhong et al. 2020): one rectangle, area fraction uniform, height/width ratio
     // log-uniform; up to 10 tries to fit, else nothing is erased.
-    private void Erase(Span<byte> image, ref LoaderRandom rng)
+    private void Erase(Span<byte> image, SeededRandom rng)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             // The erasing ratio is height / width.
-            var (h, w) = DrawSides(ref rng, _options.EraseAreaMin, _options.EraseAreaMax, _options.EraseRatioMin, _options.EraseRatioMax);
+            var (h, w) = DrawSides(rng, EraseAreaMin, EraseAreaMax, EraseRatioMin, EraseRatioMax);
             if (w <= 0 || h <= 0 || w >= _width || h >= _height)
             {
                 continue;
@@ -96,32 +113,14 @@ internal sealed class Augmenter
 
             var x = rng.NextInt(_width - w + 1);
             var y = rng.NextInt(_height - h + 1);
-            if (_options.EraseRandomFill)
-            {
-                var noise = w * h * 3 <= 65536 ? stackalloc byte[w * h * 3] : new byte[w * h * 3];
-                for (var i = 0; i < noise.Length; i += 8)
-                {
-                    var bits = rng.NextUInt64();
-                    for (var k = 0; k < 8 && i + k < noise.Length; k++)
-                    {
-                        noise[i + k] = (byte)(bits >> (8 * k));
-                    }
-                }
-
-                ImageOps.CopyIntoRectangle(image, _width, _height, x, y, w, h, noise);
-            }
-            else
-            {
-                ImageOps.FillRectangle(image, _width, _height, x, y, w, h, _options.EraseColor);
-            }
-
+            ImageOps.FillRectangle(image, _width, _height, x, y, w, h, EraseColor);
             return;
         }
     }
 
     // Sides (a, b) of a rectangle whose area is a uniform fraction in [areaMin, areaMax] of the image
     // and whose ratio a / b is log-uniform in [ratioMin, ratioMax].
-    private (int A, int B) DrawSides(ref LoaderRandom rng, double areaMin, double areaMax, double ratioMin, double ratioMax)
+    private (int A, int B) DrawSides(SeededRandom rng, double areaMin, double areaMax, double ratioMin, double ratioMax)
     {
         var target = (double)_width * _height * rng.Uniform(areaMin, areaMax);
         var ratio = Math.Exp(rng.Uniform(Math.Log(ratioMin), Math.Log(ratioMax)));

@@ -108,22 +108,6 @@ public static class ImageOps
         }
     }
 
-    /// <summary>Sets the rectangle (x, y, w, h) of an image to bytes from <paramref name="noise"/> (consumed row by row).</summary>
-    public static void CopyIntoRectangle(Span<byte> image, int width, int height, int x, int y, int w, int h, ReadOnlySpan<byte> noise)
-    {
-        CheckImage(image, width, height, nameof(image));
-        CheckRectangle(width, height, x, y, w, h);
-        if (noise.Length < w * h * Channels)
-        {
-            throw new ArgumentException($"need {w * h * Channels} bytes, got {noise.Length}", nameof(noise));
-        }
-
-        for (var row = 0; row < h; row++)
-        {
-            noise.Slice(row * w * Channels, w * Channels).CopyTo(image.Slice((((y + row) * width) + x) * Channels, w * Channels));
-        }
-    }
-
     // Separable bilinear: each source row needed is interpolated horizontally once into a fixed-point
     // int row (two rows kept, as consecutive output rows mostly share them), then each output row is
     // the vertical blend of two such rows, vectorized. Same arithmetic as a direct 2-D blend:

@@ -91,8 +91,8 @@ public sealed class TrainLoader
         {
             var slot = order[(b * size) + i];
             batch.Indices[i] = _cache.SampleIndices[slot];
-            var rng = LoaderRandom.For(_options.Seed, AugmentStream, epoch, b, i);
-            _augmenter.Apply(_cache.GetImage(slot), batch.Image(i), ref rng);
+            var rng = SeededRandom.For(_options.Seed, AugmentStream, epoch, b, i);
+            _augmenter.Apply(_cache.GetImage(slot), batch.Image(i), rng);
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class TrainLoader
         }
 
         // Fisher-Yates with a generator of its own per epoch.
-        var rng = LoaderRandom.For(_options.Seed, ShuffleStream, epoch);
+        var rng = SeededRandom.For(_options.Seed, ShuffleStream, epoch);
         for (var i = order.Length - 1; i > 0; i--)
         {
             var j = rng.NextInt(i + 1);

@@ -11,19 +11,21 @@ public static class LabelNoise
     /// clean label is kept in <see cref="Sample.CleanLabel"/> (an existing clean label is never overwritten,
     /// so noise can be stacked).
     /// </summary>
-    /// <exception cref="ArgumentException">Rate outside 0..1, fewer than two classes, or an invalid pair map.</exception>
-    public static NoiseInjection Inject(DatasetSplit split, NoiseOptions options)
+    /// <param name="split">The split whose labels are changed.</param>
+    /// <param name="options">How many labels, which kind of noise, and the seed.</param>
+    /// <param name="runSeed">The seed used when <see cref="NoiseOptions.Seed"/> is null.</param>
+    /// <exception cref="ArgumentException">An invalid option (rate outside 0..1), fewer than two classes, or an invalid pair map.</exception>
+    public static NoiseInjection Inject(DatasetSplit split, NoiseOptions options, int runSeed = 0)
     {
         var classCount = split.ClassNames.Count;
-        if (options.Rate is < 0 or > 1 || double.IsNaN(options.Rate))
-            throw new ArgumentException($"Noise rate {options.Rate} is out of range; expected 0..1.", nameof(options));
+        OptionCheck.ThrowIfInvalid(options.Check, (key, text) => new ArgumentException($"Noise option {key} {text}.", nameof(options)));
         if (classCount < 2)
             throw new ArgumentException($"Split '{split.Split}' has {classCount} class; label noise needs at least two.", nameof(split));
         var pairs = options.Kind == NoiseKind.Pairwise ? CheckPairMap(options.PairMap ?? DefaultPairMap(classCount), split.ClassNames) : null;
 
         var n = split.Samples.Count;
         var flips = (int)Math.Round(options.Rate * n, MidpointRounding.AwayFromZero);
-        var random = new Random(options.Seed);
+        var random = new Random(options.Seed ?? runSeed);
         // Partial Fisher-Yates: the first `flips` entries are a uniform random subset.
         var order = Enumerable.Range(0, n).ToArray();
         for (var i = 0; i < flips; i++)

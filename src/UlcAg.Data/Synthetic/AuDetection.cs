@@ -25,7 +25,7 @@ public sealed record AuDetection(float[] Presence, float[] Intensity, double Con
 public static class AuDetectorSimulator
 {
     /// <summary>Pseudo-labels of a face with true AUs <paramref name="truth"/> in scene <paramref name="scene"/>.</summary>
-    public static AuDetection Detect(SynthRandom rng, AuIntensities truth, FaceScene scene, double errorRate, double missBias)
+    public static AuDetection Detect(SeededRandom rng, AuIntensities truth, FaceScene scene, double errorRate, double missBias)
     {
         var m = FacsAus.Count;
         var values = truth.ToVector();

@@ -15,7 +15,7 @@ public static class ExpressionSampler
     private const int MaxAttempts = 12;
 
     /// <summary>Draws the AUs of a face labelled <paramref name="label"/> with the effective knobs of <paramref name="o"/>.</summary>
-    public static SampledExpression Sample(SynthRandom rng, BasicExpression label, SyntheticFaceOptions o)
+    public static SampledExpression Sample(SeededRandom rng, BasicExpression label, SyntheticFaceOptions o)
     {
         var low = Math.Clamp(1 - (1 - o.MinAuIntensity) * o.Difficulty, 0.1, 1);
         var jitter = Math.Min(0.15, 0.15 * o.Difficulty);
@@ -65,7 +65,7 @@ public static class ExpressionSampler
         return new SampledExpression(AuIntensities.FromVector(Prototype(rng, label, strength, 0)), null, 0);
     }
 
-    private static float[] Prototype(SynthRandom rng, BasicExpression c, double strength, double jitter)
+    private static float[] Prototype(SeededRandom rng, BasicExpression c, double strength, double jitter)
     {
         var values = new float[FacsAus.Count];
         foreach (var au in EmfacsPrototypes.AusOf(c))

@@ -113,7 +113,7 @@ public sealed record FaceIdentity
     /// Draws an identity. <paramref name="variation"/> scales every deviation from the average
     /// face; 0 returns the average face.
     /// </summary>
-    public static FaceIdentity Sample(SynthRandom rng, double variation)
+    public static FaceIdentity Sample(SeededRandom rng, double variation)
     {
         var v = variation;
         var average = new FaceIdentity();

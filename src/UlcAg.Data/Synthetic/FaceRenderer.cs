@@ -31,7 +31,7 @@ public sealed class FaceRenderer
     {
         var (identity, aus, scene) = spec;
         var image = new Mat(ImageSize, ImageSize, MatType.CV_8UC3);
-        var rng = new SynthRandom(scene.DetailSeed);
+        var rng = new SeededRandom(scene.DetailSeed);
         ScenePainter.DrawBackground(image, scene, rng);
 
         var canvas = new FaceCanvas(image, new FaceProjection(ImageSize, scene, identity));

@@ -76,7 +76,7 @@ public sealed record FaceScene
     public ulong DetailSeed { get; init; }
 
     /// <summary>Draws a scene with the effective (difficulty-scaled) knobs of <paramref name="o"/>.</summary>
-    public static FaceScene Sample(SynthRandom rng, SyntheticFaceOptions o, FaceIdentity identity)
+    public static FaceScene Sample(SeededRandom rng, SyntheticFaceOptions o, FaceIdentity identity)
     {
         var bgA = RandomColor(rng, 40, 230);
         var bgB = FaceIdentity.Mix(bgA, RandomColor(rng, 40, 230), rng.Uniform(0.2, 0.8));
@@ -110,7 +110,7 @@ public sealed record FaceScene
         return scene with { BlurSigma = blur, NoiseSigma = noise, JpegQuality = quality, DetailSeed = rng.NextUInt64() };
     }
 
-    private static FaceScene WithOcclusion(FaceScene scene, SynthRandom rng, SyntheticFaceOptions o, FaceIdentity identity)
+    private static FaceScene WithOcclusion(FaceScene scene, SeededRandom rng, SyntheticFaceOptions o, FaceIdentity identity)
     {
         if (!rng.Chance(o.ScaledProbability(o.OcclusionProbability)))
             return scene;
@@ -148,6 +148,6 @@ public sealed record FaceScene
         };
     }
 
-    private static Scalar RandomColor(SynthRandom rng, double min, double max) =>
+    private static Scalar RandomColor(SeededRandom rng, double min, double max) =>
         new(rng.Uniform(min, max), rng.Uniform(min, max), rng.Uniform(min, max));
 }

@@ -15,7 +15,7 @@ internal static class ScenePainter
 
     private static float[] BuildNoiseTable()
     {
-        var rng = new SynthRandom(0x5EED_0F_0015EUL);
+        var rng = new SeededRandom(0x5EED_0F_0015EUL);
         var table = new float[1 << NoiseTableBits];
         for (var i = 0; i < table.Length; i++)
             table[i] = (float)rng.Normal();
@@ -27,7 +27,7 @@ internal static class ScenePainter
     /// the resolution and scaled up: the background comes out defocused at a fraction of the cost
     /// of blurring it.
     /// </summary>
-    public static void DrawBackground(Mat image, FaceScene scene, SynthRandom rng)
+    public static void DrawBackground(Mat image, FaceScene scene, SeededRandom rng)
     {
         var size = image.Rows;
         var small = Math.Max(16, size / 3);
@@ -142,7 +142,7 @@ internal static class ScenePainter
     }
 
     /// <summary>Camera effects: blur, then the lighting gradient, colour cast and additive noise in one pass.</summary>
-    public static unsafe void Finish(Mat image, FaceScene scene, SynthRandom rng)
+    public static unsafe void Finish(Mat image, FaceScene scene, SeededRandom rng)
     {
         var size = image.Rows;
         if (scene.BlurSigma > 0.05)

@@ -28,6 +28,8 @@ public sealed class SyntheticFaceGenerator
     /// <summary>The options in force.</summary>
     public SyntheticFaceOptions Options { get; }
 
+    private long Seed => Options.Seed ?? SyntheticFaceOptions.DefaultSeed;
+
     /// <summary>Number of images in a split.</summary>
     public int Count(SynthSplit split) => _labels[(int)split].Length;
 
@@ -40,7 +42,7 @@ public sealed class SyntheticFaceGenerator
         var (size, weights) = Options.SplitOf(split);
         var counts = ClassBalance.Counts(weights, size);
         var labels = counts.SelectMany((n, c) => Enumerable.Repeat((BasicExpression)c, n)).ToArray();
-        SynthRandom.For(Options.Seed, split, 0, SynthStream.ClassOrder).Shuffle(labels);
+        SeededRandom.For(Seed, split, 0, SynthStream.ClassOrder).Shuffle(labels);
         return labels;
     }
 
@@ -65,11 +67,11 @@ public sealed class SyntheticFaceGenerator
         var label = LabelOf(split, index);
         var o = Options;
         var identityKey = o.IdentityCount > 0 ? index % o.IdentityCount : index;
-        var identity = FaceIdentity.Sample(SynthRandom.For(o.Seed, split, identityKey, SynthStream.Identity), o.Scaled(o.IdentityVariation));
-        var expression = ExpressionSampler.Sample(SynthRandom.For(o.Seed, split, index, SynthStream.Expression), label, o);
-        var scene = FaceScene.Sample(SynthRandom.For(o.Seed, split, index, SynthStream.Scene), o, identity);
-        var pseudo = AuDetectorSimulator.Detect(SynthRandom.For(o.Seed, split, index, SynthStream.Detector), expression.Aus, scene,
-            o.PseudoLabelErrorRate, o.PseudoLabelMissBias);
+        var identity = FaceIdentity.Sample(SeededRandom.For(Seed, split, identityKey, SynthStream.Identity), o.Scaled(o.IdentityVariation));
+        var expression = ExpressionSampler.Sample(SeededRandom.For(Seed, split, index, SynthStream.Expression), label, o);
+        var scene = FaceScene.Sample(SeededRandom.For(Seed, split, index, SynthStream.Scene), o, identity);
+        var pseudo = AuDetectorSimulator.Detect(SeededRandom.For(Seed, split, index, SynthStream.Detector), expression.Aus, scene,
+            o.AuErrorRate, o.PseudoLabelMissBias);
         return new SyntheticFaceInfo(split, index, FileName(split, index), label, expression.BlendedWith, expression.BlendRatio,
             new FaceSpec(identity, expression.Aus, scene), pseudo);
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.Serialization;
 
 namespace UlcAg.Data.Synthetic;
 
@@ -7,30 +8,55 @@ namespace UlcAg.Data.Synthetic;
 /// given at <see cref="Difficulty"/> = 1 and scaled by it: the effective value of a knob marked
 /// "scaled" is its value times <see cref="Difficulty"/> (probabilities capped at 1). Difficulty 0
 /// renders one average identity, frontal, clean, with full-intensity prototype expressions.
-/// Sizes, seed, class balance and the simulated AU detector are not scaled.
+/// Sizes, seed, class balance and the simulated AU detector are not scaled. The training
+/// configuration's section <c>data.synthetic</c> binds to the <see cref="DataMemberAttribute"/>
+/// settings (its true labels and AUs are known, so injected label noise and relabeling can be
+/// measured exactly); the others keep these defaults in training.
 /// </summary>
+[DataContract]
 public sealed record SyntheticFaceOptions
 {
-    /// <summary>Seed of every random choice; same seed and options give byte-identical output.</summary>
-    public long Seed { get; init; } = 1;
+    /// <summary>The seed of the generator used directly with <see cref="Seed"/> null.</summary>
+    public const int DefaultSeed = 1;
+
+    /// <summary>YAML <c>train</c>: number of training images.</summary>
+    [DataMember]
+    public int Train { get; init; } = 3000;
+
+    /// <summary>YAML <c>test</c>: number of test images.</summary>
+    [DataMember]
+    public int Test { get; init; } = 750;
+
+    /// <summary>YAML <c>difficulty</c>: overall difficulty multiplier (0..3) of every knob marked "scaled": pose, lighting, occlusion, blur and expression ambiguity.</summary>
+    [DataMember]
+    public double Difficulty { get; init; } = 1.0;
+
+    /// <summary>
+    /// YAML <c>au_error_rate</c>: expected fraction of wrong AU presence pseudo-labels over the modelled
+    /// AUs, like an automatic AU detector's error rate, 0..0.5. Not scaled.
+    /// </summary>
+    [DataMember]
+    public double AuErrorRate { get; init; } = 0.1;
+
+    /// <summary>YAML <c>ambiguous_fraction</c>: fraction of faces that blend two prototypes (labelled by the one that explains the face better), 0..1. Scaled.</summary>
+    [DataMember]
+    public double AmbiguousFraction { get; init; } = 0.08;
+
+    /// <summary>
+    /// YAML <c>seed</c>: seed of every random choice; same seed and options give byte-identical output.
+    /// Null uses the run's seed in training, <see cref="DefaultSeed"/> otherwise.
+    /// </summary>
+    [DataMember]
+    public int? Seed { get; init; }
 
     /// <summary>Width and height of the square images in pixels.</summary>
     public int ImageSize { get; init; } = 112;
-
-    /// <summary>Number of training images.</summary>
-    public int TrainSize { get; init; } = 3000;
-
-    /// <summary>Number of test images.</summary>
-    public int TestSize { get; init; } = 750;
 
     /// <summary>Relative class weights of the training split (default: RAF-DB's training split).</summary>
     public IReadOnlyList<double> TrainClassWeights { get; init; } = ClassBalance.RafDbTrain;
 
     /// <summary>Relative class weights of the test split (default: RAF-DB's test split).</summary>
     public IReadOnlyList<double> TestClassWeights { get; init; } = ClassBalance.RafDbTest;
-
-    /// <summary>Overall difficulty multiplier (0..3) of every knob marked "scaled".</summary>
-    public double Difficulty { get; init; } = 1.0;
 
     /// <summary>Spread of identity parameters (face shape, feature sizes and spacing, colours, hair), 0..1.5. Scaled.</summary>
     public double IdentityVariation { get; init; } = 1.0;
@@ -95,15 +121,6 @@ public sealed record SyntheticFaceOptions
     /// <summary>Probability of a stray AU outside the prototype (a second one with half that probability). Scaled.</summary>
     public double StrayAuProbability { get; init; } = 0.3;
 
-    /// <summary>Fraction of faces that blend two prototypes (labelled by the one that explains the face better). Scaled.</summary>
-    public double AmbiguousFraction { get; init; } = 0.08;
-
-    /// <summary>
-    /// Expected fraction of wrong AU presence pseudo-labels over the modelled AUs, like an automatic
-    /// AU detector's error rate. Not scaled.
-    /// </summary>
-    public double PseudoLabelErrorRate { get; init; } = 0.1;
-
     /// <summary>
     /// How much likelier a present AU is to be missed than an absent AU to be falsely detected
     /// (at intensity 0.5; weaker AUs are missed more often). Not scaled.
@@ -112,7 +129,7 @@ public sealed record SyntheticFaceOptions
 
     /// <summary>The options of a split: size and class weights.</summary>
     public (int Size, IReadOnlyList<double> Weights) SplitOf(SynthSplit split) =>
-        split == SynthSplit.Train ? (TrainSize, TrainClassWeights) : (TestSize, TestClassWeights);
+        split == SynthSplit.Train ? (Train, TrainClassWeights) : (Test, TestClassWeights);
 
     /// <summary>A knob multiplied by <see cref="Difficulty"/>.</summary>
     public double Scaled(double value) => value * Difficulty;
@@ -120,56 +137,56 @@ public sealed record SyntheticFaceOptions
     /// <summary>A probability multiplied by <see cref="Difficulty"/> and capped at 1.</summary>
     public double ScaledProbability(double p) => Math.Min(1.0, p * Difficulty);
 
+    /// <summary>Checks every setting (keys in snake_case, as the configured ones are in YAML).</summary>
+    public void Check(OptionCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        check.Between("train", Train, 7, 10_000_000);
+        check.Between("test", Test, 7, 10_000_000);
+        check.Between("difficulty", Difficulty, 0, 3);
+        check.Between("au_error_rate", AuErrorRate, 0, 0.5);
+        check.Between("ambiguous_fraction", AmbiguousFraction, 0, 1);
+        if (Seed is { } seed)
+        {
+            check.AtLeast("seed", seed, 0);
+        }
+
+        check.Between("image_size", ImageSize, 32, 1024);
+        CheckWeights(check, "train_class_weights", TrainClassWeights);
+        CheckWeights(check, "test_class_weights", TestClassWeights);
+        check.Between("identity_variation", IdentityVariation, 0, 1.5);
+        check.AtLeast("identity_count", IdentityCount, 0);
+        check.Between("max_roll_degrees", MaxRollDegrees, 0, 45);
+        check.Between("max_yaw_degrees", MaxYawDegrees, 0, 45);
+        check.Between("max_pitch_degrees", MaxPitchDegrees, 0, 30);
+        check.Between("scale_jitter", ScaleJitter, 0, 0.3);
+        check.Between("translation_jitter", TranslationJitter, 0, 0.2);
+        check.Between("lighting_strength", LightingStrength, 0, 1);
+        check.Between("color_jitter", ColorJitter, 0, 0.5);
+        check.Between("background_clutter", BackgroundClutter, 0, 4);
+        check.Between("occlusion_probability", OcclusionProbability, 0, 1);
+        check.Between("blur_probability", BlurProbability, 0, 1);
+        check.Between("max_blur_sigma", MaxBlurSigma, 0, 5);
+        check.Between("max_noise_sigma", MaxNoiseSigma, 0, 50);
+        check.Between("jpeg_artifact_probability", JpegArtifactProbability, 0, 1);
+        check.Between("jpeg_quality", JpegQuality, 1, 100);
+        check.Between("min_jpeg_quality", MinJpegQuality, 1, JpegQuality);
+        check.Between("min_au_intensity", MinAuIntensity, 0.1, 1);
+        check.Between("au_drop_probability", AuDropProbability, 0, 1);
+        check.Between("stray_au_probability", StrayAuProbability, 0, 1);
+        check.Between("pseudo_label_miss_bias", PseudoLabelMissBias, 0.1, 20);
+    }
+
     /// <summary>Throws <see cref="SyntheticDataException"/> naming the first invalid option.</summary>
-    public void Validate()
-    {
-        Check(ImageSize is >= 32 and <= 1024, nameof(ImageSize), ImageSize, "between 32 and 1024 pixels");
-        Check(TrainSize >= 0, nameof(TrainSize), TrainSize, "0 or more");
-        Check(TestSize >= 0, nameof(TestSize), TestSize, "0 or more");
-        CheckWeights(TrainClassWeights, nameof(TrainClassWeights));
-        CheckWeights(TestClassWeights, nameof(TestClassWeights));
-        Check(Difficulty is >= 0 and <= 3, nameof(Difficulty), Difficulty, "between 0 and 3");
-        Check(IdentityVariation is >= 0 and <= 1.5, nameof(IdentityVariation), IdentityVariation, "between 0 and 1.5");
-        Check(IdentityCount >= 0, nameof(IdentityCount), IdentityCount, "0 (unique identities) or more");
-        Check(MaxRollDegrees is >= 0 and <= 45, nameof(MaxRollDegrees), MaxRollDegrees, "between 0 and 45");
-        Check(MaxYawDegrees is >= 0 and <= 45, nameof(MaxYawDegrees), MaxYawDegrees, "between 0 and 45");
-        Check(MaxPitchDegrees is >= 0 and <= 30, nameof(MaxPitchDegrees), MaxPitchDegrees, "between 0 and 30");
-        Check(ScaleJitter is >= 0 and <= 0.3, nameof(ScaleJitter), ScaleJitter, "between 0 and 0.3");
-        Check(TranslationJitter is >= 0 and <= 0.2, nameof(TranslationJitter), TranslationJitter, "between 0 and 0.2");
-        Check(LightingStrength is >= 0 and <= 1, nameof(LightingStrength), LightingStrength, "between 0 and 1");
-        Check(ColorJitter is >= 0 and <= 0.5, nameof(ColorJitter), ColorJitter, "between 0 and 0.5");
-        Check(BackgroundClutter is >= 0 and <= 4, nameof(BackgroundClutter), BackgroundClutter, "between 0 and 4");
-        CheckProbability(OcclusionProbability, nameof(OcclusionProbability));
-        CheckProbability(BlurProbability, nameof(BlurProbability));
-        Check(MaxBlurSigma is >= 0 and <= 5, nameof(MaxBlurSigma), MaxBlurSigma, "between 0 and 5");
-        Check(MaxNoiseSigma is >= 0 and <= 50, nameof(MaxNoiseSigma), MaxNoiseSigma, "between 0 and 50");
-        CheckProbability(JpegArtifactProbability, nameof(JpegArtifactProbability));
-        Check(JpegQuality is >= 1 and <= 100, nameof(JpegQuality), JpegQuality, "between 1 and 100");
-        Check(MinJpegQuality >= 1 && MinJpegQuality <= JpegQuality, nameof(MinJpegQuality), MinJpegQuality, $"between 1 and {nameof(JpegQuality)} ({JpegQuality})");
-        Check(MinAuIntensity is >= 0.1 and <= 1, nameof(MinAuIntensity), MinAuIntensity, "between 0.1 and 1");
-        CheckProbability(AuDropProbability, nameof(AuDropProbability));
-        CheckProbability(StrayAuProbability, nameof(StrayAuProbability));
-        CheckProbability(AmbiguousFraction, nameof(AmbiguousFraction));
-        Check(PseudoLabelErrorRate is >= 0 and <= 0.5, nameof(PseudoLabelErrorRate), PseudoLabelErrorRate, "between 0 and 0.5");
-        Check(PseudoLabelMissBias is >= 0.1 and <= 20, nameof(PseudoLabelMissBias), PseudoLabelMissBias, "between 0.1 and 20");
-    }
+    public void Validate() => OptionCheck.ThrowIfInvalid(Check, (key, text) => new SyntheticDataException($"Synthetic data option {key} {text}."));
 
-    private static void CheckProbability(double value, string name) => Check(value is >= 0 and <= 1, name, value, "a probability between 0 and 1");
-
-    private static void Check(bool ok, string name, double value, string expected)
+    private static void CheckWeights(OptionCheck check, string key, IReadOnlyList<double> weights)
     {
-        if (!ok)
-            throw new SyntheticDataException(string.Create(CultureInfo.InvariantCulture,
-                $"Synthetic data option {name} is {value}; expected {expected}."));
-    }
-
-    private static void CheckWeights(IReadOnlyList<double> weights, string name)
-    {
-        if (weights is null || weights.Count != BasicExpressions.Count)
-            throw new SyntheticDataException(
-                $"Synthetic data option {name} needs {BasicExpressions.Count} class weights ({string.Join(", ", BasicExpressions.Names)}), got {weights?.Count ?? 0}.");
-        if (weights.Any(w => !(w >= 0) || double.IsInfinity(w)) || weights.Sum() <= 0)
-            throw new SyntheticDataException(
-                $"Synthetic data option {name} must hold finite weights of 0 or more with a positive sum, got [{string.Join(", ", weights.Select(w => w.ToString(CultureInfo.InvariantCulture)))}].");
+        if (check.Require(weights is not null && weights.Count == BasicExpressions.Count, key,
+            $"has {weights?.Count ?? 0} class weights; expected {BasicExpressions.Count} ({string.Join(", ", BasicExpressions.Names)})"))
+        {
+            check.Require(weights!.All(w => w >= 0 && !double.IsInfinity(w)) && weights!.Sum() > 0, key,
+                $"is [{string.Join(", ", weights!.Select(w => w.ToString(CultureInfo.InvariantCulture)))}]; expected finite weights of 0 or more with a positive sum");
+        }
     }
 }

@@ -2,13 +2,12 @@ namespace UlcAg.Graph.Optim;
 
 /// <summary>
 /// SGD with momentum and L2 weight decay, PyTorch's formulation (dampening 0):
-/// d = g + wd p;  buf = mu buf + d;  p = p - lr buf  (Nesterov: p = p - lr (d + mu buf)).
+/// d = g + wd p;  buf = mu buf + d;  p = p - lr buf.
 /// The momentum buffer starts at zero, which makes the first step equal PyTorch's buf = d.
 /// </summary>
-public sealed class Sgd(IReadOnlyList<ParamGroup> groups, double momentum = 0.9, bool nesterov = false) : Optimizer(groups)
+public sealed class Sgd(IReadOnlyList<ParamGroup> groups, double momentum = 0.9) : Optimizer(groups)
 {
     public double Momentum { get; } = momentum;
-    public bool Nesterov { get; } = nesterov;
 
     protected override IEnumerable<StateTransition> Update(GraphBuilder g, Value param, Value grad, Value lr, ParamGroup group)
     {
@@ -22,8 +21,7 @@ public sealed class Sgd(IReadOnlyList<ParamGroup> groups, double momentum = 0.9,
         }
         var buf = StateInput(g, param, "momentum");
         var nextBuf = buf * Momentum + d;
-        var step = Nesterov ? d + nextBuf * Momentum : nextBuf;
-        yield return new StateTransition(param, param - lr * step);
+        yield return new StateTransition(param, param - lr * nextBuf);
         yield return new StateTransition(buf, nextBuf);
     }
 }

@@ -38,18 +38,6 @@ public static class MethodTraits
     /// <summary>Semantic-template relabeling (eq. 8-10) runs.</summary>
     public static bool RelabelsByTemplates(this Method m) => m.HasAuxBranch();
 
-    /// <summary>Parses the configuration word (ulcag, baseline, scn, target-only, aux-only, random-edges).</summary>
-    public static Method Parse(string text) => text.Trim().ToLowerInvariant() switch
-    {
-        "baseline" => Method.Baseline,
-        "scn" => Method.Scn,
-        "ulcag" or "ulc-ag" => Method.UlcAg,
-        "target-only" => Method.TargetOnly,
-        "aux-only" => Method.AuxOnly,
-        "random-edges" => Method.RandomEdges,
-        _ => throw new ArgumentException($"unknown method '{text}': expected ulcag, baseline, scn, target-only, aux-only or random-edges"),
-    };
-
     /// <summary>The configuration word of a method.</summary>
     public static string Name(this Method m) => m switch
     {

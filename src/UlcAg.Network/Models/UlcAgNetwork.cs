@@ -7,18 +7,21 @@ using N = UlcAg.Network.Models.ArtifactNames;
 
 namespace UlcAg.Network.Models;
 
-/// <summary>The optimizer of a train step: SGD (momentum, Nesterov), Adam or AdamW.</summary>
-public sealed record OptimizerSettings(string Kind = "sgd", double Momentum = 0.9, double WeightDecay = 1e-4, bool Nesterov = false)
+/// <summary>The optimizer of a train step: SGD with momentum, Adam or AdamW, each with weight decay on every parameter group.</summary>
+/// <param name="Kind">The update rule.</param>
+/// <param name="Momentum">SGD's momentum (Adam keeps its own betas).</param>
+/// <param name="WeightDecay">L2 penalty (decoupled for AdamW).</param>
+public sealed record OptimizerSettings(OptimizerKind Kind, double Momentum, double WeightDecay)
 {
     internal Optimizer Create()
     {
         ParamGroup[] groups = [new(N.GroupBackbone, WeightDecay), new(N.GroupTarget, WeightDecay), new(N.GroupAux, WeightDecay)];
         return Kind switch
         {
-            "sgd" => new Sgd(groups, Momentum, Nesterov),
-            "adam" => new Adam(groups),
-            "adamw" => new Adam(groups, decoupledWeightDecay: true),
-            _ => throw new ArgumentException($"unknown optimizer '{Kind}': expected sgd, adam or adamw"),
+            OptimizerKind.Sgd => new Sgd(groups, Momentum),
+            OptimizerKind.Adam => new Adam(groups),
+            OptimizerKind.AdamW => new Adam(groups, decoupledWeightDecay: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown optimizer"),
         };
     }
 }

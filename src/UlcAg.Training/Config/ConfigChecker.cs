@@ -1,4 +1,4 @@
-using System.Globalization;
+using UlcAg.Data;
 
 namespace UlcAg.Training.Config;
 
@@ -6,7 +6,7 @@ namespace UlcAg.Training.Config;
 /// Collects validation errors and warnings for one section, naming each key by its full path and
 /// the location where its value was set (or, for a value left at its default, a related key's).
 /// </summary>
-internal sealed class ConfigChecker
+internal sealed class ConfigChecker : OptionCheck
 {
     private readonly string _prefix;
     private readonly IReadOnlyDictionary<string, ConfigLocation> _locations;
@@ -36,56 +36,9 @@ internal sealed class ConfigChecker
     /// <summary>A checker for a subsection; keys are then relative to it.</summary>
     public ConfigChecker At(string section) => new(ConfigPath.Child(_prefix, section), _locations, _errors, _warnings);
 
-    public void Fail(string key, string text, string? relatedKey = null) => _errors.Add(Message(key, text, relatedKey));
+    public override void Fail(string key, string text, string? relatedKey = null) => _errors.Add(Message(key, text, relatedKey));
 
     public void Warn(string key, string text) => _warnings.Add(Message(key, text, null));
-
-    /// <summary>Adds an error unless <paramref name="ok"/>; returns <paramref name="ok"/>.</summary>
-    public bool Require(bool ok, string key, string text, string? relatedKey = null)
-    {
-        if (!ok)
-        {
-            Fail(key, text, relatedKey);
-        }
-
-        return ok;
-    }
-
-    public void AtLeast(string key, int value, int min) =>
-        Require(value >= min, key, Invariant($"is {value}; expected a whole number of at least {min}"));
-
-    public bool Between(string key, int value, int min, int max) =>
-        Require(value >= min && value <= max, key, Invariant($"is {value}; expected a whole number from {min} to {max}"));
-
-    public bool Between(string key, double value, double min, double max, bool minOpen = false, bool maxOpen = false)
-    {
-        var ok = (minOpen ? value > min : value >= min) && (maxOpen ? value < max : value <= max);
-        var low = minOpen ? $"greater than {min}" : $"at least {min}";
-        var high = maxOpen ? $"less than {max}" : $"at most {max}";
-        return Require(ok, key, Invariant($"is {value}; expected a number {low} and {high}"));
-    }
-
-    public void NotBlank(string key, string value) => Require(value.Trim().Length > 0, key, "is empty; expected a name");
-
-    public void DistinctNames(string key, IReadOnlyList<string> names)
-    {
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < names.Count; i++)
-        {
-            NotBlank(ConfigPath.Item(key, i), names[i]);
-            Require(seen.Add(names[i]), ConfigPath.Item(key, i), $"'{names[i]}' is listed twice; expected each name once");
-        }
-    }
-
-    public void FileExists(string key, string path, string what) =>
-        Require(File.Exists(path), key, Directory.Exists(path)
-            ? $"'{path}' is a folder; expected a file: {what}"
-            : $"file '{path}' does not exist; expected {what}");
-
-    public void DirectoryExists(string key, string path, string what) =>
-        Require(Directory.Exists(path), key, File.Exists(path)
-            ? $"'{path}' is a file; expected a folder: {what}"
-            : $"folder '{path}' does not exist; expected {what}");
 
     private ConfigMessage Message(string key, string text, string? relatedKey)
     {
@@ -110,6 +63,4 @@ internal sealed class ConfigChecker
 
         return null;
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using YamlDotNet.Serialization;
+using System.Runtime.Serialization;
 
 namespace UlcAg.Training.Config;
 
 /// <summary>
 /// The YAML keys of an options record: its public init properties in declaration order, named in
-/// snake_case (or by <see cref="YamlMemberAttribute.Alias"/>), without <see cref="YamlIgnoreAttribute"/>
-/// ones. Shared by the binder and the writer so that both speak the same schema.
+/// snake_case (or by <see cref="DataMemberAttribute.Name"/>), without <see cref="IgnoreDataMemberAttribute"/>
+/// ones; a record marked <see cref="DataContractAttribute"/> has only its <see cref="DataMemberAttribute"/>
+/// properties as keys (the data layer's records keep settings of their own that are not configured).
+/// Shared by the binder and the writer so that both speak the same schema.
 /// </summary>
 internal static class ConfigSchema
 {
@@ -16,11 +18,13 @@ internal static class ConfigSchema
     public static IReadOnlyList<ConfigKey> Keys(Type recordType) => Cache.GetOrAdd(recordType, type =>
     {
         var nullability = new NullabilityInfoContext();
+        var contract = type.GetCustomAttribute<DataContractAttribute>() is not null;
         return type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.SetMethod is { IsPublic: true } && p.GetCustomAttribute<YamlIgnoreAttribute>() is null)
+            .Where(p => p.SetMethod is { IsPublic: true } && p.GetCustomAttribute<IgnoreDataMemberAttribute>() is null
+                && (!contract || p.GetCustomAttribute<DataMemberAttribute>() is not null))
             .OrderBy(p => p.MetadataToken)
             .Select(p => new ConfigKey(
-                p.GetCustomAttribute<YamlMemberAttribute>()?.Alias ?? NameCase.Separated(p.Name, '_'),
+                p.GetCustomAttribute<DataMemberAttribute>()?.Name ?? NameCase.Separated(p.Name, '_'),
                 p,
                 Nullable.GetUnderlyingType(p.PropertyType) is not null || nullability.Create(p).WriteState == NullabilityState.Nullable))
             .ToList();

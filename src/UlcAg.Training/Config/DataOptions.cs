@@ -1,5 +1,10 @@
+using UlcAg.Data.AuLabels;
 using UlcAg.Data.Faces;
+using UlcAg.Data.Formats;
 using UlcAg.Data.Issues;
+using UlcAg.Data.Noise;
+using UlcAg.Data.Synthetic;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Config;
 
@@ -58,14 +63,14 @@ public sealed record DataOptions
     /// <summary>YAML <c>bad_input</c>: stop at the first bad row or image, or skip and count it.</summary>
     public IssuePolicy BadInput { get; init; } = IssuePolicy.Fail;
 
-    /// <summary>YAML <c>au</c>: AU pseudo-labels of a real dataset.</summary>
-    public AuOptions Au { get; init; } = new();
+    /// <summary>YAML <c>au</c>: AU pseudo-labels of a real dataset (the mode, threshold and subset also apply to the synthetic one's).</summary>
+    public AuSourceOptions Au { get; init; } = new();
 
     /// <summary>YAML <c>noise</c>: synthetic label noise injected into the training labels.</summary>
-    public LabelNoiseOptions Noise { get; init; } = new();
+    public NoiseOptions Noise { get; init; } = new();
 
-    /// <summary>YAML <c>synthetic</c>: the generated dataset (format <c>synthetic</c> only).</summary>
-    public SyntheticOptions Synthetic { get; init; } = new();
+    /// <summary>YAML <c>synthetic</c>: the generated dataset (format <c>synthetic</c> only), rendered at <see cref="InputSize"/>.</summary>
+    public SyntheticFaceOptions Synthetic { get; init; } = new();
 
     /// <summary>The face detector to use, or null for <c>none</c>.</summary>
     public FaceDetectorSpec? DetectorSpec => Detector.ToLowerInvariant() switch
@@ -119,7 +124,8 @@ public sealed record DataOptions
         }
 
         check.NotBlank("cache_dir", CacheDir);
-        Au.Check(check.At("au"), options, real);
+        CheckAuSource(check.At("au"), options, real);
+        Au.Check(check.At("au"));
         Noise.Check(check.At("noise"));
         Synthetic.Check(check.At("synthetic"));
         if (!real)
@@ -134,6 +140,30 @@ public sealed record DataOptions
             check.Require(
                 trainImages >= options.Train.BatchSize, "synthetic.train",
                 $"gives {trainImages} training images after the validation hold-out, fewer than train.batch_size ({options.Train.BatchSize})");
+        }
+    }
+
+    // Whether the AU source fits the dataset and the method, and its file exists.
+    private void CheckAuSource(ConfigChecker check, TrainOptions options, bool realDataset)
+    {
+        if (!realDataset)
+        {
+            check.Require(Au.Source == AuSource.None, "source",
+                $"is {EnumWords.ToWord(Au.Source)}, but the synthetic dataset brings its own AU pseudo-labels (see data.synthetic.au_error_rate); expected none");
+        }
+        else if (Au.Source == AuSource.None)
+        {
+            check.Require(!options.Method.HasAuxBranch(), "source",
+                $"is none, but method '{EnumWords.ToWord(options.Method)}' trains the AU graph branch and needs AU pseudo-labels; expected openface or generic with data.au.path",
+                relatedKey: "method");
+        }
+        else if (Au.Path is null)
+        {
+            check.Fail("path", $"is not set; AU source '{EnumWords.ToWord(Au.Source)}' needs the AU CSV file or folder", relatedKey: "source");
+        }
+        else if (!File.Exists(Au.Path) && !Directory.Exists(Au.Path))
+        {
+            check.Fail("path", $"'{Au.Path}' does not exist; expected the AU CSV file or a folder of per-image CSVs");
         }
     }
 

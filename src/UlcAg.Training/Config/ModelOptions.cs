@@ -29,12 +29,6 @@ public sealed record ModelOptions
     /// </summary>
     public bool AlphaThroughAuLoss { get; init; }
 
-    /// <summary>True when <see cref="Pretrained"/> names the packaged ImageNet weights.</summary>
-    public bool UsesImageNetWeights => string.Equals(Pretrained, "imagenet", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The weights file of <see cref="Pretrained"/>, or null for <c>imagenet</c> and <c>none</c>.</summary>
-    public string? PretrainedFile => IsKeyword(Pretrained) ? null : Pretrained;
-
     internal void Check(ConfigChecker check)
     {
         if (!IsKeyword(Pretrained))

@@ -1,3 +1,5 @@
+using UlcAg.Graph.Optim;
+
 namespace UlcAg.Training.Config;
 
 /// <summary>

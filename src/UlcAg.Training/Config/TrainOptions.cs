@@ -1,5 +1,7 @@
 using System.Globalization;
-using YamlDotNet.Serialization;
+using System.Runtime.Serialization;
+using UlcAg.Data.Formats;
+using UlcAg.Data.Loading;
 using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Config;
@@ -17,7 +19,7 @@ public sealed record TrainOptions
     /// <summary>YAML <c>seed</c>: seeds weight initialization, shuffling, augmentation, and (unless they have their own) label noise and synthetic data.</summary>
     public int Seed { get; init; }
 
-    /// <summary>YAML <c>device</c>: <c>cpu</c>, <c>cuda</c> (device 0) or <c>cuda:N</c>.</summary>
+    /// <summary>YAML <c>device</c>: <c>cpu</c>, <c>cuda</c> (device 0) or <c>cuda:N</c>, as <see cref="Runtime.Device.Parse"/> reads it.</summary>
     public string Device { get; init; } = "cpu";
 
     /// <summary>YAML <c>output</c>: the folder that holds run directories.</summary>
@@ -33,7 +35,7 @@ public sealed record TrainOptions
     public DataOptions Data { get; init; } = new();
 
     /// <summary>YAML <c>augment</c>: training-time augmentation.</summary>
-    public AugmentationOptions Augment { get; init; } = new();
+    public AugmentOptions Augment { get; init; } = new();
 
     /// <summary>YAML <c>model</c>: pretrained weights and the auxiliary branch's shape.</summary>
     public ModelOptions Model { get; init; } = new();
@@ -42,7 +44,7 @@ public sealed record TrainOptions
     public TrainLoopOptions Train { get; init; } = new();
 
     /// <summary>YAML <c>ulcag</c>: ULC-AG's hyperparameters (also used by its ablations).</summary>
-    [YamlMember(Alias = "ulcag")]
+    [DataMember(Name = "ulcag")]
     public UlcAgOptions UlcAg { get; init; } = new();
 
     /// <summary>YAML <c>scn</c>: the SCN comparison method's hyperparameters.</summary>
@@ -52,14 +54,8 @@ public sealed record TrainOptions
     /// The run directory to continue (<c>--resume</c>), or null for a new run. Set by the command line,
     /// never read from or written to YAML: a resumed run's configuration is the one stored in that directory.
     /// </summary>
-    [YamlIgnore]
+    [IgnoreDataMember]
     public string? ResumeFrom { get; init; }
-
-    /// <summary>The CUDA device index of <see cref="Device"/>, or null for the CPU.</summary>
-    public int? CudaDeviceId => DeviceName.CudaIndex(Device);
-
-    /// <summary>True for the methods with ULC-AG's auxiliary AU branch, which need AU pseudo-labels.</summary>
-    public bool UsesAuBranch => Method is Method.UlcAg or Method.AuxOnly or Method.RandomEdges;
 
     /// <summary>The run directory: <see cref="ResumeFrom"/>, else <see cref="Output"/>/<see cref="RunName"/>.</summary>
     /// <exception cref="InvalidOperationException">Neither is set; call <see cref="WithRunName"/> first.</exception>
@@ -78,7 +74,7 @@ public sealed record TrainOptions
 
     internal void Check(ConfigChecker check)
     {
-        check.Require(DeviceName.IsValid(Device), "device", $"'{Device}' is not a device; expected cpu, cuda or cuda:N (N = 0, 1, ...)");
+        check.Require(Runtime.Device.TryParse(Device, out _), "device", $"'{Device}' is not a device; expected cpu, cuda or cuda:N (N = 0, 1, ...)");
         check.AtLeast("seed", Seed, 0);
         check.Require(Output.Trim().Length > 0, "output", "is empty; expected a folder path");
         if (RunName is not null)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using UlcAg.Training.Metrics;
 
@@ -17,11 +18,11 @@ public static class RunReportMarkdown
             throw new ArgumentException($"The test confusion matrix has {test.ClassCount} classes but the report names {report.ClassNames.Count}.", nameof(report));
         var text = new StringBuilder();
         var noise = report.Noise is null ? "" : $", {report.Noise} label noise";
-        text.Append($"# {report.Method} on {report.Dataset}{noise}\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"# {report.Method} on {report.Dataset}{noise}\n\n");
         Summary(text, report);
         Files(text, report, reportFolder);
         foreach (var figure in figures)
-            text.Append($"## {figure.Title}\n\n![{figure.Title}]({MarkdownText.LinkTarget(figure.RelativePath)})\n\n{figure.Caption}\n\n");
+            text.Append(CultureInfo.InvariantCulture, $"## {figure.Title}\n\n![{figure.Title}]({MarkdownText.LinkTarget(figure.RelativePath)})\n\n{figure.Caption}\n\n");
         PerClass(text, report);
         PerEpoch(text, report.Epochs);
         return text.ToString();
@@ -82,7 +83,7 @@ public static class RunReportMarkdown
             var path = reportFolder is not null && IsInside(reportFolder, link.Path)
                 ? Path.GetRelativePath(reportFolder, link.Path)
                 : link.Path;
-            text.Append($"- {link.Label}: [{path.Replace('\\', '/')}]({MarkdownText.LinkTarget(path)})\n");
+            text.Append(CultureInfo.InvariantCulture, $"- {link.Label}: [{path.Replace('\\', '/')}]({MarkdownText.LinkTarget(path)})\n");
         }
         text.Append('\n');
     }
@@ -91,7 +92,7 @@ public static class RunReportMarkdown
     {
         if (report.Test is not { } test)
             return;
-        text.Append($"## Per-class results ({report.TestSplit})\n\n");
+        text.Append(CultureInfo.InvariantCulture, $"## Per-class results ({report.TestSplit})\n\n");
         var rows = report.ClassNames.Select((name, c) => (IReadOnlyList<string>)
         [
             name,

@@ -28,7 +28,7 @@ public sealed record PreparedData(DatasetSplit Train, DatasetSplit Val, DatasetS
         var report = new IssueReport(data.BadInput);
         if (data.Format == DataFormat.Synthetic)
         {
-            var generator = new SyntheticFaceGenerator(data.Synthetic.ToSyntheticFaceOptions(data.InputSize, options.Seed));
+            var generator = new SyntheticFaceGenerator(data.Synthetic with { ImageSize = data.InputSize, Seed = data.Synthetic.Seed ?? options.Seed });
             // Synthetic labels are true labels: record them as clean so that noise and correction can be measured.
             train = WithCleanLabels(generator.CreateSplit(SynthSplit.Train));
             test = generator.CreateSplit(SynthSplit.Test);
@@ -38,11 +38,11 @@ public sealed record PreparedData(DatasetSplit Train, DatasetSplit Val, DatasetS
         {
             var source = new DatasetSource(new DatasetOptions
             {
-                Format = EnumWords.ToWord(data.Format),
+                Format = data.Format,
                 Root = data.Root!,
                 Classes = data.Classes,
                 Policy = data.BadInput,
-                Aus = data.Au.ToAuSourceOptions(),
+                Aus = data.Au,
                 Seed = options.Seed,
             }, report);
             train = source.Load(data.TrainSplit);
@@ -71,9 +71,9 @@ public sealed record PreparedData(DatasetSplit Train, DatasetSplit Val, DatasetS
             train = NoisyLabelList.Apply(WithCleanLabels(train), data.Noise.List, report);
             notes.Add($"noise: labels from {data.Noise.List}");
         }
-        else if (data.Noise.ToNoiseOptions(options.Seed) is { } noise)
+        else if (data.Noise is { Rate: > 0 } noise)
         {
-            var injected = LabelNoise.Inject(train, noise);
+            var injected = LabelNoise.Inject(train, noise, options.Seed);
             train = injected.Split;
             notes.Add($"noise: {injected.Flipped.Count} of {train.Samples.Count} training labels flipped ({noise.Kind}, rate {noise.Rate:P0})");
         }

@@ -59,7 +59,7 @@ internal static class RunSetup
                 Normalization = pretrained?.Normalization ?? Normalization.ImageNet,
                 ConvLowering = device.PreferredConvLowering,
             });
-            var optimizer = new OptimizerSettings(EnumWords.ToWord(o.Train.Optimizer), o.Train.Momentum, o.Train.WeightDecay);
+            var optimizer = new OptimizerSettings(o.Train.Optimizer, o.Train.Momentum, o.Train.WeightDecay);
             var step = UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer);
             AtomicFile.WriteAllBytes(folder.TrainStep, step.Model);
             var evalModel = UlcAgNetwork.BuildEval(net);
@@ -119,7 +119,7 @@ internal static class RunSetup
         {
             Faces = new FacePipelineOptions { Size = o.Data.InputSize, Mode = o.Data.Align, Margin = (float)o.Data.Margin },
             Detector = o.Data.DetectorSpec,
-            OnDecodeError = o.Data.BadInput == Data.Issues.IssuePolicy.Skip ? DecodeErrorPolicy.Skip : DecodeErrorPolicy.Fail,
+            OnDecodeError = o.Data.BadInput,
         };
         var cacheDir = Path.GetFullPath(o.Data.CacheDir);
         ImageCache Open(DatasetSplit split)

@@ -52,7 +52,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             BatchSize = O.Train.BatchSize,
             Seed = O.Seed,
             Workers = O.Train.Workers,
-            Augment = O.Augment.ToAugmentOptions(),
+            Augment = O.Augment,
         });
         var settings = run.Method.OnTrainEpochStart(epoch);
         FeedEpochSettings(settings);

@@ -18,6 +18,8 @@ internal sealed record Fer2013Row(RowContext At, int Index, int FieldCount, int 
 /// </summary>
 internal static class Fer2013File
 {
+    private static readonly string[] ColumnNames = ["emotion", "pixels", "Usage"];
+
     public const int Side = 48;
 
     public static IEnumerable<Fer2013Row> Read(string path, IssueReport report)
@@ -37,7 +39,7 @@ internal static class Fer2013File
                     column = [header.Find("emotion"), header.Find("pixels"), header.Find("Usage")];
                     var missing = Array.IndexOf(column, -1);
                     if (missing >= 0)
-                        report.Fatal(at.Issue(IssueKind.MissingColumn, new[] { "emotion", "pixels", "Usage" }[missing], "the header has no such column", "the header 'emotion,pixels,Usage'"));
+                        report.Fatal(at.Issue(IssueKind.MissingColumn, ColumnNames[missing], "the header has no such column", "the header 'emotion,pixels,Usage'"));
                     expected = fields.Count;
                     continue;
                 }

@@ -1,8 +1,8 @@
 using System.Runtime.Serialization;
 
-namespace UlcAg.Training.Config;
+namespace UlcAg.Graph.Optim;
 
-/// <summary>The parameter update rule.</summary>
+/// <summary>The parameter update rule. The member names or their <see cref="EnumMemberAttribute"/> values are the words of the configuration.</summary>
 public enum OptimizerKind
 {
     /// <summary>SGD with momentum (the paper's setting).</summary>

@@ -1,8 +1,8 @@
 using System.Runtime.Serialization;
 
-namespace UlcAg.Training.Config;
+namespace UlcAg.Data.Formats;
 
-/// <summary>The dataset reader: the generated synthetic faces, or one of the dataset adapters of UlcAg.Data.</summary>
+/// <summary>The dataset reader: the generated synthetic faces, or one of the dataset adapters (<see cref="DatasetFactory"/>). The member names or their <see cref="EnumMemberAttribute"/> values are the words of the configuration and the command line.</summary>
 public enum DataFormat
 {
     /// <summary>The embedded synthetic FACS face dataset, generated on first use (nothing to download).</summary>

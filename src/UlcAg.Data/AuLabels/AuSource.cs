@@ -1,6 +1,6 @@
 using System.Runtime.Serialization;
 
-namespace UlcAg.Training.Config;
+namespace UlcAg.Data.AuLabels;
 
 /// <summary>Where a real dataset's AU pseudo-labels come from.</summary>
 public enum AuSource
