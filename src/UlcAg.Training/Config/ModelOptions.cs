@@ -29,6 +29,16 @@ public sealed record ModelOptions
     /// </summary>
     public bool AlphaThroughAuLoss { get; init; }
 
+    /// <summary>YAML <c>au_loss_alpha</c>: weight each sample's AU loss by its confidence weight alpha, as eq. 7 does.</summary>
+    public bool AuLossAlpha { get; init; } = true;
+
+    /// <summary>
+    /// YAML <c>gcn_self_weight</c>: each GCN layer also passes every AU node's own feature through a
+    /// weight of its own, X' = LeakyReLU(A X W + X W_self), so that a node is not averaged away by a
+    /// dense co-occurrence graph (eq. 6 has the A X W term only).
+    /// </summary>
+    public bool GcnSelfWeight { get; init; }
+
     /// <summary>True when <see cref="Pretrained"/> names the packaged ImageNet weights.</summary>
     public bool UsesImageNetWeights => string.Equals(Pretrained, "imagenet", StringComparison.OrdinalIgnoreCase);
 
