@@ -110,7 +110,7 @@ public sealed class UlcAgNetworkTests
         // The GCN layers with their self weight (A X W + X W_self), and L_au without the alpha weight.
         CheckLossGradient(NetworkFixture.Tiny(Method.UlcAg) with { GcnSelfWeight = true, AuLossAlpha = false },
         [
-            "layer4.1.conv2.weight", "aux.nodes.weight", "aux.gcn1.weight", "aux.gcn1.self_weight",
+            "layer4.0.conv1.weight", "layer4.1.conv2.weight", "aux.nodes.weight", "aux.gcn1.weight", "aux.gcn1.self_weight",
             "aux.gcn2.weight", "aux.gcn2.self_weight", "aux.classifier.weight", "aux.classifier.bias",
         ]);
     }

@@ -51,9 +51,11 @@ public sealed class TrainerEndToEndTests
             Assert.IsLessThan(epochs[0].Losses[LossTerms.Total], epochs[^1].Losses[LossTerms.Total], "the loss should fall");
             TestContext.WriteLine($"AU AUC per epoch: {string.Join(", ", epochs.Select(e => e.ValAuAuc))}; template accuracy: {string.Join(", ", epochs.Select(e => e.ValTemplateAccuracy))}");
             Assert.IsGreaterThan(0.6, epochs[^1].ValAuAuc!.Value, "the AU branch should rank AUs better than chance (0.5)");
+            Assert.IsGreaterThan(0.6, epochs[^1].ValAuAucRendered!.Value, "synthetic faces are also scored against the AUs they show");
             Assert.IsGreaterThan(1.0 / 7, epochs[^1].ValTemplateAccuracy!.Value, "the nearest template should beat chance");
             var test = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "test.json"))).RootElement;
             Assert.IsGreaterThan(1.0 / 7 + 0.1, test.GetProperty("accuracy").GetDouble(), "test accuracy should beat chance");
+            Assert.IsGreaterThan(0.5, test.GetProperty("au_auc_rendered").GetDouble(), "test.json scores the AU branch against the rendered AUs");
             var relabeled = test.GetProperty("relabeled").GetInt32();
             Assert.IsGreaterThan(0, relabeled, "relabeling should change some labels");
             // Each change follows eq. 10: the new class's template is nearer than the old label's.
