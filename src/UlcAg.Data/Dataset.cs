@@ -18,7 +18,9 @@ public readonly record struct FaceBox(float X, float Y, float Width, float Heigh
 /// <see cref="DatasetSplit.ClassNames"/>. <see cref="CleanLabel"/> is the true label where it is
 /// known (injected noise, synthetic data), else null. <see cref="Aus"/> holds one 0/1 value per
 /// name in <see cref="DatasetSplit.AuNames"/>, or null when the sample has no AU labels
-/// (it is then masked from the AU loss).
+/// (it is then masked from the AU loss). <see cref="RenderedAus"/> holds the AUs actually present
+/// in the image, in the order of <see cref="Aus"/>, where they are known (synthetic faces, whose
+/// <see cref="Aus"/> are a simulated detector's pseudo-labels); null for real datasets.
 /// </summary>
 public sealed record Sample(
     string Id,
@@ -27,7 +29,8 @@ public sealed record Sample(
     int? CleanLabel = null,
     float[]? Aus = null,
     FaceBox? Box = null,
-    float[]? Landmarks = null);
+    float[]? Landmarks = null,
+    float[]? RenderedAus = null);
 
 /// <summary>One split of a dataset, with its canonical class order and AU set.</summary>
 public sealed record DatasetSplit(

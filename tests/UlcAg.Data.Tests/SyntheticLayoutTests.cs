@@ -128,13 +128,17 @@ public sealed partial class SyntheticLayoutTests
             Assert.AreEqual((int)info.Label, sample.Label);
             Assert.AreEqual(sample.Label, sample.CleanLabel);
             CollectionAssert.AreEqual(info.PseudoAus.Presence, sample.Aus);
+            CollectionAssert.AreEqual(AuDetection.Exact(info.TrueAus).Presence, sample.RenderedAus);
             var pixels = (ImageSource.Pixels)sample.Image;
             Assert.AreEqual((40, 40, 3), (pixels.Width, pixels.Height, pixels.Channels));
             CollectionAssert.AreEqual(generator.Generate(SynthSplit.Train, i).Pixels, pixels.Data);
         }
         var exact = generator.CreateSplit(SynthSplit.Test, SyntheticAuLabels.True);
         for (var i = 0; i < exact.Samples.Count; i++)
+        {
             CollectionAssert.AreEqual(AuDetection.Exact(generator.Describe(SynthSplit.Test, i).TrueAus).Presence, exact.Samples[i].Aus);
+            CollectionAssert.AreEqual(exact.Samples[i].Aus, exact.Samples[i].RenderedAus);
+        }
     }
 
     [TestMethod]

@@ -115,19 +115,27 @@ public sealed class LossTermTests
         float[] a = [0.5f, 0.5f, 0, 0, 1, 0, 0.2f, 0.3f, 0.5f];
         float[] x = [1, -2, 0.5f, 3, -1, 1];   // one sample, 3 nodes x 2 features
         float[] w = [1, 0.5f, -1, 2];           // 2 x 2
-        var g = new GraphBuilder();
-        var y = UlcAgNetwork.GcnLayer(g, g.Input("a", DType.Float, 3, 3), g.Input("x", DType.Float, 1, 3, 2), g.Input("w", DType.Float, 2, 2), 0.2);
-        var got = Run(g, y, new() { ["a"] = (a, [3, 3]), ["x"] = (x, [1, 3, 2]), ["w"] = (w, [2, 2]) });
-        for (var p = 0; p < 3; p++)
+        float[] ws = [0.3f, -1, 2, 0.25f];      // 2 x 2, the self weight
+        foreach (var withSelf in new[] { false, true })
         {
-            for (var c = 0; c < 2; c++)
+            var g = new GraphBuilder();
+            var y = UlcAgNetwork.GcnLayer(g, g.Input("a", DType.Float, 3, 3), g.Input("x", DType.Float, 1, 3, 2), g.Input("w", DType.Float, 2, 2), 0.2,
+                withSelf ? g.Input("ws", DType.Float, 2, 2) : null);
+            var feeds = new Dictionary<string, (Array, long[])> { ["a"] = (a, [3, 3]), ["x"] = (x, [1, 3, 2]), ["w"] = (w, [2, 2]) };
+            if (withSelf) feeds["ws"] = (ws, [2, 2]);
+            var got = Run(g, y, feeds);
+            for (var p = 0; p < 3; p++)
             {
-                double v = 0;
-                for (var q = 0; q < 3; q++)
+                for (var c = 0; c < 2; c++)
                 {
-                    for (var k = 0; k < 2; k++) v += a[p * 3 + q] * x[q * 2 + k] * w[k * 2 + c];
+                    double v = 0;
+                    for (var k = 0; k < 2; k++)
+                    {
+                        for (var q = 0; q < 3; q++) v += a[p * 3 + q] * x[q * 2 + k] * w[k * 2 + c];
+                        if (withSelf) v += x[p * 2 + k] * ws[k * 2 + c];
+                    }
+                    Assert.AreEqual(v > 0 ? v : 0.2 * v, got[p * 2 + c], 1e-6, $"self weight {withSelf}: node {p} channel {c}");
                 }
-                Assert.AreEqual(v > 0 ? v : 0.2 * v, got[p * 2 + c], 1e-6, $"node {p} channel {c}");
             }
         }
     }

@@ -129,7 +129,28 @@ public sealed class UlcAgNetworkTests
     public void WholeLossGradientMatchesFiniteDifferences()
     {
         // Every term on: weighted CE, rank regularization, AU loss with alpha differentiated.
-        var o = NetworkFixture.Tiny(Method.UlcAg, alphaGradient: true);
+        CheckLossGradient(NetworkFixture.Tiny(Method.UlcAg, alphaGradient: true),
+        [
+            "conv1.weight", "bn1.weight", "layer1.0.bn2.bias", "layer2.0.downsample.0.weight", "layer4.1.conv2.weight",
+            "fc.weight", "fc.bias", "attention.weight", "attention.bias",
+            "aux.nodes.weight", "aux.gcn1.weight", "aux.gcn2.weight", "aux.classifier.weight", "aux.classifier.bias",
+        ]);
+    }
+
+    [TestMethod]
+    public void GcnSelfWeightAndUnweightedAuLossGradientsMatchFiniteDifferences()
+    {
+        // The GCN layers with their self weight (A X W + X W_self), and L_au without the alpha weight.
+        CheckLossGradient(NetworkFixture.Tiny(Method.UlcAg) with { GcnSelfWeight = true, AuLossAlpha = false },
+        [
+            "layer4.0.conv1.weight", "layer4.1.conv2.weight", "aux.nodes.weight", "aux.gcn1.weight", "aux.gcn1.self_weight",
+            "aux.gcn2.weight", "aux.gcn2.self_weight", "aux.classifier.weight", "aux.classifier.bias",
+        ]);
+    }
+
+    /// <summary>The gradient of the total loss along a random direction of each of <paramref name="sample"/>'s tensors against central differences.</summary>
+    private static void CheckLossGradient(NetworkOptions o, string[] sample)
+    {
         var lg = UlcAgNetwork.BuildLoss(o, NetworkFixture.Batch);
         var g = lg.Graph;
         var parameters = lg.Context.Parameters.Select(p => p.Value).ToArray();
@@ -147,12 +168,6 @@ public sealed class UlcAgNetworkTests
         Assert.IsGreaterThan(0f, ((float[])analytic["rr"])[0], "rank regularization should be active at initialization");
         Assert.IsGreaterThan(0f, ((float[])analytic["au"])[0]);
 
-        string[] sample =
-        [
-            "conv1.weight", "bn1.weight", "layer1.0.bn2.bias", "layer2.0.downsample.0.weight", "layer4.1.conv2.weight",
-            "fc.weight", "fc.bias", "attention.weight", "attention.bias",
-            "aux.nodes.weight", "aux.gcn1.weight", "aux.gcn2.weight", "aux.classifier.weight", "aux.classifier.bias",
-        ];
         var rng = new Random(9);
         foreach (var name in sample)
         {

@@ -66,6 +66,8 @@ public sealed class ConfigDefaultsTests
         Assert.AreEqual(64, o.Model.GcnChannels);
         Assert.AreEqual(0.2, o.Model.LeakySlope);
         Assert.IsFalse(o.Model.AlphaThroughAuLoss);
+        Assert.IsFalse(o.Model.AuLossAlpha);
+        Assert.IsTrue(o.Model.GcnSelfWeight);
 
         Assert.AreEqual(30, o.Train.Epochs);
         Assert.AreEqual(64, o.Train.BatchSize);

@@ -35,6 +35,7 @@ public sealed class ConfigPresetTests
         Assert.AreEqual("imagenet", o.Model.Pretrained);
         Assert.AreEqual(6, o.Train.Epochs);
         Assert.AreEqual(64, o.Train.BatchSize);
+        Assert.AreEqual(0.02, o.Train.AuxLr);
         CollectionAssert.AreEqual(new[] { 4, 5 }, o.Train.LrMilestones.ToArray());
         Assert.AreEqual(4, o.UlcAg.RelabelStartEpoch);
         Assert.AreEqual(0.1, o.UlcAg.RelabelMargin);

@@ -96,8 +96,9 @@ public sealed class SyntheticFaceGenerator
 
     /// <summary>
     /// A split in memory: BGR pixels of the configured size, labels (clean, so
-    /// <see cref="Sample.Label"/> equals <see cref="Sample.CleanLabel"/>), and AU presence labels over
-    /// <see cref="FacsAus.ModelledNames"/>.
+    /// <see cref="Sample.Label"/> equals <see cref="Sample.CleanLabel"/>), AU presence labels over
+    /// <see cref="FacsAus.ModelledNames"/> (<paramref name="auLabels"/>), and the rendered AUs in
+    /// <see cref="Sample.RenderedAus"/>.
     /// </summary>
     public DatasetSplit CreateSplit(SynthSplit split, SyntheticAuLabels auLabels = SyntheticAuLabels.Pseudo, int maxDegreeOfParallelism = -1)
     {
@@ -107,8 +108,9 @@ public sealed class SyntheticFaceGenerator
         {
             var face = Generate(split, i);
             var info = face.Info;
-            var aus = auLabels == SyntheticAuLabels.Pseudo ? info.PseudoAus.Presence : AuDetection.Exact(info.TrueAus).Presence;
-            samples[i] = new Sample(info.FileName, new ImageSource.Pixels(face.Pixels, size, size, 3), (int)info.Label, (int)info.Label, aus);
+            var rendered = AuDetection.Exact(info.TrueAus).Presence;
+            var aus = auLabels == SyntheticAuLabels.Pseudo ? info.PseudoAus.Presence : rendered;
+            samples[i] = new Sample(info.FileName, new ImageSource.Pixels(face.Pixels, size, size, 3), (int)info.Label, (int)info.Label, aus, RenderedAus: rendered);
         });
         return new DatasetSplit(DatasetName, split == SynthSplit.Train ? "train" : "test", BasicExpressions.Names, FacsAus.ModelledNames, samples);
     }

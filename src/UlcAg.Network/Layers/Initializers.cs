@@ -9,7 +9,7 @@ public static class Initializers
     /// Initial values for <paramref name="specs"/>: convolutions Kaiming-normal (fan_out, ReLU),
     /// batch-norm weight 1, bias 0, running mean 0, running var 1; linear layers uniform in
     /// +-1/sqrt(fan_in) (PyTorch's nn.Linear default), except the AU branch's node projection and
-    /// GCN weights, Kaiming-normal over their fan-in.
+    /// GCN weights (neighbour and self weights), Kaiming-normal over their fan-in.
     /// </summary>
     public static TensorMap Default(IEnumerable<ParameterSpec> specs, int seed)
     {
@@ -20,7 +20,7 @@ public static class Initializers
             var n = (int)HostTensor.ElementCount(spec.Shape);
             var data = new float[n];
             var leaf = spec.Name[(spec.Name.LastIndexOf('.') + 1)..];
-            if (spec.Name.StartsWith("aux.", StringComparison.Ordinal) && leaf == "weight" && spec.Name != "aux.classifier.weight")
+            if (spec.Name.StartsWith("aux.", StringComparison.Ordinal) && leaf is ("weight" or "self_weight") && spec.Name != "aux.classifier.weight")
             {
                 // The AU branch stacks three ReLU-type layers before its classifiers; Kaiming-normal
                 // (fan_in) keeps their activations from shrinking layer by layer, which with

@@ -28,7 +28,7 @@ public static class Losses
             cls = CrossEntropy(g, logits, labels, o.Classes);
         }
         var rr = o.Method.HasRankRegularization() ? RankRegularization(g, alpha!, o.RrRatio, margin) : zero;
-        var au = outs.AuScores is not null ? AuLoss(g, outs.AuScores, auTargets!, auMask!, alpha, o.AlphaThroughAuLoss) : zero;
+        var au = outs.AuScores is not null ? AuLoss(g, outs.AuScores, auTargets!, auMask!, o.AuLossAlpha ? alpha : null, o.AlphaThroughAuLoss) : zero;
         return new MethodLosses(cls, rr, au);
     }
 

@@ -31,6 +31,14 @@ public sealed record NetworkOptions
     public SemanticFeature Semantic { get; init; } = SemanticFeature.AuScores;
     /// <summary>Let L_au's gradient reach alpha (off by default: the net could lower L_au by lowering alpha).</summary>
     public bool AlphaThroughAuLoss { get; init; }
+    /// <summary>Weight each sample's L_au by its alpha, as eq. 7 does (on here; the trainer's <c>model.au_loss_alpha</c> is off by default).</summary>
+    public bool AuLossAlpha { get; init; } = true;
+    /// <summary>
+    /// Each GCN layer also passes every node's own feature through a weight of its own:
+    /// X' = LeakyReLU(A X W + X W_self). Without it, two layers of a dense row-normalized A leave each
+    /// node little of its own feature. Off here (eq. 6); the trainer's <c>model.gcn_self_weight</c> is on by default.
+    /// </summary>
+    public bool GcnSelfWeight { get; init; }
     /// <summary>phi: the share of the batch in the high-confidence group (0.8 ULC-AG, 0.7 SCN).</summary>
     public double RrRatio { get; init; } = 0.8;
     public IReadOnlyList<int> Blocks { get; init; } = ResNetLayout.ResNet18Blocks;

@@ -64,12 +64,13 @@ public static class UlcAgNetwork
         {
             // M AU nodes with B-dim features from the shared backbone.
             var nodes = g.Relu(g.Reshape(m.Linear(f, "aux.nodes", o.AuCount * o.NodeDim, N.GroupAux), -1, o.AuCount, o.NodeDim));
-            // eq. 6, twice: X' = LeakyReLU(A X W)
+            // eq. 6, twice: X' = LeakyReLU(A X W), or LeakyReLU(A X W + X W_self) with the self weight.
             var h = nodes;
             for (var layer = 1; layer <= 2; layer++)
             {
                 var w = m.Parameter($"aux.gcn{layer}.weight", [h.Shape[2], o.GcnChannels], N.GroupAux);
-                h = GcnLayer(g, adjacency, h, w, o.LeakySlope);
+                var self = o.GcnSelfWeight ? m.Parameter($"aux.gcn{layer}.self_weight", [h.Shape[2], o.GcnChannels], N.GroupAux) : null;
+                h = GcnLayer(g, adjacency, h, w, o.LeakySlope, self);
             }
             // One classifier per AU on its own node: score_m = <w_m, h_m> + b_m.
             var cw = m.Parameter("aux.classifier.weight", [o.AuCount, o.GcnChannels], N.GroupAux);
@@ -80,9 +81,15 @@ public static class UlcAgNetwork
         }
     }
 
-    /// <summary>eq. 6: X' = LeakyReLU(A X W) for node features X [N, M, B], adjacency A [M, M], weight W [B, G].</summary>
-    public static Value GcnLayer(GraphBuilder g, Value adjacency, Value x, Value w, double slope)
-        => g.LeakyRelu(g.MatMul(g.MatMul(adjacency, x), w), slope);
+    /// <summary>
+    /// eq. 6: X' = LeakyReLU(A X W) for node features X [N, M, B], adjacency A [M, M], weight W [B, G];
+    /// with <paramref name="selfWeight"/> W_self [B, G], X' = LeakyReLU(A X W + X W_self).
+    /// </summary>
+    public static Value GcnLayer(GraphBuilder g, Value adjacency, Value x, Value w, double slope, Value? selfWeight = null)
+    {
+        var mixed = g.MatMul(g.MatMul(adjacency, x), w);
+        return g.LeakyRelu(selfWeight is null ? mixed : mixed + g.MatMul(x, selfWeight), slope);
+    }
 
     /// <summary>Every weight of the network (parameters and running statistics), in creation order.</summary>
     public static IReadOnlyList<ParameterSpec> WeightSpecs(NetworkOptions o)

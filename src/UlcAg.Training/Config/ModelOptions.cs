@@ -29,6 +29,20 @@ public sealed record ModelOptions
     /// </summary>
     public bool AlphaThroughAuLoss { get; init; }
 
+    /// <summary>
+    /// YAML <c>au_loss_alpha</c>: weight each sample's AU loss by its confidence weight alpha, as eq. 7
+    /// does. Off by default: alpha rates the expression label, not the AU pseudo-labels, and starts
+    /// low, so it scaled L_au down just when eq. 13 gives the AU branch the most weight.
+    /// </summary>
+    public bool AuLossAlpha { get; init; }
+
+    /// <summary>
+    /// YAML <c>gcn_self_weight</c>: each GCN layer also passes every AU node's own feature through a
+    /// weight of its own, X' = LeakyReLU(A X W + X W_self), so that a node is not averaged away by a
+    /// dense co-occurrence graph (eq. 6 has the A X W term only). On by default.
+    /// </summary>
+    public bool GcnSelfWeight { get; init; } = true;
+
     internal void Check(ConfigChecker check)
     {
         if (!IsKeyword(Pretrained))

@@ -7,17 +7,19 @@ using N = UlcAg.Network.Models.ArtifactNames;
 namespace UlcAg.Training.Methods;
 
 /// <summary>
-/// How well the AU branch ranks its AUs (where s is the AU scores and samples carry AU labels) and
-/// how often the nearest template names a sample's own class (where templates exist).
+/// How well the AU branch ranks its AUs (where s is the AU scores and samples carry AU labels),
+/// against the samples' AU labels and, where a sample knows them (synthetic faces), against the AUs
+/// actually rendered; and how often the nearest template names a sample's own class (where
+/// templates exist).
 /// </summary>
 /// <param name="net">The network's shape.</param>
 /// <param name="templates">The templates relabeling uses.</param>
 /// <param name="toTemplateSpace">How s is mapped before it meets the templates (e.g. standardized); null for s itself.</param>
-internal sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates templates, Func<ReadOnlySpan<float>, float[]>? toTemplateSpace = null) : EvalProbe
+public sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates templates, Func<ReadOnlySpan<float>, float[]>? toTemplateSpace = null) : EvalProbe
 {
     private readonly bool _scoresAreAus = net.Semantic == SemanticFeature.AuScores;
     private readonly bool _templatesReady = Enumerable.Range(0, templates.Classes).Any(templates.Has);
-    private readonly List<float[]> _scores = [], _labels = [];
+    private readonly List<float[]> _scores = [], _labels = [], _renderedScores = [], _rendered = [];
     private int _hits, _samples;
 
     public override void Add(IReadOnlyDictionary<string, Array> outputs, int row, Sample sample)
@@ -29,21 +31,30 @@ internal sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates templa
             var s = semantic.AsSpan(row * templates.Size, templates.Size);
             if (templates.Nearest(toTemplateSpace is null ? s : toTemplateSpace(s)).Class == sample.Label) _hits++;
         }
-        if (_scoresAreAus && sample.Aus is { } aus)
+        if (!_scoresAreAus) return;
+        var scores = semantic.AsSpan(row * net.AuCount, net.AuCount).ToArray();
+        if (sample.Aus is { } aus)
         {
-            _scores.Add(semantic.AsSpan(row * net.AuCount, net.AuCount).ToArray());
+            _scores.Add(scores);
             _labels.Add(aus);
+        }
+        if (sample.RenderedAus is { } rendered)
+        {
+            _renderedScores.Add(scores);
+            _rendered.Add(rendered);
         }
     }
 
-    public override BranchScores Result() => new(MeanAuAuc(), _samples > 0 ? (double)_hits / _samples : null);
+    public override BranchScores Result() =>
+        new(MeanAuAuc(_scores, _labels), _samples > 0 ? (double)_hits / _samples : null, MeanAuAuc(_renderedScores, _rendered));
 
-    private double? MeanAuAuc()
+    /// <summary>Mean over AUs of the ROC AUC of the scores for the 0/1 labels; AUs with only one label value are left out.</summary>
+    private double? MeanAuAuc(List<float[]> scores, List<float[]> labels)
     {
         var aucs = new List<double>();
-        for (var j = 0; j < net.AuCount && _scores.Count > 0; j++)
+        for (var j = 0; j < net.AuCount && scores.Count > 0; j++)
         {
-            if (RocAuc.Compute(_scores.Select(s => (double)s[j]).ToArray(), _labels.Select(l => l[j] > 0.5f).ToArray()) is { } a) aucs.Add(a);
+            if (RocAuc.Compute(scores.Select(s => (double)s[j]).ToArray(), labels.Select(l => l[j] > 0.5f).ToArray()) is { } a) aucs.Add(a);
         }
         return aucs.Count > 0 ? aucs.Average() : null;
     }

@@ -132,7 +132,8 @@ public sealed record MethodSetup(DatasetSplit Train, NetworkOptions Network, Ste
 /// <summary>Scores of a method's own branches on an evaluation split.</summary>
 /// <param name="AuAuc">Mean over AUs of the ROC AUC of the AU scores against the AU labels (0.5 = chance).</param>
 /// <param name="TemplateAccuracy">Share of samples whose nearest semantic template (eq. 9) is their own class.</param>
-public sealed record BranchScores(double? AuAuc, double? TemplateAccuracy)
+/// <param name="AuAucRendered">As <paramref name="AuAuc"/>, against the AUs the images actually show (<see cref="Sample.RenderedAus"/>, synthetic data).</param>
+public sealed record BranchScores(double? AuAuc, double? TemplateAccuracy, double? AuAucRendered = null)
 {
     public static BranchScores None { get; } = new(null, null);
 }

@@ -46,6 +46,9 @@ public sealed record EpochMetrics
     /// <summary>Mean over AUs of the ROC AUC of the AU branch's scores against the validation AU labels (0.5 = chance); null without an AU branch.</summary>
     public double? ValAuAuc { get; init; }
 
+    /// <summary>As <see cref="ValAuAuc"/>, against the AUs the validation images actually show (synthetic data, whose AU labels are pseudo-labels); null where those are unknown.</summary>
+    public double? ValAuAucRendered { get; init; }
+
     /// <summary>Share of validation samples whose nearest semantic template (eq. 9) is their own class; null without templates.</summary>
     public double? ValTemplateAccuracy { get; init; }
 

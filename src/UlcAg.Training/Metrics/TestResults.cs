@@ -25,8 +25,10 @@ public sealed record TestResults
     public double? WrongLabelsStart { get; init; }
     /// <summary>Share of wrong training labels at the end, after relabeling.</summary>
     public double? WrongLabelsEnd { get; init; }
-    /// <summary>Mean per-AU ROC AUC of the AU branch on the test split.</summary>
+    /// <summary>Mean per-AU ROC AUC of the AU branch on the test split, against the AU labels (pseudo-labels on synthetic data).</summary>
     public double? AuAuc { get; init; }
+    /// <summary>As <see cref="AuAuc"/>, against the AUs the test images actually show, where known (synthetic data).</summary>
+    public double? AuAucRendered { get; init; }
     /// <summary>Share of test samples whose nearest semantic template is their own class.</summary>
     public double? TemplateAccuracy { get; init; }
 

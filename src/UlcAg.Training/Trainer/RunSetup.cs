@@ -56,6 +56,8 @@ internal static class RunSetup
                 LeakySlope = o.Model.LeakySlope,
                 Semantic = o.Model.SemanticFeature,
                 AlphaThroughAuLoss = o.Model.AlphaThroughAuLoss,
+                AuLossAlpha = o.Model.AuLossAlpha,
+                GcnSelfWeight = o.Model.GcnSelfWeight,
                 Normalization = pretrained?.Normalization ?? Normalization.ImageNet,
                 ConvLowering = device.PreferredConvLowering,
             });

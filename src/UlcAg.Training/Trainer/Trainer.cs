@@ -116,6 +116,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             Relabel = RelabelAudit.Compute(run.Labels.Initial, t.StartLabels, run.Labels.Current, run.CleanLabels),
             AlphaAuc = alphaAuc,
             ValAuAuc = branches.AuAuc,
+            ValAuAucRendered = branches.AuAucRendered,
             ValTemplateAccuracy = branches.TemplateAccuracy,
             ImagesPerSecond = t.Seen / Math.Max(1e-9, t.TrainSeconds),
             Seconds = t.Watch.Elapsed.TotalSeconds,
@@ -242,6 +243,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         WrongLabelsStart = t.Audit.CleanKnown ? (double)t.Audit.Noisy / Math.Max(1, t.Audit.Samples) : null,
         WrongLabelsEnd = t.Audit.CleanKnown ? t.Audit.NoiseRate : null,
         AuAuc = t.Branches.AuAuc,
+        AuAucRendered = t.Branches.AuAucRendered,
         TemplateAccuracy = t.Branches.TemplateAccuracy,
     };
 
