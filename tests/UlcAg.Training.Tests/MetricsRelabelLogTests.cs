@@ -9,7 +9,7 @@ public sealed class MetricsRelabelLogTests
 
     private static RelabelRecord[] Batch(int epoch) =>
     [
-        RelabelRecord.Create("train_00017.jpg", epoch, 6, 3, 0.125f, 0.61f, 0.2345678f, 3, Classes),
+        RelabelRecord.Create("train_00017.jpg", epoch, 6, 3, 0.125f, 0.61f, 0.2345678f, 3, Classes) with { PLabel = 0.2f, PNew = 0.7f, Predicted = 3, Rank = 4 },
         RelabelRecord.Create("folder,with \"quotes\"/img.png", epoch, 0, 1, 0.3f, null, null, null, Classes),
     ];
 
@@ -25,7 +25,7 @@ public sealed class MetricsRelabelLogTests
         }
         var lines = File.ReadAllLines(path);
         Assert.AreEqual(RelabelLog.Header, lines[0]);
-        Assert.AreEqual("train_00017.jpg,11,6,Neutral,3,Happiness,0.125,0.61,0.2345678,3,Happiness", lines[1]);
+        Assert.AreEqual("train_00017.jpg,11,6,Neutral,3,Happiness,0.125,0.61,0.2345678,3,Happiness,0.2,0.7,3,4", lines[1]);
         var read = RelabelLog.Read(path);
         Assert.IsNull(read.Warning);
         CollectionAssert.AreEqual(Batch(11), read.Entries.ToArray());
@@ -57,13 +57,13 @@ public sealed class MetricsRelabelLogTests
     {
         using var scratch = new ReportingScratch();
         var path = scratch.File(RunFolder.RelabelsFile);
-        File.WriteAllText(path, RelabelLog.Header + "\na.jpg,eleven,6,Neutral,3,Happiness,0.1,0.5,0.2,3,Happiness\n");
+        File.WriteAllText(path, RelabelLog.Header + "\na.jpg,eleven,6,Neutral,3,Happiness,0.1,0.5,0.2,3,Happiness,,,,\n");
         var e = Assert.ThrowsExactly<MetricsFileException>(() => RelabelLog.Read(path));
         StringAssert.Contains(e.Message, "line 2: column 'epoch' is 'eleven'; expected an integer");
 
         File.WriteAllText(path, RelabelLog.Header + "\na.jpg,11,6\n");
         e = Assert.ThrowsExactly<MetricsFileException>(() => RelabelLog.Read(path));
-        StringAssert.Contains(e.Message, "line 2: has 3 fields; expected 11");
+        StringAssert.Contains(e.Message, "line 2: has 3 fields; expected 15");
 
         File.WriteAllText(path, RelabelLog.Header + "\n\"a.jpg,11,6\n");
         e = Assert.ThrowsExactly<MetricsFileException>(() => RelabelLog.Read(path));
