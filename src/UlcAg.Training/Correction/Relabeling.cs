@@ -35,7 +35,7 @@ public static class Relabeling
             {
                 PLabel = p[current],
                 PNew = p[label],
-                Predicted = ArgMax(p),
+                Predicted = SampleEvidence.ArgMax(p),
                 Rank = ranks[i],
             });
         }
@@ -51,13 +51,6 @@ public static class Relabeling
         var order = Enumerable.Range(0, a.Length).Where(i => !h[i]).OrderBy(i => a[i]).ThenBy(i => i).ToList();
         for (var r = 0; r < order.Count; r++) ranks[order[r]] = r + 1;
         return ranks;
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var k = 1; k < row.Length; k++) if (row[k] > row[best]) best = k;
-        return best;
     }
 
     /// <summary>
@@ -79,7 +72,7 @@ public static class Relabeling
             var row = logits.Slice(i * classes, classes);
             for (var c = 0; c < classes; c++) scaled[c] = asInCode ? alpha[i] * row[c] : row[c];
             SampleEvidence.Softmax(scaled, p);
-            var argmax = ArgMax(p);
+            var argmax = SampleEvidence.ArgMax(p);
             var sample = samples[i];
             var org = labels.Current[sample];
             if (argmax != org && p[argmax] - p[org] > threshold)

@@ -107,7 +107,7 @@ public sealed class RobustCorrection
         for (var c = 0; c < classes; c++)
         {
             var eligible = Enumerable.Range(0, labels.Count)
-                .Where(i => !_changed[i] && labels.Current[i] == c && (!_o.Classifier || ArgMax(Evidence.ProbabilitiesOf(i)) == c))
+                .Where(i => !_changed[i] && labels.Current[i] == c && (!_o.Classifier || SampleEvidence.ArgMax(Evidence.ProbabilitiesOf(i)) == c))
                 .OrderByDescending(i => Confidence(i, c)).ThenBy(i => i).ToList();
             if (eligible.Count < _o.MinTrusted) continue;
             var trusted = eligible.Take(Math.Max(_o.MinTrusted, (int)Math.Ceiling(_o.TrustedShare * eligible.Count))).ToList();
@@ -151,7 +151,7 @@ public sealed class RobustCorrection
             {
                 PLabel = p[current],
                 PNew = p[target],
-                Predicted = ArgMax(p),
+                Predicted = SampleEvidence.ArgMax(p),
                 Rank = reverting ? null : ranks[i],
             });
             labels.Set(i, target);
@@ -166,7 +166,7 @@ public sealed class RobustCorrection
     {
         if (!Templates.Has(label)) return null;
         var p = Evidence.ProbabilitiesOf(i);
-        var predicted = ArgMax(p);
+        var predicted = SampleEvidence.ArgMax(p);
         var nearest = _o.Templates ? Templates.Nearest(s).Class : -1;
         var target = _o.Classifier ? predicted : nearest;
         if (target == label || target < 0 || !Templates.Has(target)) return null;
@@ -225,12 +225,5 @@ public sealed class RobustCorrection
             _streakLength[i] = (int)state["streak_length"][i];
             _changed[i] = state["changed"][i] != 0;
         }
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var k = 1; k < row.Length; k++) if (row[k] > row[best]) best = k;
-        return best;
     }
 }

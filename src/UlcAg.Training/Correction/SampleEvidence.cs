@@ -65,6 +65,14 @@ public sealed class SampleEvidence(int samples, int classes, int semanticSize, d
         for (var k = 0; k < average.Length; k++) average[k] = keep * average[k] + (1 - keep) * value[k];
     }
 
+    /// <summary>The index of the largest value (the first of equals).</summary>
+    internal static int ArgMax(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        for (var k = 1; k < row.Length; k++) if (row[k] > row[best]) best = k;
+        return best;
+    }
+
     internal static void Softmax(ReadOnlySpan<float> logits, Span<float> p)
     {
         var max = float.MinValue;

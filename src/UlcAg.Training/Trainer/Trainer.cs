@@ -141,8 +141,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     {
         var watch = Stopwatch.StartNew();
         var weights = run.CurrentWeights();
-        var feeds = new Dictionary<string, (Array, long[])>(run.Method.EvalFeeds);
-        foreach (var s in run.Step.Weights) feeds[s.Name] = (weights[s.Name], s.Shape);
+        var feeds = EvalFeeds(weights);
         int n = run.Labels.Count, classes = run.Network.Classes, width = run.Network.SemanticSize;
         var outputs = new TrainingSetOutputs(new float[n * classes], new float[n], run.Method.Results.Contains(N.Semantic) ? new float[n * width] : null, classes, width);
         foreach (var batch in new EvalLoader(run.TrainCache, O.Train.EvalBatchSize).Batches())
@@ -166,8 +165,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     /// <summary>Classifies <paramref name="split"/> with the eval graph and <paramref name="weights"/>; the method's probe scores its own branches.</summary>
     private (ConfusionMatrix Confusion, BranchScores Branches) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
     {
-        var feeds = new Dictionary<string, (Array, long[])>(run.Method.EvalFeeds);
-        foreach (var s in run.Step.Weights) feeds[s.Name] = (weights[s.Name], s.Shape);
+        var feeds = EvalFeeds(weights);
         var classes = run.Network.Classes;
         var probe = run.Method.CreateEvalProbe();
         List<int> truth = [], predicted = [];
@@ -180,11 +178,19 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             {
                 var sample = split.Samples[batch.Indices[i]];
                 truth.Add(sample.Label);
-                predicted.Add(ArgMax(logits.AsSpan(i * classes, classes)));
+                predicted.Add(SampleEvidence.ArgMax(logits.AsSpan(i * classes, classes)));
                 probe?.Add(outputs, i, sample);
             }
         }
         return (ConfusionMatrix.FromLabels([.. truth], [.. predicted], classes), probe?.Result() ?? BranchScores.None);
+    }
+
+    /// <summary>The eval graph's inputs besides the images: the weights and the method's own (e.g. the adjacency).</summary>
+    private Dictionary<string, (Array, long[])> EvalFeeds(IReadOnlyDictionary<string, float[]> weights)
+    {
+        var feeds = new Dictionary<string, (Array, long[])>(run.Method.EvalFeeds);
+        foreach (var s in run.Step.Weights) feeds[s.Name] = (weights[s.Name], s.Shape);
+        return feeds;
     }
 
     private void FeedEpochSettings(EpochSettings s)
@@ -219,7 +225,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         var correct = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (ArgMax(logits.Slice(i * c, c)) == run.Labels.Current[batch.Indices[i]]) correct++;
+            if (SampleEvidence.ArgMax(logits.Slice(i * c, c)) == run.Labels.Current[batch.Indices[i]]) correct++;
         }
         return correct;
     }
@@ -250,12 +256,5 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     private void Each(Action<ITrainerCallback> hook)
     {
         foreach (var c in callbacks) hook(c);
-    }
-
-    internal static int ArgMax(ReadOnlySpan<float> row)
-    {
-        var best = 0;
-        for (var k = 1; k < row.Length; k++) if (row[k] > row[best]) best = k;
-        return best;
     }
 }
