@@ -87,7 +87,7 @@ public sealed class CorrectionPolicyTests
     }
 
     private static RobustCorrection Policy(RobustCorrectionOptions? o = null) =>
-        new(o ?? new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0 }, templateMargin: 0, Classes * PerClass, Classes, Size);
+        new(o ?? new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0 }, Classes * PerClass, Classes, Size);
 
     [TestMethod]
     public void RobustPolicyCorrectsOnlyAfterConsecutiveAgreeingEpochs()
@@ -95,7 +95,7 @@ public sealed class CorrectionPolicyTests
         var (truth, given) = World();
         var labels = new LabelStore(given);
         var policy = Policy();
-        var confident = Enumerable.Repeat(4f, truth.Length).ToArray();
+        var confident = Enumerable.Repeat(6f, truth.Length).ToArray();
         Assert.IsEmpty(policy.Update(Outputs(truth, confident), labels, epoch: 3, decide: true), "one epoch of evidence is not enough");
         var events = policy.Update(Outputs(truth, confident), labels, epoch: 4, decide: true);
         CollectionAssert.AreEquivalent(new[] { 0, 9 }, events.Select(e => e.Sample).ToArray());
@@ -107,31 +107,90 @@ public sealed class CorrectionPolicyTests
     }
 
     [TestMethod]
-    public void RobustPolicyNeedsTheMarginTemplatesAndClassifierToAgree()
+    public void RobustPolicyNeedsTheMarginAndBothViewsBehindTheNewClass()
     {
         var (truth, given) = World();
-        // Sample 0: the classifier barely prefers its true class (gap 0.5: probabilities 0.45 vs 0.27 < margin 0.3).
-        var weak = Enumerable.Repeat(4f, truth.Length).ToArray();
+        // Sample 0: the classifier barely prefers its true class 0 (logit gap 0.5; the others 6) and its AUs sit halfway
+        // between class 0's and class 1's (its label's): the combined posterior does not clear the margin.
+        var weak = Enumerable.Repeat(6f, truth.Length).ToArray();
         weak[0] = 0.5f;
+        var halfway = Outputs(truth, weak);
+        float[] between = [(Pattern(0)[0] + Pattern(1)[0]) / 2, (Pattern(0)[1] + Pattern(1)[1]) / 2];
+        between.CopyTo(halfway.Semantic!, 0);
         var labels = new LabelStore(given);
         var policy = Policy();
-        for (var epoch = 3; epoch < 6; epoch++) policy.Update(Outputs(truth, weak), labels, epoch, decide: true);
-        Assert.AreEqual(1, labels.Current[0], "the absolute test keeps a label the classifier barely disputes");
-        Assert.AreEqual(1, labels.Current[9]);
+        for (var epoch = 3; epoch < 6; epoch++) policy.Update(halfway, labels, epoch, decide: true);
+        Assert.AreEqual(1, labels.Current[0], "the absolute test keeps a label the evidence barely disputes");
+        Assert.AreEqual(1, labels.Current[9], "sample 9, clearly class 1 in both views, is corrected");
+        var posterior = policy.Posterior(0, originalLabel: 1);
+        Assert.IsLessThan(0.8, posterior[0], $"posterior {string.Join(", ", posterior)}");
 
-        // Sample 9's s looks like class 2 (its label), while the classifier says class 1: the template disagrees, no change.
-        var conflicted = Outputs(truth, Enumerable.Repeat(4f, truth.Length).ToArray());
+        // Sample 9's AUs look like class 2 (its label), while the classifier says class 1: the views disagree, no change.
+        var conflicted = Outputs(truth, Enumerable.Repeat(6f, truth.Length).ToArray());
         Pattern(2).CopyTo(conflicted.Semantic!, 9 * Size);
         var second = new LabelStore(given);
         var other = Policy();
         for (var epoch = 3; epoch < 6; epoch++) other.Update(conflicted, second, epoch, decide: true);
         Assert.AreEqual(2, second.Current[9]);
         Assert.AreEqual(0, second.Current[0]);
-        // With the template vote switched off, the classifier alone decides.
+        // With the AU view switched off, the classifier alone decides.
         var alone = new LabelStore(given);
-        var classifierOnly = Policy(new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0, Templates = false });
+        var classifierOnly = Policy(new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0, AuView = AuView.None });
         for (var epoch = 3; epoch < 6; epoch++) classifierOnly.Update(conflicted, alone, epoch, decide: true);
         Assert.AreEqual(1, alone.Current[9]);
+    }
+
+    [TestMethod]
+    public void RobustPolicyReadsTheSamplesAuLabelsWhereTheScoresSayNothing()
+    {
+        var (truth, given) = World();
+        // The AU branch's scores are the same for every sample; the AU labels carry the pattern, with one AU label missing.
+        var blind = Outputs(truth, Enumerable.Repeat(6f, truth.Length).ToArray());
+        Array.Fill(blind.Semantic!, 0.5f);
+        var auLabels = truth.Select((c, i) => i == 5 ? null : Pattern(c)).ToArray();
+        foreach (var (view, corrected) in new[] { (AuView.Pseudo, true), (AuView.Predicted, true), (AuView.None, true) })
+        {
+            var labels = new LabelStore(given);
+            var policy = new RobustCorrection(new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0, AuView = view }, truth.Length, Classes, Size, auLabels, Size);
+            Assert.AreEqual(view is AuView.Pseudo, policy.UsesAuLabels);
+            Assert.AreEqual(view is AuView.Predicted, policy.UsesPredictedAus);
+            for (var epoch = 3; epoch < 5; epoch++) policy.Update(blind, labels, epoch, decide: true);
+            Assert.AreEqual(corrected, labels.Current.SequenceEqual(truth), view.ToString());
+        }
+        // The classifier switched off: only the AU labels can correct, and they do.
+        var auOnly = new LabelStore(given);
+        var byLabels = new RobustCorrection(new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0, AuView = AuView.Pseudo, Classifier = false }, truth.Length, Classes, Size, auLabels, Size);
+        // A classifier that barely knows the classes (logit gap 0.3) ranks the trusted samples but does not vote.
+        var flat = Outputs(truth, Enumerable.Repeat(0.3f, truth.Length).ToArray());
+        Array.Fill(flat.Semantic!, 0.5f);
+        for (var epoch = 3; epoch < 5; epoch++) byLabels.Update(flat, auOnly, epoch, decide: true);
+        CollectionAssert.AreEqual(truth, auOnly.Current);
+        // ... while on the uninformative scores alone nothing moves.
+        var scoresOnly = new LabelStore(given);
+        var byScores = new RobustCorrection(new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0, AuView = AuView.Predicted, Classifier = false }, truth.Length, Classes, Size, auLabels, Size);
+        for (var epoch = 3; epoch < 5; epoch++) byScores.Update(flat, scoresOnly, epoch, decide: true);
+        CollectionAssert.AreEqual(given, scoresOnly.Current);
+    }
+
+    [TestMethod]
+    public void TheNoiseRateEstimateFindsTheShareOfWrongLabels()
+    {
+        const int n = 900;
+        var truth = Enumerable.Range(0, n).Select(i => i % Classes).ToArray();
+        // A classifier that knows every sample's class with probability 0.995 (logit gap 6).
+        var outputs = Outputs(truth, Enumerable.Repeat(6f, n).ToArray());
+        foreach (var rate in new[] { 0.0, 0.1, 0.3 })
+        {
+            var rng = new Random(7);
+            var given = truth.Select(t => rng.NextDouble() < rate ? (t + 1 + rng.Next(Classes - 1)) % Classes : t).ToArray();
+            var wrong = given.Zip(truth).Count(p => p.First != p.Second) / (double)n;
+            var policy = new RobustCorrection(new RobustCorrectionOptions { EvidenceMomentum = 0, AuView = AuView.None }, n, Classes, Size);
+            var labels = new LabelStore(given);
+            policy.Update(outputs, labels, 3, decide: true);
+            Assert.AreEqual(wrong, policy.EstimatedNoiseRate, 0.03, $"{wrong:P1} wrong labels");
+            // The label counts as evidence: on clean labels even a 0.995-sure classifier does not overrule it.
+            Assert.AreEqual(rate == 0, policy.Posterior(0, originalLabel: 1)[0] < 0.5, $"rate {rate}");
+        }
     }
 
     [TestMethod]
@@ -140,7 +199,7 @@ public sealed class CorrectionPolicyTests
         var (truth, given) = World();
         var labels = new LabelStore(given);
         var policy = Policy();
-        var confident = Enumerable.Repeat(4f, truth.Length).ToArray();
+        var confident = Enumerable.Repeat(6f, truth.Length).ToArray();
         policy.Update(Outputs(truth, confident), labels, 3, true);
         policy.Update(Outputs(truth, confident), labels, 4, true);
         Assert.AreEqual(0, labels.Current[0]);
@@ -161,7 +220,7 @@ public sealed class CorrectionPolicyTests
     public void RobustPolicyStateSurvivesACheckpoint()
     {
         var (truth, given) = World();
-        var confident = Enumerable.Repeat(4f, truth.Length).ToArray();
+        var confident = Enumerable.Repeat(6f, truth.Length).ToArray();
         var straight = new LabelStore(given);
         var a = Policy(new RobustCorrectionOptions { MinTrusted = 3 });
         a.Update(Outputs(truth, confident), straight, 3, true);

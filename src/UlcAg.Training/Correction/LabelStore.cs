@@ -3,7 +3,7 @@ namespace UlcAg.Training.Correction;
 /// <summary>
 /// A label change made by relabeling, with the evidence: the distances of s to the old and new class's
 /// templates (eq. 9), and where the rule had them the classifier's probabilities of both labels, its
-/// argmax, and the sample's rank among the candidates examined (1 = the least confident).
+/// argmax, and the sample's rank by the classifier's p(label) within its class (1 = the least supported label).
 /// </summary>
 public sealed record RelabelEvent(int Sample, int Epoch, int OldLabel, int NewLabel, float Alpha, double OldDistance, double NewDistance)
 {

@@ -6,50 +6,59 @@ namespace UlcAg.Training.Correction;
 /// <summary>
 /// The robust correction policy. After each epoch from the relabel start it decides on clean evidence
 /// (<see cref="SampleEvidence"/>: the unaugmented training set through the eval graph, averaged
-/// across epochs), in five steps:
+/// across epochs), from two views of each sample that fail in different ways:
 /// <list type="number">
-/// <item>AU scores standardized per AU over the training set, so that no shared "all AUs absent"
-/// direction dominates the cosine of eq. 9.</item>
-/// <item>Templates (eq. 8) from trusted samples only: never relabeled, the classifier agreeing with the
-/// label, the highest alphas of their class; a class with too few has no template.</item>
-/// <item>Candidates ranked within their class by alpha, so that hard or rare classes are not drained
-/// into frequent ones. (Where nothing trains alpha, the classifier's p(label) takes its place.)</item>
-/// <item>A change only when the nearest template and the classifier name the same new class and its
-/// averaged probability beats the label's by a margin, in consecutive epochs.</item>
+/// <item>Trusted samples: per class, the never-relabeled samples whose label the classifier's averaged
+/// probability supports most (the small-loss criterion; it flags noisy labels far better than alpha).</item>
+/// <item>The AU view (<see cref="AuViewClassifier"/>), fitted on the trusted samples: the class that a
+/// sample's AU evidence (standardized AU scores of the AU branch and/or its AU labels) points to.
+/// AU labels carry none of the expression labels' noise, and AUs are shared across classes, so this
+/// view is strongest where the image classifier is weakest (rare classes).</item>
+/// <item>The combined posterior q(c) ~ p_classifier(c) p_AU(c) / prior(c) (two posteriors over one prior).</item>
+/// <item>A change only when q's argmax differs from the label and beats it by a margin, in consecutive epochs.</item>
 /// <item>At most one change per sample ("org" is the original label); a changed label returns to
 /// the original when the evidence flips back as firmly.</item>
 /// </list>
-/// Each part can be switched off (<see cref="RobustCorrectionOptions"/>) for ablation.
+/// Templates of eq. 8 (trusted samples' mean standardized s) are kept for the report's template
+/// accuracy and the relabel log's distances. Each part can be switched off (<see cref="RobustCorrectionOptions"/>).
 /// </summary>
 public sealed class RobustCorrection
 {
     private readonly RobustCorrectionOptions _o;
-    private readonly double _templateMargin;
     private readonly int[] _streakClass;
     private readonly int[] _streakLength;
     private readonly bool[] _changed;
-    private readonly bool _alphaIsTrained;
+    private readonly float[]? _auLabels;
+    private readonly int _auLabelWidth;
+    private readonly AuViewClassifier? _auView;
+    private readonly double[] _auPosterior;
+    private double[] _prior = [];
+    private bool[] _usable = [];
 
     /// <param name="options">The policy's settings.</param>
-    /// <param name="templateMargin">The template-distance margin used when the classifier does not vote (<c>ulcag.relabel_margin</c>).</param>
     /// <param name="samples">Training samples.</param>
     /// <param name="classes">Classes.</param>
-    /// <param name="semanticSize">Width of s.</param>
-    /// <param name="alphaIsTrained">
-    /// Whether alpha ranks samples (the target branch trains it); without it (the aux-only ablation, where
-    /// nothing in the loss trains alpha) the classifier's averaged probability of the label ranks them instead.
-    /// </param>
-    public RobustCorrection(RobustCorrectionOptions options, double templateMargin, int samples, int classes, int semanticSize, bool alphaIsTrained = true)
+    /// <param name="semanticSize">Width of s (0 without the AU branch).</param>
+    /// <param name="auLabels">Each training sample's AU labels (null where a sample has none), or null.</param>
+    /// <param name="auCount">AUs per label vector.</param>
+    public RobustCorrection(RobustCorrectionOptions options, int samples, int classes, int semanticSize, IReadOnlyList<float[]?>? auLabels = null, int auCount = 0)
     {
         _o = options;
-        _alphaIsTrained = alphaIsTrained;
-        _templateMargin = templateMargin;
         Evidence = new SampleEvidence(samples, classes, semanticSize, options.EvidenceMomentum);
         _streakClass = new int[samples];
         Array.Fill(_streakClass, -1);
         _streakLength = new int[samples];
         _changed = new bool[samples];
         Templates = new SemanticTemplates(classes, semanticSize, momentum: 0);
+        _auPosterior = new double[samples * classes];
+        UsesPredictedAus = semanticSize > 0 && options.AuView is AuView.Both or AuView.Predicted;
+        if (options.AuView is AuView.Both or AuView.Pseudo && auLabels is not null && auCount > 0 && auLabels.Any(a => a is not null))
+        {
+            _auLabelWidth = auCount;
+            _auLabels = StandardizedLabels(auLabels, auCount);
+        }
+        var width = (UsesPredictedAus ? semanticSize : 0) + _auLabelWidth;
+        if (width > 0) _auView = new AuViewClassifier(width, classes);
     }
 
     /// <summary>The averaged evidence the decisions use.</summary>
@@ -57,6 +66,12 @@ public sealed class RobustCorrection
 
     /// <summary>The templates of the latest decision (standardized space when standardizing).</summary>
     public SemanticTemplates Templates { get; }
+
+    /// <summary>Whether the AU view reads the AU branch's scores s.</summary>
+    public bool UsesPredictedAus { get; }
+
+    /// <summary>Whether the AU view reads the samples' AU labels.</summary>
+    public bool UsesAuLabels => _auLabels is not null;
 
     /// <summary>Per-AU mean and standard deviation of the latest decision (identity when not standardizing).</summary>
     public (float[] Mean, float[] Std) Scale { get; private set; } = ([], []);
@@ -66,7 +81,10 @@ public sealed class RobustCorrection
     {
         Evidence.Update(outputs);
         var z = Standardized();
-        BuildTemplates(z, labels);
+        var trusted = Trusted(labels);
+        BuildTemplates(z, trusted);
+        FitAuView(z, labels, trusted);
+        EstimateNoiseRate(labels);
         return decide ? Decide(z, labels, epoch) : [];
     }
 
@@ -74,59 +92,198 @@ public sealed class RobustCorrection
     private float[] Standardized()
     {
         int n = Evidence.Samples, m = Evidence.SemanticSize;
-        var s = Evidence.Semantic;
-        var mean = new float[m];
-        var std = new float[m];
-        Array.Fill(std, 1f);
-        if (_o.Standardize)
-        {
-            for (var k = 0; k < m; k++)
-            {
-                double sum = 0, sq = 0;
-                for (var i = 0; i < n; i++) sum += s[i * m + k];
-                var mu = sum / n;
-                for (var i = 0; i < n; i++) sq += (s[i * m + k] - mu) * (s[i * m + k] - mu);
-                mean[k] = (float)mu;
-                std[k] = (float)Math.Max(Math.Sqrt(sq / n), 1e-6);
-            }
-        }
+        var (mean, std) = _o.Standardize ? ColumnScale(Evidence.Semantic, n, m, _ => true) : (new float[m], Enumerable.Repeat(1f, m).ToArray());
         Scale = (mean, std);
-        var z = new float[s.Length];
+        var z = new float[Evidence.Semantic.Length];
         for (var i = 0; i < n; i++)
         {
-            for (var k = 0; k < m; k++) z[i * m + k] = (s[i * m + k] - mean[k]) / std[k];
+            for (var k = 0; k < m; k++) z[i * m + k] = (Evidence.Semantic[i * m + k] - mean[k]) / std[k];
         }
         return z;
     }
 
-    /// <summary>eq. 8 over trusted samples: T_c = mean of alpha z over the top alphas of class c's never-changed samples that the classifier agrees with.</summary>
-    private void BuildTemplates(float[] z, LabelStore labels)
+    /// <summary>The AU labels as features: standardized per AU over the samples that have them; a sample without them sits at the mean (0).</summary>
+    private float[] StandardizedLabels(IReadOnlyList<float[]?> auLabels, int m)
     {
-        int classes = Evidence.Classes, m = Evidence.SemanticSize;
-        var snapshot = new float[classes][];
+        var n = auLabels.Count;
+        var raw = new float[n * m];
+        for (var i = 0; i < n; i++) auLabels[i]?.AsSpan(0, m).CopyTo(raw.AsSpan(i * m, m));
+        var (mean, std) = _o.Standardize ? ColumnScale(raw, n, m, i => auLabels[i] is not null) : (new float[m], Enumerable.Repeat(1f, m).ToArray());
+        var z = new float[n * m];
+        for (var i = 0; i < n; i++)
+        {
+            if (auLabels[i] is null) continue;
+            for (var k = 0; k < m; k++) z[i * m + k] = (raw[i * m + k] - mean[k]) / std[k];
+        }
+        return z;
+    }
+
+    private static (float[] Mean, float[] Std) ColumnScale(float[] x, int n, int m, Func<int, bool> include)
+    {
+        var mean = new float[m];
+        var std = new float[m];
+        var rows = Enumerable.Range(0, n).Where(include).ToList();
+        for (var k = 0; k < m; k++)
+        {
+            double sum = 0, sq = 0;
+            foreach (var i in rows) sum += x[i * m + k];
+            var mu = rows.Count == 0 ? 0 : sum / rows.Count;
+            foreach (var i in rows) sq += (x[i * m + k] - mu) * (x[i * m + k] - mu);
+            mean[k] = (float)mu;
+            std[k] = (float)Math.Max(Math.Sqrt(sq / Math.Max(rows.Count, 1)), 1e-6);
+        }
+        return (mean, std);
+    }
+
+    /// <summary>
+    /// Per class c: the never-changed samples labelled c with the highest averaged p(c), the top
+    /// <see cref="RobustCorrectionOptions.TrustedShare"/> of them (at least <see cref="RobustCorrectionOptions.MinTrusted"/>);
+    /// empty for a class with fewer candidates than that, which then takes part in no change.
+    /// </summary>
+    private List<int>[] Trusted(LabelStore labels)
+    {
+        var classes = Evidence.Classes;
+        var trusted = new List<int>[classes];
         for (var c = 0; c < classes; c++)
         {
             var eligible = Enumerable.Range(0, labels.Count)
-                .Where(i => !_changed[i] && labels.Current[i] == c && (!_o.Classifier || SampleEvidence.ArgMax(Evidence.ProbabilitiesOf(i)) == c))
-                .OrderByDescending(i => Confidence(i, c)).ThenBy(i => i).ToList();
-            if (eligible.Count < _o.MinTrusted) continue;
-            var trusted = eligible.Take(Math.Max(_o.MinTrusted, (int)Math.Ceiling(_o.TrustedShare * eligible.Count))).ToList();
+                .Where(i => !_changed[i] && labels.Current[i] == c)
+                .OrderByDescending(i => Evidence.ProbabilitiesOf(i)[c]).ThenBy(i => i).ToList();
+            trusted[c] = eligible.Count < _o.MinTrusted ? [] : eligible.Take(Math.Max(_o.MinTrusted, (int)Math.Ceiling(_o.TrustedShare * eligible.Count))).ToList();
+        }
+        _usable = [.. trusted.Select(t => t.Count > 0)];
+        var total = (double)trusted.Sum(t => t.Count);
+        _prior = [.. trusted.Select(t => t.Count / Math.Max(total, 1))];
+        return trusted;
+    }
+
+    /// <summary>eq. 8 over trusted samples: T_c = the mean standardized s of class c's trusted samples.</summary>
+    private void BuildTemplates(float[] z, List<int>[] trusted)
+    {
+        int m = Evidence.SemanticSize;
+        if (m == 0) return;
+        var snapshot = new float[trusted.Length][];
+        for (var c = 0; c < trusted.Length; c++)
+        {
+            if (trusted[c].Count == 0) continue;
             var t = new float[m];
-            foreach (var i in trusted)
+            foreach (var i in trusted[c])
             {
-                for (var k = 0; k < m; k++) t[k] += Confidence(i, c) * z[i * m + k];
+                for (var k = 0; k < m; k++) t[k] += z[i * m + k];
             }
-            for (var k = 0; k < m; k++) t[k] /= trusted.Count;
+            for (var k = 0; k < m; k++) t[k] /= trusted[c].Count;
             snapshot[c] = t;
         }
         Templates.Restore(snapshot);
+    }
+
+    /// <summary>Fits the AU view on the trusted samples and stores every sample's AU-view posterior.</summary>
+    private void FitAuView(float[] z, LabelStore labels, List<int>[] trusted)
+    {
+        if (_auView is null) return;
+        var x = AuFeatures(z);
+        var rows = trusted.SelectMany(t => t).Order().ToList();
+        if (rows.Count == 0) return;
+        _auView.Fit(x, labels.Current, rows);
+        var w = _auView.Features;
+        for (var i = 0; i < Evidence.Samples; i++)
+            _auView.Probabilities(x.AsSpan(i * w, w), _auPosterior.AsSpan(i * Evidence.Classes, Evidence.Classes));
+    }
+
+    /// <summary>[N, features]: the standardized s (when used) beside the standardized AU labels (when used).</summary>
+    private float[] AuFeatures(float[] z)
+    {
+        int n = Evidence.Samples, m = UsesPredictedAus ? Evidence.SemanticSize : 0, w = m + _auLabelWidth;
+        var x = new float[n * w];
+        for (var i = 0; i < n; i++)
+        {
+            if (m > 0) z.AsSpan(i * m, m).CopyTo(x.AsSpan(i * w, m));
+            _auLabels?.AsSpan(i * _auLabelWidth, _auLabelWidth).CopyTo(x.AsSpan(i * w + m, _auLabelWidth));
+        }
+        return x;
+    }
+
+    /// <summary>
+    /// What x says, both views combined, over the usable classes: q(c) ~ p(c) p_AU(c), or one view alone
+    /// where the other is switched off.
+    /// </summary>
+    public double[] Combined(int i)
+    {
+        var classes = Evidence.Classes;
+        var p = Evidence.ProbabilitiesOf(i);
+        var q = new double[classes];
+        var useClassifier = _o.Classifier || _auView is null;
+        var sum = 0.0;
+        for (var c = 0; c < classes; c++)
+        {
+            if (!_usable[c]) continue;
+            var v = useClassifier ? p[c] : 1.0;
+            if (_auView is not null) v *= _auPosterior[i * classes + c];
+            sum += q[c] = v;
+        }
+        if (sum > 0)
+        {
+            for (var c = 0; c < classes; c++) q[c] /= sum;
+        }
+        return q;
+    }
+
+    /// <summary>
+    /// The share of wrong original labels that best explains them under symmetric noise (each label kept
+    /// with probability 1 - rho, else another class at random) given the combined posteriors q:
+    /// the maximum-likelihood rho, found by EM. On clean labels it lands near 0 (only the views' own
+    /// confident mistakes look like noise), on 30% symmetric noise near 0.3 (docs/RESULTS.md).
+    /// </summary>
+    public double EstimatedNoiseRate { get; private set; }
+
+    private double[][] _q = [];
+
+    private void EstimateNoiseRate(LabelStore labels)
+    {
+        _q = [.. Enumerable.Range(0, labels.Count).Select(Combined)];
+        int n = labels.Count, classes = Evidence.Classes;
+        var rho = 0.2;
+        for (var iteration = 0; iteration < 100; iteration++)
+        {
+            var wrong = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                var qy = _q[i][labels.Initial[i]];
+                var kept = qy * (1 - rho);
+                var flipped = (1 - qy) * rho / (classes - 1);
+                wrong += kept + flipped > 0 ? flipped / (kept + flipped) : 0;
+            }
+            var next = wrong / n;
+            var done = Math.Abs(next - rho) < 1e-6;
+            rho = next;
+            if (done) break;
+        }
+        EstimatedNoiseRate = Math.Clamp(rho, 1e-4, 1 - 1e-4);
+    }
+
+    /// <summary>
+    /// P(true class c | x, original label y) ~ q(c) T(y | c), T(y | y) = 1 - rho and T(y | c) = rho / (C - 1)
+    /// otherwise: the original label counts as evidence, as much as the estimated noise rate says it is worth.
+    /// </summary>
+    public double[] Posterior(int i, int originalLabel)
+    {
+        var rho = EstimatedNoiseRate;
+        var q = _q[i];
+        var post = new double[q.Length];
+        var sum = 0.0;
+        for (var c = 0; c < q.Length; c++) sum += post[c] = q[c] * (c == originalLabel ? 1 - rho : rho / (q.Length - 1));
+        if (sum > 0)
+        {
+            for (var c = 0; c < q.Length; c++) post[c] /= sum;
+        }
+        return post;
     }
 
     private List<RelabelEvent> Decide(float[] z, LabelStore labels, int epoch)
     {
         var events = new List<RelabelEvent>();
         int m = Evidence.SemanticSize;
-        var ranks = CandidateRanks(labels);
+        var ranks = LabelRanks(labels);
         for (var i = 0; i < labels.Count; i++)
         {
             var current = labels.Current[i];
@@ -134,8 +291,8 @@ public sealed class RobustCorrection
             var reverting = current != original;
             // A sample changes once; after that only the way back to its original label is open.
             int? proposal = null;
-            if (reverting ? _o.Revert : !_changed[i] && ranks[i] > 0)
-                proposal = Propose(z.AsSpan(i * m, m), i, current, reverting ? original : null);
+            if (reverting ? _o.Revert : !_changed[i])
+                proposal = Propose(i, current, original, reverting ? original : null);
             if (proposal is not { } target)
             {
                 (_streakClass[i], _streakLength[i]) = (-1, 0);
@@ -162,40 +319,30 @@ public sealed class RobustCorrection
     }
 
     /// <summary>The class the evidence moves sample <paramref name="i"/> to (only <paramref name="only"/> when given), or null.</summary>
-    private int? Propose(ReadOnlySpan<float> s, int i, int label, int? only)
+    private int? Propose(int i, int label, int original, int? only)
     {
-        if (!Templates.Has(label)) return null;
-        var p = Evidence.ProbabilitiesOf(i);
-        var predicted = SampleEvidence.ArgMax(p);
-        var nearest = _o.Templates ? Templates.Nearest(s).Class : -1;
-        var target = _o.Classifier ? predicted : nearest;
-        if (target == label || target < 0 || !Templates.Has(target)) return null;
+        if (!_usable[original]) return null;
+        var post = Posterior(i, original);
+        var target = 0;
+        for (var c = 1; c < post.Length; c++) if (post[c] > post[target]) target = c;
+        if (target == label || !_usable[target]) return null;
         if (only is { } o && target != o) return null;
-        if (_o.Templates && nearest != target) return null;
-        // The absolute test: a probability margin where the classifier votes, a template-distance margin where it does not.
-        var firm = _o.Classifier
-            ? p[target] - p[label] > _o.Margin
-            : Templates.Distance(label, s) - Templates.Distance(target, s) > _templateMargin;
-        return firm ? target : null;
+        return post[target] > _o.MinPosterior ? target : null;
     }
 
-    /// <summary>Each never-changed sample's rank by alpha within its current class (1 = lowest), 0 when outside the candidate share.</summary>
-    private int[] CandidateRanks(LabelStore labels)
+    /// <summary>Each never-changed sample's rank by averaged p(label) within its current class (1 = lowest), for the relabel log.</summary>
+    private int[] LabelRanks(LabelStore labels)
     {
         var ranks = new int[labels.Count];
         foreach (var group in Enumerable.Range(0, labels.Count).Where(i => !_changed[i]).GroupBy(i => labels.Current[i]))
         {
-            var ordered = group.OrderBy(i => Confidence(i, group.Key)).ThenBy(i => i).ToList();
-            var take = (int)Math.Ceiling(_o.CandidateShare * ordered.Count);
-            for (var r = 0; r < take; r++) ranks[ordered[r]] = r + 1;
+            var ordered = group.OrderBy(i => Evidence.ProbabilitiesOf(i)[group.Key]).ThenBy(i => i).ToList();
+            for (var r = 0; r < ordered.Count; r++) ranks[ordered[r]] = r + 1;
         }
         return ranks;
     }
 
-    /// <summary>How much sample <paramref name="i"/> is trusted with label <paramref name="label"/>: its averaged alpha, or p(label) where alpha is untrained.</summary>
-    private float Confidence(int i, int label) => _alphaIsTrained ? Evidence.Alpha[i] : Evidence.ProbabilitiesOf(i)[label];
-
-    private double Distance(int c, ReadOnlySpan<float> s) => Templates.Has(c) ? Templates.Distance(c, s) : 1;
+    private double Distance(int c, ReadOnlySpan<float> s) => s.Length > 0 && Templates.Has(c) ? Templates.Distance(c, s) : 1;
 
     /// <summary>Standardizes a raw s (e.g. of a test sample) as the latest decision did.</summary>
     public float[] Standardize(ReadOnlySpan<float> s)
@@ -206,19 +353,25 @@ public sealed class RobustCorrection
         return z;
     }
 
-    /// <summary>Everything a resumed run needs: the evidence, the confirmation streaks, which samples changed.</summary>
-    public Dictionary<string, float[]> Snapshot() => new()
+    /// <summary>Everything a resumed run needs: the evidence, the AU view's weights, the confirmation streaks, which samples changed.</summary>
+    public Dictionary<string, float[]> Snapshot()
     {
-        ["evidence"] = Evidence.Snapshot(),
-        ["streak_class"] = [.. _streakClass.Select(v => (float)v)],
-        ["streak_length"] = [.. _streakLength.Select(v => (float)v)],
-        ["changed"] = [.. _changed.Select(v => v ? 1f : 0f)],
-    };
+        var state = new Dictionary<string, float[]>
+        {
+            ["evidence"] = Evidence.Snapshot(),
+            ["streak_class"] = [.. _streakClass.Select(v => (float)v)],
+            ["streak_length"] = [.. _streakLength.Select(v => (float)v)],
+            ["changed"] = [.. _changed.Select(v => v ? 1f : 0f)],
+        };
+        if (_auView is not null) state["au_view"] = _auView.Snapshot();
+        return state;
+    }
 
     public void Restore(IReadOnlyDictionary<string, float[]> state)
     {
         if (!state.TryGetValue("evidence", out var evidence)) return;
         Evidence.Restore(evidence);
+        if (_auView is not null && state.TryGetValue("au_view", out var view)) _auView.Restore(view);
         for (var i = 0; i < _changed.Length; i++)
         {
             _streakClass[i] = (int)state["streak_class"][i];

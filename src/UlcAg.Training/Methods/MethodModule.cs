@@ -103,6 +103,9 @@ public abstract class MethodModule
     {
     }
 
+    /// <summary>The share of wrong training labels the method estimates, where it does; null elsewhere.</summary>
+    public virtual double? EstimatedNoiseRate => null;
+
     /// <summary>Other per-run state of the method to keep in a checkpoint (e.g. averaged evidence), by name.</summary>
     public virtual Dictionary<string, float[]> SaveState() => [];
 

@@ -50,8 +50,8 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         var net = setup.Network;
         _templates = new SemanticTemplates(net.Classes, net.SemanticSize, Options.UlcAg.TemplateMomentum);
         if (Options.UlcAg.Correction == CorrectionPolicy.Robust)
-            _robust = new RobustCorrection(Options.UlcAg.Robust, Options.UlcAg.RelabelMargin, setup.Train.Samples.Count, net.Classes, net.SemanticSize,
-                alphaIsTrained: TargetBranch || net.AlphaThroughAuLoss);
+            _robust = new RobustCorrection(Options.UlcAg.Robust, setup.Train.Samples.Count, net.Classes, net.SemanticSize,
+                [.. setup.Train.Samples.Select(s => s.Aus)], net.AuCount);
         var adjacency = Method == Method.RandomEdges
             ? AuAdjacency.Random(net.AuCount, setup.Seed)
             : AuAdjacency.FromLabels(setup.Train.Samples.Select(s => s.Aus), net.AuCount);
@@ -111,6 +111,8 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         if (_robust is null || epoch + 1 < Options.UlcAg.RelabelStartEpoch) return [];
         return _robust.Update(trainingSetPass(), labels, epoch, decide: true);
     }
+
+    public override double? EstimatedNoiseRate => _robust is { Evidence.Updates: > 0 } r ? r.EstimatedNoiseRate : null;
 
     public override EvalProbe? CreateEvalProbe() => _robust is not null
         ? new AuBranchProbe(Run.Network, _robust.Templates, _robust.Standardize)

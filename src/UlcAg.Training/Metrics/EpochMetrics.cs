@@ -52,6 +52,9 @@ public sealed record EpochMetrics
     /// <summary>Share of validation samples whose nearest semantic template (eq. 9) is their own class; null without templates.</summary>
     public double? ValTemplateAccuracy { get; init; }
 
+    /// <summary>The share of wrong training labels the robust correction estimates (<see cref="Correction.RobustCorrection.EstimatedNoiseRate"/>), from the relabel start; null elsewhere.</summary>
+    public double? EstimatedNoise { get; init; }
+
     /// <summary>Training throughput over the epoch's steps (loader, train step and the work between steps; validation excluded).</summary>
     public double? ImagesPerSecond { get; init; }
 

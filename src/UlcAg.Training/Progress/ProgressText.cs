@@ -70,6 +70,8 @@ public static class ProgressText
             else if (relabel.Recall is { } recallOnly)
                 text.Append(" (recall ").Append(Percent(recallOnly, 1)).Append(')');
         }
+        if (metrics.EstimatedNoise is { } noise)
+            text.Append("  estimated noise ").Append(Percent(noise, 1));
         if (metrics.AlphaAuc is { } auc)
             text.Append("  alpha AUC ").Append(auc.ToString("0.000", CultureInfo.InvariantCulture));
         if (metrics.ImagesPerSecond is { } speed)

@@ -118,6 +118,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             ValAuAuc = branches.AuAuc,
             ValAuAucRendered = branches.AuAucRendered,
             ValTemplateAccuracy = branches.TemplateAccuracy,
+            EstimatedNoise = run.Method.EstimatedNoiseRate,
             ImagesPerSecond = t.Seen / Math.Max(1e-9, t.TrainSeconds),
             Seconds = t.Watch.Elapsed.TotalSeconds,
         };
