@@ -57,6 +57,25 @@ public sealed class ReportingMarkdownTests
     }
 
     [TestMethod]
+    public void CorrectionTableCountsFixesAndBreakagesPerClass()
+    {
+        // 6 samples. Clean: 0 0 1 1 2 2. Given: 1 0 1 0 2 2 (samples 0 and 3 wrong). Final: 0 0 1 1 0 2:
+        // both wrong labels corrected, and sample 4's clean Fear label broken to Happy.
+        var report = Report("/runs/a") with
+        {
+            Labels = new TrainingLabels([1, 0, 1, 0, 2, 2], [0, 0, 1, 1, 0, 2], [0, 0, 1, 1, 2, 2]),
+            Epochs = [new EpochMetrics { Epoch = 1, EstimatedNoise = 0.3 }],
+        };
+        var text = RunReportMarkdown.Build(report, []);
+        StringAssert.Contains(text, "| Class | Truly of the class | Wrongly labelled as it | Of those corrected | Changed to it | Precision of changes to it | Its clean labels broken |");
+        StringAssert.Contains(text, "| Happy | 2 | 1 | 1 | 2 | 50.00% | 0 |");
+        StringAssert.Contains(text, "| Sad\\|Low | 2 | 1 | 1 | 1 | 100.00% | 0 |");
+        StringAssert.Contains(text, "| Fear | 2 | 0 | 0 | 0 |  | 1 |");
+        StringAssert.Contains(text, "| Estimated share of wrong labels (robust correction) | 30.00% (epoch 1) |");
+        Assert.DoesNotContain("Label correction per class", RunReportMarkdown.Build(Report("/runs/a"), []));
+    }
+
+    [TestMethod]
     public void EpochTableHasOnlyColumnsWithValues()
     {
         var text = RunReportMarkdown.Build(Report("/runs/a"), []);

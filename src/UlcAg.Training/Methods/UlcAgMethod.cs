@@ -62,7 +62,7 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
 
     public override EpochSettings OnTrainEpochStart(int epoch)
     {
-        var settings = base.OnTrainEpochStart(epoch) with { RrMargin = Options.UlcAg.RrMargin };
+        var settings = base.OnTrainEpochStart(epoch) with { RrMargin = Method.HasRankRegularization() ? Options.UlcAg.RrMargin : null };
         if (!AuxBranch) return settings;
         // eq. 12-13, epochs counted from 1; the AU loss stays off until ulcag.aux_start_epoch epochs are complete.
         var beta = Options.UlcAg.RampBeta;

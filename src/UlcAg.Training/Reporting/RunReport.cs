@@ -29,9 +29,15 @@ public sealed record RunReport
     /// <summary>Alpha of the training samples at one epoch, for the clean-vs-noisy histogram; null to leave it out.</summary>
     public AlphaSnapshot? Alpha { get; init; }
 
+    /// <summary>The training labels at the start and the end and the clean ones, for the per-class correction table; null where the clean labels are unknown or nothing was relabeled.</summary>
+    public TrainingLabels? Labels { get; init; }
+
     /// <summary>Other settings worth stating (batch size, image size, device, ...), in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
 
     /// <summary>Where the run's files are.</summary>
     public IReadOnlyList<ReportLink> Files { get; init; } = [];
 }
+
+/// <summary>Each training sample's label at the start (possibly noisy), at the end (after correction) and its clean label.</summary>
+public sealed record TrainingLabels(IReadOnlyList<int> Initial, IReadOnlyList<int> Final, IReadOnlyList<int> Clean);

@@ -24,6 +24,7 @@ public static class RunReportMarkdown
         foreach (var figure in figures)
             text.Append(CultureInfo.InvariantCulture, $"## {figure.Title}\n\n![{figure.Title}]({MarkdownText.LinkTarget(figure.RelativePath)})\n\n{figure.Caption}\n\n");
         PerClass(text, report);
+        CorrectionPerClass(text, report);
         PerEpoch(text, report.Epochs);
         return text.ToString();
     }
@@ -59,6 +60,8 @@ public static class RunReportMarkdown
                 rows.Add(["Noise rate: start -> end", $"{MarkdownText.Percent(Share(audit.Noisy, audit.Samples))} -> {MarkdownText.Percent(audit.NoiseRate)}"]);
             }
         }
+        if (epochs.LastOrDefault(e => e.EstimatedNoise is not null) is { } estimated)
+            rows.Add(["Estimated share of wrong labels (robust correction)", $"{MarkdownText.Percent(estimated.EstimatedNoise)} (epoch {estimated.Epoch})"]);
         if (epochs.LastOrDefault(e => e.AlphaAuc is not null) is { } withAuc)
             rows.Add(["AUC of low alpha for noisy labels", $"{MarkdownText.Number(withAuc.AlphaAuc, "0.000")} (epoch {withAuc.Epoch})"]);
         var seconds = epochs.Sum(e => e.Seconds ?? 0);
@@ -103,6 +106,36 @@ public static class RunReportMarkdown
             MostConfused(test, report.ClassNames, c),
         ]);
         MarkdownText.Table(text, ["Class", "Samples", "Times predicted", "Accuracy (recall)", "Precision", "Most often mistaken for"], rows);
+    }
+
+    /// <summary>Where relabeling helped and where it hurt, class by class (clean labels known).</summary>
+    private static void CorrectionPerClass(StringBuilder text, RunReport report)
+    {
+        if (report.Labels is not { } labels)
+            return;
+        var (initial, final, clean) = (labels.Initial, labels.Final, labels.Clean);
+        var n = initial.Count;
+        text.Append("## Label correction per class (training set)\n\n");
+        var rows = report.ClassNames.Select((name, c) =>
+        {
+            var noisy = Enumerable.Range(0, n).Where(i => initial[i] == c && clean[i] != c).ToList();
+            var fixedCount = noisy.Count(i => final[i] == clean[i]);
+            var movedTo = Enumerable.Range(0, n).Where(i => final[i] == c && initial[i] != c).ToList();
+            var movedRight = movedTo.Count(i => clean[i] == c);
+            var broken = Enumerable.Range(0, n).Count(i => initial[i] == c && clean[i] == c && final[i] != c);
+            return (IReadOnlyList<string>)
+            [
+                name,
+                MarkdownText.Integer(Enumerable.Range(0, n).Count(i => clean[i] == c)),
+                MarkdownText.Integer(noisy.Count),
+                MarkdownText.Integer(fixedCount),
+                MarkdownText.Integer(movedTo.Count),
+                movedTo.Count == 0 ? "" : MarkdownText.Percent((double)movedRight / movedTo.Count),
+                MarkdownText.Integer(broken),
+            ];
+        });
+        MarkdownText.Table(text, ["Class", "Truly of the class", "Wrongly labelled as it", "Of those corrected", "Changed to it", "Precision of changes to it", "Its clean labels broken"], rows);
+        text.Append("A change is right when the new label is the clean one. Rows are the labels as given (\"wrongly labelled as it\") and as changed to (\"changed to it\").\n\n");
     }
 
     private static void PerEpoch(StringBuilder text, IReadOnlyList<EpochMetrics> epochs)

@@ -25,6 +25,9 @@ public sealed class ReportCallback : ITrainerCallback
             Alpha = noisy is not null && run.Method.Method.HasAttention() && !run.LastAlpha.Any(float.IsNaN)
                 ? new AlphaSnapshot(run.State.Epoch, run.LastAlpha, noisy)
                 : null,
+            Labels = run.CleanLabels is { } clean && run.Labels.Current.Where((l, i) => l != run.Labels.Initial[i]).Any()
+                ? new TrainingLabels(run.Labels.Initial, run.Labels.Current, clean)
+                : null,
             Settings =
             [
                 new("input size", Text(o.Data.InputSize)),

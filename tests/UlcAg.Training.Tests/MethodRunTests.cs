@@ -1,0 +1,49 @@
+using UlcAg.Data.Synthetic;
+using UlcAg.Network.Models;
+using UlcAg.Training.Config;
+using UlcAg.Training.Metrics;
+using UlcAg.Training.Trainer;
+
+namespace UlcAg.Training.Tests;
+
+/// <summary>Every method, baselines and ablations alike, binds its step, trains, relabels where it does and writes its results.</summary>
+[TestClass]
+public sealed class MethodRunTests
+{
+    [TestMethod]
+    [DataRow(Method.Baseline)]
+    [DataRow(Method.Scn)]
+    [DataRow(Method.TargetOnly)]
+    [DataRow(Method.AuxOnly)]
+    [DataRow(Method.UlcAg)]
+    [DataRow(Method.RandomEdges)]
+    public void MethodTrainsTwoEpochsAndWritesItsResults(Method method)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ulcag-method-{Guid.NewGuid():N}");
+        try
+        {
+            var tiny = TrainerEndToEndTests.Tiny(dir, method, epochs: 2);
+            var o = tiny with
+            {
+                Data = tiny.Data with { InputSize = 32, Synthetic = new SyntheticFaceOptions { Train = 64, Test = 16, Difficulty = 0.3 } },
+                Model = new ModelOptions { Pretrained = "none" },
+                Train = tiny.Train with { BatchSize = 16 },
+                UlcAg = new UlcAgOptions { RampBeta = 1, RelabelStartEpoch = 0, Robust = new RobustCorrectionOptions { ConfirmEpochs = 1, MinTrusted = 1 } },
+            };
+            var log = new StringWriter();
+            Assert.AreEqual(0, new UlcAgTrainer().Run(o, log, CancellationToken.None), log.ToString());
+            var run = Path.Combine(dir, "run");
+            var test = TestResults.Read(Path.Combine(run, RunFolder.TestResultsFile));
+            Assert.IsTrue(test.Accuracy is >= 0 and <= 1);
+            var epochs = MetricsLog.Read(Path.Combine(run, RunFolder.MetricsFile)).Entries;
+            Assert.HasCount(2, epochs);
+            var corrects = method is Method.AuxOnly or Method.UlcAg or Method.RandomEdges;
+            Assert.AreEqual(corrects, epochs[^1].EstimatedNoise is not null, "the robust policy's noise estimate is logged where it runs");
+            Assert.IsTrue(File.Exists(Path.Combine(run, RunFolder.ModelFile)));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+}
