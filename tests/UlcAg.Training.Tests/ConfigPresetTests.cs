@@ -44,13 +44,21 @@ public sealed class ConfigPresetTests
     }
 
     [TestMethod]
-    public void TablesPresetIsTheDemoAt48Pixels()
+    public void TablesPresetIsTheDemoAt48PixelsWithTrainingAfterTheCorrections()
     {
         using var files = new ConfigTestFiles();
         var demo = files.Builder().AddFile(ConfigTestFiles.Preset("demo")).Build().Options;
         var tables = files.Builder().AddFile(ConfigTestFiles.Preset("tables-synthetic")).Build().Options;
         Assert.AreEqual(48, tables.Data.InputSize);
-        Assert.AreEqual(OptionsYaml.Write(demo with { Data = demo.Data with { InputSize = 48 } }), OptionsYaml.Write(tables));
+        // Two more epochs at the full rate, and relabeling from epoch 3 for ULC-AG and SCN alike; the rest as the demo.
+        var expected = demo with
+        {
+            Data = demo.Data with { InputSize = 48 },
+            Train = demo.Train with { Epochs = 8, LrMilestones = [6, 7] },
+            UlcAg = demo.UlcAg with { RelabelStartEpoch = 3 },
+            Scn = demo.Scn with { RelabelStartEpoch = 3 },
+        };
+        Assert.AreEqual(OptionsYaml.Write(expected), OptionsYaml.Write(tables));
     }
 
     [TestMethod]
