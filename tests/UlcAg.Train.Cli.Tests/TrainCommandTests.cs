@@ -190,7 +190,7 @@ public sealed class TrainCommandTests
     {
         public TrainOptions? Options { get; private set; }
 
-        public int Run(TrainOptions options, TextWriter log, CancellationToken ct)
+        public int Run(TrainOptions options, TextWriter log, TextWriter errors, CancellationToken ct)
         {
             Options = options;
             if (cancel)
