@@ -160,6 +160,29 @@ public sealed class TrainCommandTests
         StringAssert.Contains(errors.ToString(), "Stopped.");
     }
 
+    [TestMethod]
+    public void TrainingErrorsGoToStandardErrorWithoutInternalDetails()
+    {
+        using var files = new ConfigTestFiles();
+        string[] common = ["--output", files.Folder("runs"), "--set", $"data.cache_dir={files.Folder("cache")}", "--set", "model.pretrained=none"];
+        var trainer = new UlcAg.Training.Trainer.UlcAgTrainer(UlcAg.Training.Progress.ProgressMode.Plain);
+
+        // An empty dataset folder is a data error naming the folder, not an argument error of an internal method.
+        var (code, output, error) = Run(trainer, [.. common, "--format", "csv", "--data-root", files.Folder("empty"), "--method", "target-only"]);
+        Assert.AreEqual(TrainExitCodes.Failed, code, error);
+        StringAssert.Contains(error, $"error: {files.Folder("empty")}: the folder holds no csv data");
+        Assert.DoesNotContain("Parameter", error);
+        Assert.DoesNotContain("error:", output, "errors go to standard error only");
+
+        // The CPU build says it has no GPU support instead of blaming CUDA libraries.
+        (code, output, error) = Run(trainer, [.. common, "--device", "cuda", "--set", "data.synthetic={train: 24, test: 14}", "--set", "data.val_fraction=0",
+            "--set", "data.input_size=32", "--set", "train.batch_size=8", "--epochs", "1", "--set", "train.lr_milestones=[]"]);
+        Assert.AreEqual(TrainExitCodes.Failed, code, error);
+        StringAssert.Contains(error, "cannot use device cuda:0");
+        if (!UlcAg.Runtime.Device.BuildHasCuda) StringAssert.Contains(error, "no GPU support");
+        Assert.DoesNotContain("error:", output);
+    }
+
     private static (TrainRequest Request, bool PrintConfig) Parse(params string[] args)
     {
         var line = new TrainCommandLine(ConfigTestFiles.Presets);
