@@ -53,7 +53,13 @@ internal sealed class InferCommandLine
     private readonly Option<int> _batch = CliOptions.Value("--batch", "N",
         $"Faces per model run (default {ExpressionModel.DefaultMaxBatch}).", CliOptions.Int("--batch", minimum: 1), ExpressionModel.DefaultMaxBatch);
     private readonly Option<int> _threads = CliOptions.Value("--threads", "N",
-        "CPU threads for the model (default: one per core).", CliOptions.Int("--threads", minimum: 1), 0);
+        $"CPU threads for the model, 1..{MaxThreads} (default: one per core).", CliOptions.Int("--threads", minimum: 1, maximum: MaxThreads), 0);
+
+    /// <summary>
+    /// The most <c>--threads</c> accepted: far beyond any useful count, yet low enough that ONNX
+    /// Runtime can start the pool (100000 threads never finish starting).
+    /// </summary>
+    public const int MaxThreads = 256;
 
     /// <summary>Declares the arguments and options; the caller sets the action of <see cref="Root"/>.</summary>
     public InferCommandLine()

@@ -53,6 +53,13 @@ public sealed record Device(bool IsCuda, int Index = 0)
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         if (!IsCuda) return options;
+        if (!BuildHasCuda)
+        {
+            // The CPU package has no CUDA provider at all: missing CUDA libraries are not the reason.
+            options.Dispose();
+            throw new DeviceException($"cannot use device {this}: this build of UlcAg has no GPU support (it runs the CPU package of ONNX Runtime); " +
+                "build with the GPU package (bash tools/setup.sh -p:UlcAgGpu=true) or use --device cpu");
+        }
         try
         {
             options.AppendExecutionProvider_CUDA(Index);
@@ -64,6 +71,9 @@ public sealed record Device(bool IsCuda, int Index = 0)
             throw new DeviceException(CudaUnavailableMessage(e.Message));
         }
     }
+
+    /// <summary>Whether this build runs the GPU package of ONNX Runtime (the CPU package has no CUDA provider).</summary>
+    public static bool BuildHasCuda => OrtEnv.Instance().GetAvailableProviders().Contains("CUDAExecutionProvider");
 
     /// <summary>Which of the CUDA 13 / cuDNN 9 libraries that ONNX Runtime GPU 1.31 links cannot be loaded here.</summary>
     public static IReadOnlyList<string> MissingCudaLibraries()

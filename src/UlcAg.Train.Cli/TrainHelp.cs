@@ -30,7 +30,7 @@ internal static class TrainHelp
         text.AppendLine("  dotnet ulcag-train --set data.noise.rate=0.3 --epochs 4 --print-config");
         text.AppendLine();
         text.AppendLine($"Exit codes: {TrainExitCodes.Success} done, {TrainExitCodes.Failed} training failed, {TrainExitCodes.Usage} bad arguments or configuration,");
-        text.AppendLine($"{TrainExitCodes.NonFiniteLoss} the loss became NaN or infinite, {TrainExitCodes.Interrupted} stopped by Ctrl-C.");
+        text.AppendLine($"{TrainExitCodes.Diverged} training diverged (no model written), {TrainExitCodes.Interrupted} stopped by Ctrl-C.");
         text.AppendLine("Every configuration key is described in docs/configuration.md.");
         return text.ToString();
     }

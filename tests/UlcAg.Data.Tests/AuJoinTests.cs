@@ -184,6 +184,7 @@ public sealed class AuJoinTests
         fixture.Write("headerless.csv", "train_00001.jpg,1,0");
         fixture.Write("nofile.csv", "AU01,AU12", "1,0");
         fixture.Write("presence.csv", "file,AU01,AU12", "train_00001.jpg,1,0");
+        fixture.Write("intensity.csv", "file, AU01_r, AU12_r", "train_00001.jpg, 1.5, 0.0");
         (AuSourceOptions Aus, IssueKind Kind, string Mention)[] cases =
         [
             (new() { Source = AuSource.OpenFace, Path = "headerless.csv" }, IssueKind.MissingHeader, "headerless.csv, line 1"),
@@ -191,6 +192,9 @@ public sealed class AuJoinTests
             (new() { Source = AuSource.OpenFace, Path = "presence.csv", FileColumn = "path" }, IssueKind.MissingColumn, "a column 'path'"),
             (new() { Source = AuSource.OpenFace, Path = "presence.csv", Subset = ["AU04", "AU01"] }, IssueKind.MissingColumn, "field 'AU04'"),
             (new() { Source = AuSource.OpenFace, Path = "presence.csv", Mode = AuMode.Intensity }, IssueKind.MissingColumn, "intensity"),
+            // Presence read from a file of intensities only: the presence columns are missing, and the intensity mode is named.
+            (new() { Source = AuSource.OpenFace, Path = "intensity.csv" }, IssueKind.MissingColumn, "the header has no presence columns"),
+            (new() { Source = AuSource.OpenFace, Path = "intensity.csv" }, IssueKind.MissingColumn, "data.au.mode: intensity"),
             (new() { Source = AuSource.OpenFace, Path = "absent.csv" }, IssueKind.UnreadableFile, "absent.csv"),
         ];
         foreach (var (aus, kind, mention) in cases)

@@ -66,6 +66,29 @@ public sealed class CsvListAdapterTests
     }
 
     [TestMethod]
+    [DataRow("c.png,Happyness,1,0", "'Happyness' is not a known class")]
+    [DataRow("c.png,Sadn,1,0", "'Sadn' is not a known class")]
+    public void ATypoInALabelIsABadRowNotANewClass(string bad, string what)
+    {
+        // No class order: the classes are the known names found in the lists, so the typo names its file and line under
+        // fail, and under skip the row is skipped (and counted) while the classes stay Happiness and Sadness.
+        using var fixture = Make("path,label,AU01,AU12_c", "a.png,happy,0,1", "b.png,Sadness,1,0", bad);
+        var train = Policies.CheckSplit(p => fixture.Options(DataFormat.Csv, p), "train", IssueKind.BadLabel, 1, "train.csv, line 4, field 'label'", what, "data.classes");
+        CollectionAssert.AreEqual(new[] { "Happiness", "Sadness" }, train.ClassNames.ToArray());
+        CollectionAssert.AreEqual(new[] { 0, 1 }, train.Samples.Select(s => s.Label).ToArray());
+    }
+
+    [TestMethod]
+    public void ClassNamesOutsideTheVocabularyAreKnownWhenSelected()
+    {
+        using var fixture = Make("path,label", "a.png,Pain", "b.png,Sadness", "c.png,pain");
+        fixture.Write("test.csv", "path,label", "img/d.png,Pain");
+        var train = new DatasetSource(fixture.Options(DataFormat.Csv) with { Classes = ["Pain", "Sadness"] }).Load("train");
+        CollectionAssert.AreEqual(new[] { "Pain", "Sadness" }, train.ClassNames.ToArray());
+        CollectionAssert.AreEqual(new[] { 0, 1, 0 }, train.Samples.Select(s => s.Label).ToArray());
+    }
+
+    [TestMethod]
     public void HeaderlessListIsFatal()
     {
         using var fixture = Make("a.png,happy", "b.png,sad");

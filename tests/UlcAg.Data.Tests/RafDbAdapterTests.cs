@@ -60,8 +60,19 @@ public sealed class RafDbAdapterTests
     public void UnknownSplitNamesTheAvailableOnes()
     {
         using var fixture = Make();
-        var error = Assert.ThrowsExactly<ArgumentException>(() => DatasetFactory.Create(fixture.Options(DataFormat.RafDb)).Load("val"));
-        Assert.Contains("train, test", error.Message);
+        var error = Assert.ThrowsExactly<DataFormatException>(() => DatasetFactory.Create(fixture.Options(DataFormat.RafDb)).Load("val"));
+        Assert.Contains("the rafdb dataset has no split 'val'; expected one of the splits train, test", error.Message);
+        Assert.DoesNotContain("Parameter", error.Message);
+    }
+
+    [TestMethod]
+    public void AnEmptyDatasetFolderIsADataErrorNamingIt()
+    {
+        using var fixture = new Fixture();
+        var error = Assert.ThrowsExactly<DataFormatException>(() => DatasetFactory.Create(fixture.Options(DataFormat.Csv)).Load("train"));
+        Assert.Contains("the folder holds no csv data", error.Message);
+        Assert.Contains(Path.GetFullPath(fixture.PathOf(".")), error.Message);
+        Assert.DoesNotContain("expected one of: .", error.Message);
     }
 
     [TestMethod]

@@ -137,8 +137,10 @@ public sealed class RuntimeTests
     [TestMethod]
     public void CudaDeviceReportsWhatIsMissing()
     {
-        if (Device.MissingCudaLibraries().Count == 0) Assert.Inconclusive("CUDA libraries are present; this checks the error path of machines without them");
+        var gpuBuild = Device.BuildHasCuda;
+        if (gpuBuild && Device.MissingCudaLibraries().Count == 0) Assert.Inconclusive("a GPU build with CUDA libraries; this checks the error paths of machines without them");
         var e = Assert.ThrowsExactly<DeviceException>(() => new Device(true).CreateSessionOptions());
-        StringAssert.Contains(e.Message, "libcudart.so.13");
+        // The CPU build says so instead of blaming CUDA libraries that it would not use anyway.
+        StringAssert.Contains(e.Message, gpuBuild ? "libcudart.so.13" : "this build of UlcAg has no GPU support");
     }
 }

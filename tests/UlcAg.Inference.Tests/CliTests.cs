@@ -385,6 +385,8 @@ public sealed class CliTests
     [DataRow("--device", "--device needs a value")]
     [DataRow("--device gpu", "unknown device 'gpu'")]
     [DataRow("--batch 0", "--batch '0' is not a positive whole number")]
+    [DataRow("--threads 0", "--threads '0' is not a whole number from 1 to 256")]
+    [DataRow("--threads 100000", "--threads '100000' is not a whole number from 1 to 256")]
     [DataRow("--detector dlib", "--detector 'dlib' is unknown")]
     [DataRow("--detector yunet", "--detector yunet needs the model file")]
     [DataRow("--detector yunet:/nowhere/yunet.onnx", "/nowhere/yunet.onnx' does not exist")]

@@ -160,6 +160,55 @@ public sealed class TrainCommandTests
         StringAssert.Contains(errors.ToString(), "Stopped.");
     }
 
+    [TestMethod]
+    public void TrainingErrorsGoToStandardErrorWithoutInternalDetails()
+    {
+        using var files = new ConfigTestFiles();
+        string[] common = ["--output", files.Folder("runs"), "--set", $"data.cache_dir={files.Folder("cache")}", "--set", "model.pretrained=none"];
+        var trainer = new UlcAg.Training.Trainer.UlcAgTrainer(UlcAg.Training.Progress.ProgressMode.Plain);
+
+        // An empty dataset folder is a data error naming the folder, not an argument error of an internal method.
+        var (code, output, error) = Run(trainer, [.. common, "--format", "csv", "--data-root", files.Folder("empty"), "--method", "target-only"]);
+        Assert.AreEqual(TrainExitCodes.Failed, code, error);
+        StringAssert.Contains(error, $"error: {files.Folder("empty")}: the folder holds no csv data");
+        Assert.DoesNotContain("Parameter", error);
+        Assert.DoesNotContain("error:", output, "errors go to standard error only");
+
+        // The CPU build says it has no GPU support instead of blaming CUDA libraries.
+        (code, output, error) = Run(trainer, [.. common, "--device", "cuda", "--set", "data.synthetic={train: 24, test: 14}", "--set", "data.val_fraction=0",
+            "--set", "data.input_size=32", "--set", "train.batch_size=8", "--epochs", "1", "--set", "train.lr_milestones=[]"]);
+        Assert.AreEqual(TrainExitCodes.Failed, code, error);
+        StringAssert.Contains(error, "cannot use device cuda:0");
+        if (!UlcAg.Runtime.Device.BuildHasCuda) StringAssert.Contains(error, "no GPU support");
+        Assert.DoesNotContain("error:", output);
+    }
+
+    [TestMethod]
+    public void ResumeWithAnotherSeedIsRefusedNamingTheKey()
+    {
+        using var files = new ConfigTestFiles();
+        var run = Path.Combine(files.Folder("runs"), "r");
+        var trainer = new UlcAg.Training.Trainer.UlcAgTrainer(UlcAg.Training.Progress.ProgressMode.Plain);
+        var (code, _, error) = Run(trainer, "--output", files.Folder("runs"), "--set", "run_name=r", "--set", $"data.cache_dir={files.Folder("cache")}",
+            "--set", "model.pretrained=none", "--method", "baseline", "--set", "data.synthetic={train: 24, test: 14}", "--set", "data.val_fraction=0",
+            "--set", "data.input_size=32", "--set", "train.batch_size=8", "--epochs", "1", "--set", "train.lr_milestones=[]", "--set", "data.noise.rate=0");
+        Assert.IsTrue(code is TrainExitCodes.Success or TrainExitCodes.Diverged, error);
+        Assert.IsTrue(File.Exists(ResumeCheck.ReferenceFile(run)), "the run keeps the configuration its checkpoints were trained with");
+
+        // Another seed would draw other samples for the checkpoint's labels.
+        (code, var output, error) = Run(trainer, "--resume", run, "--seed", "7", "--epochs", "2");
+        Assert.AreEqual(TrainExitCodes.Usage, code, error);
+        StringAssert.Contains(error, "seed: is 7 here, but the run was trained with 0");
+        Assert.AreEqual("", output);
+
+        // So would an edit of config.yaml; the safe keys (here train.epochs) may change.
+        File.WriteAllText(Path.Combine(run, "config.yaml"), File.ReadAllText(Path.Combine(run, "config.yaml")).Replace("train: 24", "train: 40"));
+        (code, _, error) = Run(trainer, "--resume", run, "--epochs", "2");
+        Assert.AreEqual(TrainExitCodes.Usage, code, error);
+        StringAssert.Contains(error, "data.synthetic.train: is 40 here, but the run was trained with 24");
+        Assert.DoesNotContain("train.epochs", error.Split("a resumed run may change only")[0]);
+    }
+
     private static (TrainRequest Request, bool PrintConfig) Parse(params string[] args)
     {
         var line = new TrainCommandLine(ConfigTestFiles.Presets);
@@ -190,7 +239,7 @@ public sealed class TrainCommandTests
     {
         public TrainOptions? Options { get; private set; }
 
-        public int Run(TrainOptions options, TextWriter log, CancellationToken ct)
+        public int Run(TrainOptions options, TextWriter log, TextWriter errors, CancellationToken ct)
         {
             Options = options;
             if (cancel)

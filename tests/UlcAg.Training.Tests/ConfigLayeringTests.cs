@@ -132,4 +132,51 @@ public sealed class ConfigLayeringTests
         var empty = Assert.ThrowsExactly<ConfigException>(() => launcher.Load(new TrainRequest { Resume = "runs/empty" }));
         StringAssert.Contains(empty.Message, "holds no config.yaml");
     }
+
+    [TestMethod]
+    public void ResumeRefusesChangesOutsideTheSafeKeysNamingBothValues()
+    {
+        using var files = new ConfigTestFiles();
+        var stored = new TrainOptions { Seed = 42, RunName = "old", Train = new TrainLoopOptions { Epochs = 8, LrMilestones = [4] } };
+        var runDir = files.Folder("runs/old");
+        OptionsYaml.WriteFile(stored, Path.Combine(runDir, RunFolder.ConfigFile));
+        OptionsYaml.WriteFile(stored, ResumeCheck.ReferenceFile(runDir));
+        var launcher = new TrainLauncher(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
+        TrainRequest Resume(params string[] settings) => new() { Resume = "runs/old", Settings = [.. settings.Select(ConfigSetting.Parse)] };
+
+        // The seed and the training set size would draw other samples for the checkpoint's labels.
+        var refused = Assert.ThrowsExactly<ConfigException>(() => launcher.Load(Resume("seed=7", "data.synthetic.train=500", "train.lr=0.001")));
+        Assert.HasCount(2, refused.Errors);
+        StringAssert.Contains(refused.Message, "seed: is 7 here, but the run was trained with 42");
+        StringAssert.Contains(refused.Message, "data.synthetic.train: is 500 here, but the run was trained with 3000");
+        StringAssert.Contains(refused.Message, "may change only train.epochs");
+
+        // An edit of config.yaml is caught too: the reference is the copy kept with the checkpoints.
+        OptionsYaml.WriteFile(stored with { Model = new ModelOptions { NodeDim = 32 } }, Path.Combine(runDir, RunFolder.ConfigFile));
+        StringAssert.Contains(Assert.ThrowsExactly<ConfigException>(() => launcher.Load(Resume())).Message, "model.node_dim: is 32 here, but the run was trained with 64");
+
+        // Length, rates and hardware may change.
+        OptionsYaml.WriteFile(stored, Path.Combine(runDir, RunFolder.ConfigFile));
+        var o = launcher.Load(Resume("train.epochs=12", "train.lr=0.001", "threads=1", "device=cpu", "train.workers=0")).Options;
+        Assert.AreEqual(12, o.Train.Epochs);
+        Assert.AreEqual(0.001, o.Train.Lr);
+    }
+
+    [TestMethod]
+    public void AUserDatasetDoesNotInheritThePresetsLabelNoise()
+    {
+        using var files = new ConfigTestFiles();
+        files.Folder("photos");
+        var launcher = new TrainLauncher(ConfigTestFiles.Presets, new UlcAg.Training.Trainer.UlcAgTrainer(), TextWriter.Null, TextWriter.Null, files.Root);
+        NoiseOptions Noise(params string[] settings) => launcher.Load(new TrainRequest { Settings = [.. settings.Select(ConfigSetting.Parse)] }).Options.Data.Noise;
+
+        Assert.AreEqual(0.2, Noise().Rate, "the demo preset injects 20% on its synthetic faces");
+        Assert.AreEqual(0.2, Noise("data.format=synthetic").Rate, "the same format keeps the preset's noise");
+        // README's example: the user's own photos are trained on their labels as given.
+        Assert.AreEqual(0, Noise("data.format=folder", "data.root=photos", "method=target-only").Rate);
+        Assert.AreEqual(0, Noise("data.format=csv", "data.root=photos", "method=target-only").Rate);
+        // Noise set with or after the new format is the user's choice and applies.
+        Assert.AreEqual(0.3, Noise("data.format=folder", "data.root=photos", "method=target-only", "data.noise.rate=0.3").Rate);
+        Assert.AreEqual(0.1, Noise("data={format: folder, root: photos, noise: {rate: 0.1}}", "method=target-only").Rate);
+    }
 }

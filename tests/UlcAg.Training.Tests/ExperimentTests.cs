@@ -228,7 +228,7 @@ public sealed class ExperimentTests
         public bool SeedOverlap { get; private set; }
         public int MaxConcurrent { get; private set; }
 
-        public int Run(TrainOptions options, TextWriter log, CancellationToken ct)
+        public int Run(TrainOptions options, TextWriter log, TextWriter errors, CancellationToken ct)
         {
             int index;
             bool firstOfSeed;

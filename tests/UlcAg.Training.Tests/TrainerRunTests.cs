@@ -59,9 +59,39 @@ public sealed class TrainerRunTests
             var exploding = Small(dir, "run", 3) with { ResumeFrom = Path.Combine(dir, "run") };
             exploding = exploding with { Train = exploding.Train with { Lr = 1e30, AuxLr = 1e30 } };
             var code = new UlcAgTrainer().Run(exploding, log, CancellationToken.None);
-            Assert.AreEqual(TrainExitCodes.NonFiniteLoss, code, log.ToString());
-            StringAssert.Contains(log.ToString(), "the loss became");
+            Assert.AreEqual(TrainExitCodes.Diverged, code, log.ToString());
+            StringAssert.Contains(log.ToString(), "error: training diverged: ");
+            StringAssert.Contains(log.ToString(), $"The last good checkpoint is {last}");
             CollectionAssert.AreEqual(before, File.ReadAllBytes(Path.Combine(last, Checkpoint.TensorsFile)), "the last good checkpoint must stay as it was");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void ADivergingRunStopsWithoutAFinishedModel()
+    {
+        // lr = 10 explodes the network without a NaN loss at once: the run must stop as diverged, on stderr,
+        // and leave nothing that marks it finished (test.json) or claims a model (model.onnx).
+        var dir = TempDir();
+        try
+        {
+            var (log, errors) = (new StringWriter(), new StringWriter());
+            var options = Small(dir, "run", 2);
+            options = options with { Train = options.Train with { Lr = 10, AuxLr = 10 } };
+            var code = new UlcAgTrainer().Run(options, log, errors, CancellationToken.None);
+            Console.WriteLine(errors.ToString());
+            Assert.AreEqual(TrainExitCodes.Diverged, code, $"{log}\n{errors}");
+            StringAssert.StartsWith(errors.ToString(), "error: training diverged: ");
+            StringAssert.Contains(errors.ToString(), "lower");
+            Assert.DoesNotContain("error:", log.ToString(), "errors go to the error writer only");
+            var run = Path.Combine(dir, "run");
+            foreach (var file in new[] { RunFolder.TestResultsFile, "model.onnx", "model.float32.onnx" })
+                Assert.IsFalse(File.Exists(Path.Combine(run, file)), $"{file} written by a diverged run");
+            if (!Directory.Exists(Path.Combine(run, "checkpoints", "last")))
+                StringAssert.Contains(errors.ToString(), "No checkpoint was saved yet", "the message may name only a checkpoint that exists");
         }
         finally
         {

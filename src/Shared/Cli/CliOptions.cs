@@ -58,15 +58,17 @@ internal static class CliOptions
             CustomParser = result => [.. result.Tokens.Select(token => Convert(result, token.Value, parse, default(T)!))],
         };
 
-    /// <summary>A parser of whole numbers of at least <paramref name="minimum"/> for <paramref name="option"/>.</summary>
-    public static Func<string, int> Int(string option, int minimum = int.MinValue) => text =>
-        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= minimum
+    /// <summary>A parser of whole numbers of at least <paramref name="minimum"/> (and at most <paramref name="maximum"/>) for <paramref name="option"/>.</summary>
+    public static Func<string, int> Int(string option, int minimum = int.MinValue, int maximum = int.MaxValue) => text =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= minimum && value <= maximum
             ? value
-            : throw new UsageException(minimum == 1
-                ? $"{option} '{text}' is not a positive whole number"
-                : minimum == int.MinValue
-                    ? $"{option} '{text}' is not a whole number"
-                    : $"{option} '{text}' is not a whole number of at least {minimum}");
+            : throw new UsageException(maximum != int.MaxValue
+                ? $"{option} '{text}' is not a whole number from {minimum} to {maximum}"
+                : minimum == 1
+                    ? $"{option} '{text}' is not a positive whole number"
+                    : minimum == int.MinValue
+                        ? $"{option} '{text}' is not a whole number"
+                        : $"{option} '{text}' is not a whole number of at least {minimum}");
 
     /// <summary>A parser of numbers (invariant culture, e.g. <c>0.25</c>, <c>1e-3</c>) for <paramref name="option"/>.</summary>
     public static Func<string, double> Number(string option) => text =>

@@ -91,7 +91,11 @@ public static class AuTableReader
             var suffixUsed = options.Mode == AuMode.Intensity ? 'r' : byName.Keys.Any(k => k.Suffix == 'c') ? 'c' : '\0';
             var available = byName.Keys.Where(k => k.Suffix == suffixUsed).Select(k => k.Au).ToList();
             if (available.Count == 0)
-                return Skip(at.Issue(IssueKind.MissingColumn, null, "the header has no intensity columns", "AU intensity columns such as ' AU01_r'"), single, report);
+                return Skip(options.Mode == AuMode.Intensity
+                    ? at.Issue(IssueKind.MissingColumn, null, "the header has no intensity columns", "AU intensity columns such as ' AU01_r'")
+                    : at.Issue(IssueKind.MissingColumn, null, "the header has no presence columns",
+                        "AU presence columns such as ' AU01_c' or 'AU01'" + (byName.Keys.Any(k => k.Suffix == 'r') ? ", or data.au.mode: intensity to threshold its ' AU01_r' columns" : "")),
+                    single, report);
             var names = wanted ?? available.OrderBy(a => byName[(a, suffixUsed)]).ToList();
             var aus = new int[names.Count];
             for (var a = 0; a < names.Count; a++)

@@ -10,8 +10,10 @@ namespace UlcAg.Data.Formats;
 /// 0-based index into <see cref="DatasetOptions.ClassOrder"/>. AU columns (AU01, AU1, AU01_c) hold 0 or 1;
 /// a row with all AU cells empty has no AU labels. Image paths are relative to
 /// <see cref="DatasetOptions.ImagesRoot"/>, else to the CSV's folder. Class order:
-/// <see cref="DatasetOptions.ClassOrder"/>, else the label names of all split files sorted (ordinal).
-/// Sample ids are the paths as written.
+/// <see cref="DatasetOptions.ClassOrder"/>, else the known label names of all split files sorted (ordinal).
+/// Without a class order a label name is known when it is an <see cref="ExpressionNames"/> word or
+/// synonym, or a name of <see cref="DatasetOptions.Classes"/>: a typo such as <c>Happyness</c> is a bad
+/// row naming file and line, never a class of its own. Sample ids are the paths as written.
 /// </summary>
 public sealed class CsvListAdapter : DatasetAdapter
 {
@@ -93,7 +95,12 @@ public sealed class CsvListAdapter : DatasetAdapter
         }
         var named = classMap.IndexOf(value);
         if (named < 0)
-            Report.Raise(at.Issue(IssueKind.BadLabel, "label", $"'{value}' is not a known class", "one of: " + string.Join(", ", classMap.ClassNames)));
+        {
+            var expected = Options.ClassOrder is not null
+                ? "one of: " + string.Join(", ", classMap.ClassNames)
+                : $"one of: {string.Join(", ", ExpressionNames.All)} (any case, or a synonym such as 'happy'); other class names must be listed in data.classes";
+            Report.Raise(at.Issue(IssueKind.BadLabel, "label", $"'{value}' is not a known class", expected));
+        }
         return named >= 0 ? named : null;
     }
 
@@ -178,7 +185,7 @@ public sealed class CsvListAdapter : DatasetAdapter
                 {
                     if (label < 0)
                         label = ReadHeader(row.Fields, row.At).Label;
-                    else if (label < row.Fields.Count && row.Fields[label].Trim() is { Length: > 0 } value && !Numbers.TryInt(value, out _))
+                    else if (label < row.Fields.Count && row.Fields[label].Trim() is { Length: > 0 } value && !Numbers.TryInt(value, out _) && IsKnownLabel(value))
                         names.Add(value);
                 }
             }
@@ -201,6 +208,14 @@ public sealed class CsvListAdapter : DatasetAdapter
         }
         return new ClassMap(Format, classNames, entries);
     }
+
+    /// <summary>
+    /// Whether a label name may become a class when no class order is configured: unknown names are
+    /// left to <see cref="Label"/>, which reports the row, so a typo never becomes a class.
+    /// </summary>
+    private bool IsKnownLabel(string name)
+        => ExpressionNames.IsKnown(name)
+            || Options.Classes?.Any(c => string.Equals(ExpressionNames.Normalize(c), ExpressionNames.Normalize(name), StringComparison.OrdinalIgnoreCase)) == true;
 
     private sealed record Columns(int Count, int Path, int Label, IReadOnlyList<int> Aus, IReadOnlyList<string> AuNames);
 }

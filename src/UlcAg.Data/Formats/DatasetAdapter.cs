@@ -74,6 +74,11 @@ public abstract class DatasetAdapter : IDatasetAdapter
             if (string.Equals(alias, split, StringComparison.OrdinalIgnoreCase))
                 return name;
         }
-        throw new ArgumentException($"Dataset '{Format}' has no split '{split}'; expected one of: {string.Join(", ", Splits)}.", nameof(split));
+        // A data problem, not a programming error: it names the dataset folder and what was found there.
+        var root = Options.Resolve(".");
+        Report.Fatal(Splits.Count == 0
+            ? new DataIssue(IssueKind.UnreadableFile, root, null, null, $"the folder holds no {Format} data (no split found)", $"the files of a {Format} dataset (docs/data-formats.md)")
+            : new DataIssue(IssueKind.UnreadableFile, root, null, null, $"the {Format} dataset has no split '{split}'", "one of the splits " + string.Join(", ", Splits)));
+        throw new System.Diagnostics.UnreachableException();
     }
 }

@@ -34,6 +34,12 @@ public static class ExpressionNames
     /// </summary>
     public static IReadOnlyList<string> Common7 { get; } = [Surprise, Fear, Disgust, Happiness, Sadness, Anger, Neutral];
 
+    /// <summary>The canonical class names, in <see cref="Common7"/> order with Contempt last.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Common7, Contempt];
+
+    /// <summary>Whether <paramref name="name"/> is a class name of the vocabulary or one of its synonyms (trimmed, ignoring case).</summary>
+    public static bool IsKnown(string name) => Synonyms.ContainsKey(name.Trim());
+
     /// <summary>The canonical word for <paramref name="name"/> ("happy" -> "Happiness"); other names are returned trimmed.</summary>
     public static string Normalize(string name)
     {

@@ -42,6 +42,18 @@ internal sealed class ConfigMapping(ConfigLocation location) : ConfigNode(locati
 
     public void Add(ConfigEntry entry) => _entries.Add(entry);
 
+    /// <summary>This mapping without <paramref name="key"/> (the same mapping when it has no such key).</summary>
+    public ConfigMapping Without(string key)
+    {
+        var copy = new ConfigMapping(Location);
+        foreach (var entry in _entries.Where(e => e.Key != key))
+        {
+            copy.Add(entry);
+        }
+
+        return copy;
+    }
+
     /// <summary>
     /// This mapping with <paramref name="overlay"/> laid over it: sections merge key by key, any other
     /// value (scalar, list, null) replaces the one below. Lists are replaced whole, never appended to.

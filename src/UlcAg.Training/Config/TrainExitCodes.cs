@@ -12,8 +12,12 @@ public static class TrainExitCodes
     /// <summary>Bad command-line arguments or an invalid configuration.</summary>
     public const int Usage = 2;
 
-    /// <summary>The loss became NaN or infinite; the last good checkpoint is kept.</summary>
-    public const int NonFiniteLoss = 4;
+    /// <summary>
+    /// Training diverged: the loss, alpha or logits became NaN, infinite or exploded, a weight or a
+    /// batch-norm statistic did, or the model kept for testing answers one class for every
+    /// validation image. No model and no test results are written; the last good checkpoint is kept.
+    /// </summary>
+    public const int Diverged = 4;
 
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;

@@ -98,7 +98,7 @@ public sealed class TrainLauncher
     {
         try
         {
-            return _job.Run(options, _output, ct);
+            return _job.Run(options, _output, _error, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

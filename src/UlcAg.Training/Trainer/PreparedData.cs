@@ -75,7 +75,11 @@ public sealed record PreparedData(DatasetSplit Train, DatasetSplit Val, DatasetS
         {
             var injected = LabelNoise.Inject(train, noise, options.Seed);
             train = injected.Split;
-            notes.Add($"noise: {injected.Flipped.Count} of {train.Samples.Count} training labels flipped ({noise.Kind}, rate {noise.Rate:P0})");
+            notes.Add($"label noise: {injected.Flipped.Count} of {train.Samples.Count} training labels flipped on purpose (data.noise.rate {noise.Rate:P0}, {EnumWords.ToWord(noise.Kind)}); set data.noise.rate=0 to train on the labels as given");
+        }
+        else
+        {
+            notes.Add("label noise: none; the training labels are used as given");
         }
         return new PreparedData(train, val, test, description, notes);
     }

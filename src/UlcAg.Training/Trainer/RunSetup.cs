@@ -27,7 +27,11 @@ internal static class RunSetup
         var folder = new RunFolder(o.RunDirectory);
         var resuming = o.ResumeFrom is not null;
         Directory.CreateDirectory(folder.Root);
-        if (!resuming) OptionsYaml.WriteFile(o, folder.Config, "Resolved configuration of this run.");
+        // config.yaml shows the configuration in force (a resume may have changed safe keys, e.g. train.epochs);
+        // the copy beside the checkpoints stays as the run began, for later resumes to be checked against.
+        OptionsYaml.WriteFile(o, folder.Config, "Resolved configuration of this run.");
+        if (!File.Exists(ResumeCheck.ReferenceFile(folder.Root)))
+            OptionsYaml.WriteFile(o, ResumeCheck.ReferenceFile(folder.Root), "The configuration this run's checkpoints were trained with; --resume compares against it. Do not edit.");
         progress.Message($"run: {folder.Root}");
 
         var owned = new List<IDisposable>();

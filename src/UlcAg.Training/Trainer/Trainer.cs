@@ -23,6 +23,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     private TrainOptions O => run.Options;
 
     /// <summary>Trains from where <see cref="RunContext.State"/> stands to the last epoch; returns an exit code (<see cref="TrainExitCodes"/>).</summary>
+    /// <exception cref="TrainingDivergedException">The run diverged (<see cref="DivergenceGuard"/>); nothing claims it finished.</exception>
     public int Fit(CancellationToken ct)
     {
         Each(c => c.OnFitStart(run));
@@ -30,6 +31,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         {
             var trained = TrainOneEpoch(epoch, ct);
             if (trained.ExitCode is { } stopped) return stopped;
+            if (DivergenceGuard.CheckWeights(run.CurrentWeights()) is { } exploded) throw Diverged(exploded, $"after epoch {epoch + 1}");
             var corrected = run.Method.OnTrainEpochEnd(epoch, TrainingSetPass, run.Labels);
             var end = Validate(epoch, trained) with { Relabels = corrected };
             run.State = run.State with { Epoch = epoch + 1, Batch = 0, EpochStartLabels = run.Labels.Current.ToArray() };
@@ -67,12 +69,9 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             FeedBatch(batch);
             run.Session.Step();
             var loss = run.Binding.Result<float>(N.Loss)[0];
-            if (!float.IsFinite(loss))
-            {
-                run.Say($"error: the loss became {loss} at epoch {epoch + 1}, batch {batch.BatchIndex + 1} (step {run.State.Step + 1}); training stopped. " +
-                    $"The last good checkpoint is {run.Folder.LastCheckpoint}; lower train.lr or check the data.");
-                return new EpochTraining(settings, losses, correct, seen, 0, watch, startLabels, TrainExitCodes.NonFiniteLoss);
-            }
+            // Checked before anything reads the step's outputs, so that no NaN reaches a metric or a label.
+            if (DivergenceGuard.CheckStep(loss, run.Binding.Result<float>(N.Logits), run.Binding.Result<float>(N.Alpha), batch.Count, run.Network.Classes) is { } bad)
+                throw Diverged(bad, $"at epoch {epoch + 1}, batch {batch.BatchIndex + 1} (step {run.State.Step + 1})");
             losses.Add(LossTerms(loss), batch.Count);
             correct += CountCorrect(batch);
             seen += batch.Count;
@@ -98,7 +97,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     private EpochEnd Validate(int epoch, EpochTraining t)
     {
         var weights = run.CurrentWeights();
-        var (val, branches) = Evaluate(run.ValCache, run.Data.Val, weights);
+        var (val, branches, _) = Evaluate(run.ValCache, run.Data.Val, weights);
         var noisy = run.InitiallyNoisy;
         var alphaAuc = noisy is not null && run.Method.Method.HasAttention() && noisy.Any(x => x) && !run.LastAlpha.Any(float.IsNaN)
             ? RocAuc.AlphaFlagsNoise(run.LastAlpha, noisy) : null;
@@ -125,11 +124,30 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         return new EpochEnd(metrics, weights);
     }
 
+    /// <summary>
+    /// The error that stops a diverged run before it writes test results or a model. It names the
+    /// last good checkpoint only when one exists, and says how to continue from it.
+    /// </summary>
+    private TrainingDivergedException Diverged(string what, string where)
+    {
+        var restart = Directory.Exists(run.Folder.LastCheckpoint)
+            ? $"The last good checkpoint is {run.Folder.LastCheckpoint}; continue from it with a lower rate: dotnet ulcag-train --resume {run.Folder.Root} --set train.lr={O.Train.Lr / 10:G3}"
+            : $"No checkpoint was saved yet; start again with a lower train.lr (now {O.Train.Lr:G3}) or check the data.";
+        return new TrainingDivergedException($"training diverged: {what} {where}; training stopped, and no model or test results were written. {restart}");
+    }
+
     /// <summary>The test split with the best validation epoch's weights (the current ones when no epoch was kept).</summary>
     private TestOutcome Test()
     {
         var weights = Directory.Exists(run.Folder.BestCheckpoint) ? Checkpoint.Load(run.Folder.BestCheckpoint).Tensors : run.CurrentWeights();
-        var (test, branches) = Evaluate(run.TestCache, run.Data.Test, weights);
+        var (test, branches, testConfidence) = Evaluate(run.TestCache, run.Data.Test, weights);
+        // The model about to be exported must tell classes apart: a collapsed one ends the run as diverged.
+        var (val, _, confidence) = ReferenceEquals(run.ValCache, run.TestCache) ? (test, branches, testConfidence) : Evaluate(run.ValCache, run.Data.Val, weights);
+        if (DivergenceGuard.CheckPredictions(val, confidence, run.State.Step, run.Data.ClassNames, "validation") is { } collapsed)
+        {
+            if (collapsed.Diverged) throw Diverged(collapsed.Text, "with the weights kept for testing");
+            run.Say($"warning: {collapsed.Text}");
+        }
         var audit = RelabelAudit.Compute(run.Labels.Initial, run.Labels.Initial, run.Labels.Current, run.CleanLabels);
         return new TestOutcome(test, branches, audit, weights);
     }
@@ -164,12 +182,14 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     }
 
     /// <summary>Classifies <paramref name="split"/> with the eval graph and <paramref name="weights"/>; the method's probe scores its own branches.</summary>
-    private (ConfusionMatrix Confusion, BranchScores Branches) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
+    /// <returns>The confusion matrix, the method's branch scores, and the mean softmax probability of the predicted class.</returns>
+    private (ConfusionMatrix Confusion, BranchScores Branches, double Confidence) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
     {
         var feeds = EvalFeeds(weights);
         var classes = run.Network.Classes;
         var probe = run.Method.CreateEvalProbe();
         List<int> truth = [], predicted = [];
+        var confidence = 0.0;
         foreach (var batch in new EvalLoader(cache, O.Train.EvalBatchSize).Batches())
         {
             feeds[N.Images] = (batch.Images, [batch.Count, run.Network.InputSize, run.Network.InputSize, 3]);
@@ -180,10 +200,11 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
                 var sample = split.Samples[batch.Indices[i]];
                 truth.Add(sample.Label);
                 predicted.Add(SampleEvidence.ArgMax(logits.AsSpan(i * classes, classes)));
+                confidence += DivergenceGuard.TopProbability(logits.AsSpan(i * classes, classes));
                 probe?.Add(outputs, i, sample);
             }
         }
-        return (ConfusionMatrix.FromLabels([.. truth], [.. predicted], classes), probe?.Result() ?? BranchScores.None);
+        return (ConfusionMatrix.FromLabels([.. truth], [.. predicted], classes), probe?.Result() ?? BranchScores.None, confidence / Math.Max(1, truth.Count));
     }
 
     /// <summary>The eval graph's inputs besides the images: the weights and the method's own (e.g. the adjacency).</summary>

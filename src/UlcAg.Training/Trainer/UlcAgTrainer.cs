@@ -14,7 +14,10 @@ namespace UlcAg.Training.Trainer;
 /// </param>
 public sealed class UlcAgTrainer(ProgressMode progressMode = ProgressMode.Auto) : ITrainingJob
 {
-    public int Run(TrainOptions options, TextWriter log, CancellationToken ct)
+    /// <summary>Trains, writing progress and errors alike to <paramref name="log"/>.</summary>
+    public int Run(TrainOptions options, TextWriter log, CancellationToken ct) => Run(options, log, log, ct);
+
+    public int Run(TrainOptions options, TextWriter log, TextWriter errors, CancellationToken ct)
     {
         var progress = ProgressReporters.Create(progressMode, plainWriter: log);
         string? error = null;
@@ -24,9 +27,13 @@ public sealed class UlcAgTrainer(ProgressMode progressMode = ProgressMode.Auto) 
             using var run = RunSetup.Open(options, progress, ct);
             code = Fit(run, ct);
         }
+        catch (TrainingDivergedException e)
+        {
+            (error, code) = (e.Message, TrainExitCodes.Diverged);
+        }
         catch (Exception e) when (IsUserFacing(e))
         {
-            (error, code) = (e.Message, 1);
+            (error, code) = (e.Message, TrainExitCodes.Failed);
         }
         catch (OperationCanceledException)
         {
@@ -36,7 +43,8 @@ public sealed class UlcAgTrainer(ProgressMode progressMode = ProgressMode.Auto) 
         {
             progress.Dispose();
         }
-        if (error is not null) log.WriteLine($"error: {error}");
+        // Written once the progress display is gone, so that a live bar does not overwrite it.
+        if (error is not null) errors.WriteLine($"error: {error}");
         return code;
     }
 
