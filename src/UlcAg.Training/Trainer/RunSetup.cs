@@ -25,15 +25,15 @@ internal static class RunSetup
     public static RunContext Open(TrainOptions o, IProgressReporter progress, CancellationToken ct)
     {
         var folder = new RunFolder(o.RunDirectory);
-        var resuming = o.ResumeFrom is not null;
-        Directory.CreateDirectory(folder.Root);
-        if (!resuming) OptionsYaml.WriteFile(o, folder.Config, "Resolved configuration of this run.");
-        progress.Message($"run: {folder.Root}");
-
-        var owned = new List<IDisposable>();
+        var owned = new List<IDisposable> { RunLock.Acquire(folder) };
         TrainingSession? session = null;
         try
         {
+            var resuming = RunFolderStart.Prepare(folder, o.ResumeFrom is not null, progress);
+            // A resumed run (or one started over after --resume) keeps the configuration stored in its folder.
+            if (o.ResumeFrom is null) OptionsYaml.WriteFile(o, folder.Config, "Resolved configuration of this run.");
+            progress.Message($"run: {folder.Root}");
+
             // Data: splits, label noise, image caches.
             var data = PreparedData.Load(o);
             progress.Message($"data: {data.Description}");
@@ -73,6 +73,7 @@ internal static class RunSetup
             if (resuming)
             {
                 (initial, state) = Checkpoint.Load(folder.LastCheckpoint);
+                BestCheckpoint.Reconcile(folder, state, initial, step.Weights, progress);
                 progress.Message($"resuming at epoch {state.Epoch + 1}, batch {state.Batch} (step {state.Step})");
             }
             else
@@ -99,6 +100,7 @@ internal static class RunSetup
             }
             var lastAlpha = new float[samples.Count];
             Array.Fill(lastAlpha, float.NaN);
+            if (state.Alpha is { } alpha && alpha.Length == lastAlpha.Length) alpha.CopyTo(lastAlpha, 0);
             owned.Remove(eval);
             return new RunContext(owned)
             {

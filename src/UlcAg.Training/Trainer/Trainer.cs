@@ -32,7 +32,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             if (trained.ExitCode is { } stopped) return stopped;
             var corrected = run.Method.OnTrainEpochEnd(epoch, TrainingSetPass, run.Labels);
             var end = Validate(epoch, trained) with { Relabels = corrected };
-            run.State = run.State with { Epoch = epoch + 1, Batch = 0, EpochStartLabels = run.Labels.Current.ToArray() };
+            run.State = run.State with { Epoch = epoch + 1, Batch = 0, EpochStartLabels = run.Labels.Current.ToArray(), EpochTotals = null };
             Each(c => c.OnEpochEnd(run, end));
         }
         var test = Test();
@@ -43,7 +43,11 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     }
 
     /// <summary>What one epoch's training produced, or the exit code that ended it early.</summary>
-    private sealed record EpochTraining(EpochSettings Settings, LossAverages Losses, int Correct, int Seen, double TrainSeconds, Stopwatch Watch, int[] StartLabels, int? ExitCode = null);
+    private sealed record EpochTraining(EpochSettings Settings, LossAverages Losses, int Correct, int Seen, double TrainSeconds, Stopwatch Watch, int[] StartLabels, int? ExitCode = null)
+    {
+        /// <summary>Images trained by this process (fewer than <see cref="Seen"/> in a resumed epoch): what the speed is measured on.</summary>
+        public int SeenHere { get; init; }
+    }
 
     private EpochTraining TrainOneEpoch(int epoch, CancellationToken ct)
     {
@@ -58,6 +62,13 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         FeedEpochSettings(settings);
         var losses = new LossAverages();
         int correct = 0, seen = 0, batches = loader.BatchesPerEpoch;
+        if (run.State.Batch > 0 && run.State.EpochTotals is { } totals)
+        {
+            // Resumed in mid-epoch: the epoch's line covers the batches run before the interrupt too.
+            losses.Restore(totals.Losses);
+            (correct, seen) = (totals.Correct, totals.Seen);
+        }
+        var seenBefore = seen;
         var watch = Stopwatch.StartNew();
         var startLabels = run.State.EpochStartLabels.Length == run.Labels.Count ? run.State.EpochStartLabels : run.Labels.Current.ToArray();
         Each(c => c.OnTrainEpochStart(run, new EpochStart(epoch + 1, O.Train.Epochs, batches, O.Train.BatchSize)));
@@ -79,19 +90,19 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             RecordAlpha(batch);
             var relabels = run.Method.OnTrainBatchEnd(epoch, batch, run.Binding, run.Labels);
             run.State = run.State with { Step = run.State.Step + 1 };
-            var rate = seen / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
+            var rate = (seen - seenBefore) / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
             var remaining = TimeSpan.FromSeconds((batches - 1 - batch.BatchIndex) * O.Train.BatchSize / Math.Max(rate, 1e-9));
             var progress = new StepProgress(epoch + 1, O.Train.Epochs, batch.BatchIndex + 1, batches, rate, remaining, losses.Recent);
             Each(c => c.OnTrainBatchEnd(run, new BatchEnd(epoch, batch, relabels, progress)));
             if (ct.IsCancellationRequested)
             {
-                run.State = run.State with { Epoch = epoch, Batch = batch.BatchIndex + 1, EpochStartLabels = startLabels };
+                run.State = run.State with { Epoch = epoch, Batch = batch.BatchIndex + 1, EpochStartLabels = startLabels, EpochTotals = new EpochTotals(losses.Totals, correct, seen) };
                 Each(c => c.OnInterrupted(run, new Interruption(epoch, batch.BatchIndex + 1)));
                 run.Say($"stopped at epoch {epoch + 1}, batch {batch.BatchIndex + 1}; checkpoint saved. Resume with: dotnet ulcag-train --resume {run.Folder.Root}");
                 return new EpochTraining(settings, losses, correct, seen, 0, watch, startLabels, TrainExitCodes.Interrupted);
             }
         }
-        return new EpochTraining(settings, losses, correct, seen, watch.Elapsed.TotalSeconds, watch, startLabels);
+        return new EpochTraining(settings, losses, correct, seen, watch.Elapsed.TotalSeconds, watch, startLabels) { SeenHere = seen - seenBefore };
     }
 
     /// <summary>Validation with the epoch's weights, the relabel audit, and the epoch's metrics.</summary>
@@ -119,16 +130,16 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             ValAuAucRendered = branches.AuAucRendered,
             ValTemplateAccuracy = branches.TemplateAccuracy,
             EstimatedNoise = run.Method.EstimatedNoiseRate,
-            ImagesPerSecond = t.Seen / Math.Max(1e-9, t.TrainSeconds),
+            ImagesPerSecond = t.SeenHere / Math.Max(1e-9, t.TrainSeconds),
             Seconds = t.Watch.Elapsed.TotalSeconds,
         };
         return new EpochEnd(metrics, weights);
     }
 
-    /// <summary>The test split with the best validation epoch's weights (the current ones when no epoch was kept).</summary>
+    /// <summary>The test split with the best validation epoch's weights (the current ones when no epoch was kept); never another epoch's.</summary>
     private TestOutcome Test()
     {
-        var weights = Directory.Exists(run.Folder.BestCheckpoint) ? Checkpoint.Load(run.Folder.BestCheckpoint).Tensors : run.CurrentWeights();
+        var weights = run.State.BestEpoch >= 0 ? BestCheckpoint.Load(run.Folder, run.State) : run.CurrentWeights();
         var (test, branches) = Evaluate(run.TestCache, run.Data.Test, weights);
         var audit = RelabelAudit.Compute(run.Labels.Initial, run.Labels.Initial, run.Labels.Current, run.CleanLabels);
         return new TestOutcome(test, branches, audit, weights);

@@ -24,6 +24,10 @@ public sealed class UlcAgTrainer(ProgressMode progressMode = ProgressMode.Auto) 
             using var run = RunSetup.Open(options, progress, ct);
             code = Fit(run, ct);
         }
+        catch (RunFolderBusyException e)
+        {
+            (error, code) = (e.Message, TrainExitCodes.RunFolderBusy);
+        }
         catch (Exception e) when (IsUserFacing(e))
         {
             (error, code) = (e.Message, 1);
