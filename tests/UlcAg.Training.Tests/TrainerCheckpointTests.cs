@@ -101,6 +101,17 @@ public sealed class TrainerCheckpointTests
     }
 
     [TestMethod]
+    public void AFinishedRunResumedToTrainLongerIsUnfinishedUntilItEnds()
+    {
+        var folder = Folder("longer");
+        var (code, log) = Train(New(folder, epochs: 1));
+        Assert.AreEqual(TrainExitCodes.Success, code, log);
+        (code, log) = Train(Resume(folder), Crash(CheckpointFault.BeforeWrite, "last", 1));
+        Assert.AreEqual(TrainExitCodes.Failed, code, log);
+        Assert.IsFalse(folder.IsFinished, "test.json of epoch 1 must not describe a run that trained on");
+    }
+
+    [TestMethod]
     public void ARunIsRefusedWhileAnotherHoldsTheLock()
     {
         var folder = Folder("locked");

@@ -25,6 +25,9 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     /// <summary>Trains from where <see cref="RunContext.State"/> stands to the last epoch; returns an exit code (<see cref="TrainExitCodes"/>).</summary>
     public int Fit(CancellationToken ct)
     {
+        // A finished run resumed to train longer is unfinished until it ends again: test.json (which marks a
+        // finished run and describes model.onnx) must not outlive the weights it was written for.
+        if (run.State.Epoch < O.Train.Epochs) File.Delete(run.Folder.TestResults);
         Each(c => c.OnFitStart(run));
         for (var epoch = run.State.Epoch; epoch < O.Train.Epochs; epoch++)
         {
