@@ -18,6 +18,7 @@ public sealed class RunFolder(string root)
     public const string ReportFile = "report.md";
     public const string PlotsFolder = "plots";
     public const string CheckpointsFolder = "checkpoints";
+    public const string LockFile = "run.lock";
 
     /// <summary>The run folder's full path.</summary>
     public string Root { get; } = Path.GetFullPath(root);
@@ -32,18 +33,27 @@ public sealed class RunFolder(string root)
     public string Adjacency => In(AdjacencyFile);
     public string TestResults => In(TestResultsFile);
     public string Report => In(ReportFile);
+    /// <summary>Locked while a run trains in this folder (<c>Trainer/RunLock.cs</c>).</summary>
+    public string Lock => In(LockFile);
+    public string Checkpoints => In(CheckpointsFolder);
 
     /// <summary>The checkpoint of the latest completed epoch (or of an interrupt): what <c>--resume</c> continues from.</summary>
-    public string LastCheckpoint => Path.Combine(Root, CheckpointsFolder, "last");
+    public string LastCheckpoint => Path.Combine(Checkpoints, "last");
 
     /// <summary>The checkpoint of the epoch with the best validation accuracy: what the run tests and exports.</summary>
-    public string BestCheckpoint => Path.Combine(Root, CheckpointsFolder, "best");
+    public string BestCheckpoint => Path.Combine(Checkpoints, "best");
 
     /// <summary>Whether the run finished (its test results were written).</summary>
     public bool IsFinished => File.Exists(TestResults);
 
-    /// <summary>Whether an interrupted run can be continued from <see cref="LastCheckpoint"/>.</summary>
-    public bool CanResume => Directory.Exists(LastCheckpoint);
+    /// <summary>Whether an interrupted run can be continued from <see cref="LastCheckpoint"/> (or from the complete copy a crash while writing it left beside it).</summary>
+    public bool CanResume => Trainer.Checkpoint.Exists(LastCheckpoint);
+
+    /// <summary>Whether the folder holds a run worth keeping: a checkpoint or test results. A new run may not start here.</summary>
+    public bool HoldsRun => IsFinished || CanResume;
+
+    /// <summary>Whether a run started here and stopped before its first checkpoint (its configuration is written, nothing to resume).</summary>
+    public bool HoldsUnstartedRun => File.Exists(Config) && !HoldsRun;
 
     private string In(string name) => Path.Combine(Root, name);
 

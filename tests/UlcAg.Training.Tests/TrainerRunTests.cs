@@ -8,7 +8,7 @@ namespace UlcAg.Training.Tests;
 [TestClass]
 public sealed class TrainerRunTests
 {
-    private static TrainOptions Small(string output, string name, int epochs) => TrainerEndToEndTests.Tiny(output) with
+    internal static TrainOptions Small(string output, string name, int epochs) => TrainerEndToEndTests.Tiny(output) with
     {
         RunName = name,
         Data = TrainerEndToEndTests.Tiny(output).Data with { InputSize = 32, Synthetic = new SyntheticFaceOptions { Train = 64, Test = 16, Difficulty = 0.3 } },
@@ -140,7 +140,7 @@ public sealed class TrainerRunTests
     }
 
     /// <summary>A log that requests cancellation when a line containing a marker is written.</summary>
-    private sealed class CancelOnLine(CancellationTokenSource cts, string marker) : StringWriter
+    internal sealed class CancelOnLine(CancellationTokenSource cts, string marker) : StringWriter
     {
         public override void Write(string? value)
         {

@@ -19,6 +19,12 @@ public static class TrainExitCodes
     /// </summary>
     public const int Diverged = 4;
 
+    /// <summary>
+    /// The run folder is taken: it already holds a run (a checkpoint or test.json; continue it with
+    /// --resume or choose another run_name), or another live run holds its lock.
+    /// </summary>
+    public const int RunFolderBusy = 5;
+
     /// <summary>Stopped by Ctrl-C (128 + SIGINT, as shells report it).</summary>
     public const int Interrupted = 130;
 }

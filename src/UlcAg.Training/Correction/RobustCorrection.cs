@@ -353,7 +353,11 @@ public sealed class RobustCorrection
         return z;
     }
 
-    /// <summary>Everything a resumed run needs: the evidence, the AU view's weights, the confirmation streaks, which samples changed.</summary>
+    /// <summary>
+    /// Everything a resumed run needs: the evidence, the AU view's weights, the confirmation streaks, which
+    /// samples changed, and the latest decision's templates, scale and noise estimate (a run resumed after
+    /// its last epoch tests and reports with them).
+    /// </summary>
     public Dictionary<string, float[]> Snapshot()
     {
         var state = new Dictionary<string, float[]>
@@ -364,6 +368,10 @@ public sealed class RobustCorrection
             ["changed"] = [.. _changed.Select(v => v ? 1f : 0f)],
         };
         if (_auView is not null) state["au_view"] = _auView.Snapshot();
+        var (mean, std) = Scale;
+        state["scale"] = [.. mean, .. std];
+        state["noise_rate"] = [(float)EstimatedNoiseRate];
+        state["templates"] = [.. Templates.Snapshot().SelectMany(t => t ?? Enumerable.Repeat(float.NaN, Templates.Size))];
         return state;
     }
 
@@ -377,6 +385,13 @@ public sealed class RobustCorrection
             _streakClass[i] = (int)state["streak_class"][i];
             _streakLength[i] = (int)state["streak_length"][i];
             _changed[i] = state["changed"][i] != 0;
+        }
+        // Absent in checkpoints written before they were kept: the next decision computes them again.
+        if (state.TryGetValue("scale", out var scale)) Scale = (scale[..(scale.Length / 2)], scale[(scale.Length / 2)..]);
+        if (state.TryGetValue("noise_rate", out var rho)) EstimatedNoiseRate = rho[0];
+        if (state.TryGetValue("templates", out var templates) && Templates.Size > 0)
+        {
+            Templates.Restore([.. templates.Chunk(Templates.Size).Select(t => float.IsNaN(t[0]) ? null : t)]);
         }
     }
 }

@@ -175,9 +175,8 @@ public sealed class ExperimentRunner
         }
         else
         {
-            // A folder without a checkpoint holds nothing worth keeping (the run stopped before its first epoch ended).
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
+            // A folder without a checkpoint (the run stopped before its first one) is started over in place by the
+            // trainer; deleting it here could wipe a run another runner is training in it, which the run's lock refuses.
             request = plan.StartRequest(run, threads);
         }
 

@@ -130,6 +130,26 @@ internal static class LogLines
         return dropped;
     }
 
+    /// <summary>
+    /// Cuts <paramref name="path"/> back to its first <paramref name="length"/> bytes: what a checkpoint
+    /// recorded, so that lines written after it are dropped and written again by the resumed run.
+    /// </summary>
+    /// <exception cref="MetricsFileException">The file is shorter than that (it is not the log the checkpoint knew), or cannot be written.</exception>
+    public static void CutTo(string path, long length)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+            if (stream.Length < length)
+                throw new MetricsFileException(path, null, $"has {stream.Length} bytes, fewer than the {length} the checkpoint recorded; expected the log the checkpoint was written with.");
+            stream.SetLength(length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MetricsFileException(path, null, $"cannot be cut back to the checkpoint ({e.Message}).", e);
+        }
+    }
+
     private static long CompleteLength(FileStream stream)
     {
         // Scan back from the end for the last '\n'; everything after it is an interrupted write.

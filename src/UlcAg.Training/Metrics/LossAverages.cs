@@ -35,6 +35,24 @@ public sealed class LossAverages
         }
     }
 
+    /// <summary>Each term's weighted sum and weight so far, in display order: what a checkpoint in mid-epoch keeps.</summary>
+    public IReadOnlyDictionary<string, LossTotal> Totals =>
+        LossTerms.Ordered(_order).ToDictionary(name => name, name => new LossTotal(_terms[name].Epoch.Sum, _terms[name].Epoch.Weight));
+
+    /// <summary>
+    /// Continues the epoch means from <paramref name="totals"/> saved by <see cref="Totals"/>, so that a
+    /// resumed epoch reports the same means as an uninterrupted one. The smoothed recent values start afresh.
+    /// </summary>
+    public void Restore(IReadOnlyDictionary<string, LossTotal> totals)
+    {
+        Reset();
+        foreach (var (name, total) in totals)
+        {
+            _terms[name] = (RunningMean.FromTotals(total.Sum, total.Weight), new ExponentialMovingAverage(_decay));
+            _order.Add(name);
+        }
+    }
+
     /// <summary>Mean of each term since the last <see cref="Reset"/>, in display order.</summary>
     public IReadOnlyDictionary<string, double> EpochMeans => Collect(a => a.Epoch.Mean);
 
@@ -59,3 +77,6 @@ public sealed class LossAverages
         return values;
     }
 }
+
+/// <summary>One loss term's weighted sum and total weight over the batches of an epoch so far.</summary>
+public sealed record LossTotal(double Sum, double Weight);

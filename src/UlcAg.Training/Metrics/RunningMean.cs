@@ -8,6 +8,9 @@ public sealed class RunningMean
     /// <summary>Total weight added (e.g. samples seen).</summary>
     public double Weight { get; private set; }
 
+    /// <summary>Sum of the values times their weights.</summary>
+    public double Sum => _sum;
+
     /// <summary>The mean so far; null before the first value.</summary>
     public double? Mean => Weight > 0 ? _sum / Weight : null;
 
@@ -20,6 +23,9 @@ public sealed class RunningMean
         _sum += value * weight;
         Weight += weight;
     }
+
+    /// <summary>Continues from a <see cref="Sum"/> and <see cref="Weight"/> saved earlier (a resumed epoch), exactly as if their values were added again.</summary>
+    public static RunningMean FromTotals(double sum, double weight) => new() { _sum = sum, Weight = weight };
 
     /// <summary>Forgets all values.</summary>
     public void Reset()

@@ -25,19 +25,18 @@ internal static class RunSetup
     public static RunContext Open(TrainOptions o, IProgressReporter progress, CancellationToken ct)
     {
         var folder = new RunFolder(o.RunDirectory);
-        var resuming = o.ResumeFrom is not null;
-        Directory.CreateDirectory(folder.Root);
-        // config.yaml shows the configuration in force (a resume may have changed safe keys, e.g. train.epochs);
-        // the copy beside the checkpoints stays as the run began, for later resumes to be checked against.
-        OptionsYaml.WriteFile(o, folder.Config, "Resolved configuration of this run.");
-        if (!File.Exists(ResumeCheck.ReferenceFile(folder.Root)))
-            OptionsYaml.WriteFile(o, ResumeCheck.ReferenceFile(folder.Root), "The configuration this run's checkpoints were trained with; --resume compares against it. Do not edit.");
-        progress.Message($"run: {folder.Root}");
-
-        var owned = new List<IDisposable>();
+        var owned = new List<IDisposable> { RunLock.Acquire(folder) };
         TrainingSession? session = null;
         try
         {
+            var resuming = RunFolderStart.Prepare(folder, o.ResumeFrom is not null, progress);
+            // config.yaml shows the configuration in force (a resume may have changed safe keys, e.g. train.epochs);
+            // the copy beside the checkpoints stays as the run began, for later resumes to be checked against.
+            OptionsYaml.WriteFile(o, folder.Config, "Resolved configuration of this run.");
+            if (!File.Exists(ResumeCheck.ReferenceFile(folder.Root)))
+                OptionsYaml.WriteFile(o, ResumeCheck.ReferenceFile(folder.Root), "The configuration this run's checkpoints were trained with; --resume compares against it. Do not edit.");
+            progress.Message($"run: {folder.Root}");
+
             // Data: splits, label noise, image caches.
             var data = PreparedData.Load(o);
             progress.Message($"data: {data.Description}");
@@ -77,6 +76,7 @@ internal static class RunSetup
             if (resuming)
             {
                 (initial, state) = Checkpoint.Load(folder.LastCheckpoint);
+                BestCheckpoint.Reconcile(folder, state, initial, step.Weights, progress);
                 progress.Message($"resuming at epoch {state.Epoch + 1}, batch {state.Batch} (step {state.Step})");
             }
             else
@@ -103,6 +103,7 @@ internal static class RunSetup
             }
             var lastAlpha = new float[samples.Count];
             Array.Fill(lastAlpha, float.NaN);
+            if (state.Alpha is { } alpha && alpha.Length == lastAlpha.Length) alpha.CopyTo(lastAlpha, 0);
             owned.Remove(eval);
             return new RunContext(owned)
             {

@@ -26,6 +26,9 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     /// <exception cref="TrainingDivergedException">The run diverged (<see cref="DivergenceGuard"/>); nothing claims it finished.</exception>
     public int Fit(CancellationToken ct)
     {
+        // A finished run resumed to train longer is unfinished until it ends again: test.json (which marks a
+        // finished run and describes model.onnx) must not outlive the weights it was written for.
+        if (run.State.Epoch < O.Train.Epochs) File.Delete(run.Folder.TestResults);
         Each(c => c.OnFitStart(run));
         for (var epoch = run.State.Epoch; epoch < O.Train.Epochs; epoch++)
         {
@@ -34,7 +37,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             if (DivergenceGuard.CheckWeights(run.CurrentWeights()) is { } exploded) throw Diverged(exploded, $"after epoch {epoch + 1}");
             var corrected = run.Method.OnTrainEpochEnd(epoch, TrainingSetPass, run.Labels);
             var end = Validate(epoch, trained) with { Relabels = corrected };
-            run.State = run.State with { Epoch = epoch + 1, Batch = 0, EpochStartLabels = run.Labels.Current.ToArray() };
+            run.State = run.State with { Epoch = epoch + 1, Batch = 0, EpochStartLabels = run.Labels.Current.ToArray(), EpochTotals = null };
             Each(c => c.OnEpochEnd(run, end));
         }
         var test = Test();
@@ -45,7 +48,11 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     }
 
     /// <summary>What one epoch's training produced, or the exit code that ended it early.</summary>
-    private sealed record EpochTraining(EpochSettings Settings, LossAverages Losses, int Correct, int Seen, double TrainSeconds, Stopwatch Watch, int[] StartLabels, int? ExitCode = null);
+    private sealed record EpochTraining(EpochSettings Settings, LossAverages Losses, int Correct, int Seen, double TrainSeconds, Stopwatch Watch, int[] StartLabels, int? ExitCode = null)
+    {
+        /// <summary>Images trained by this process (fewer than <see cref="Seen"/> in a resumed epoch): what the speed is measured on.</summary>
+        public int SeenHere { get; init; }
+    }
 
     private EpochTraining TrainOneEpoch(int epoch, CancellationToken ct)
     {
@@ -60,6 +67,13 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         FeedEpochSettings(settings);
         var losses = new LossAverages();
         int correct = 0, seen = 0, batches = loader.BatchesPerEpoch;
+        if (run.State.Batch > 0 && run.State.EpochTotals is { } totals)
+        {
+            // Resumed in mid-epoch: the epoch's line covers the batches run before the interrupt too.
+            losses.Restore(totals.Losses);
+            (correct, seen) = (totals.Correct, totals.Seen);
+        }
+        var seenBefore = seen;
         var watch = Stopwatch.StartNew();
         var startLabels = run.State.EpochStartLabels.Length == run.Labels.Count ? run.State.EpochStartLabels : run.Labels.Current.ToArray();
         Each(c => c.OnTrainEpochStart(run, new EpochStart(epoch + 1, O.Train.Epochs, batches, O.Train.BatchSize)));
@@ -78,19 +92,19 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             RecordAlpha(batch);
             var relabels = run.Method.OnTrainBatchEnd(epoch, batch, run.Binding, run.Labels);
             run.State = run.State with { Step = run.State.Step + 1 };
-            var rate = seen / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
+            var rate = (seen - seenBefore) / Math.Max(1e-9, watch.Elapsed.TotalSeconds);
             var remaining = TimeSpan.FromSeconds((batches - 1 - batch.BatchIndex) * O.Train.BatchSize / Math.Max(rate, 1e-9));
             var progress = new StepProgress(epoch + 1, O.Train.Epochs, batch.BatchIndex + 1, batches, rate, remaining, losses.Recent);
             Each(c => c.OnTrainBatchEnd(run, new BatchEnd(epoch, batch, relabels, progress)));
             if (ct.IsCancellationRequested)
             {
-                run.State = run.State with { Epoch = epoch, Batch = batch.BatchIndex + 1, EpochStartLabels = startLabels };
+                run.State = run.State with { Epoch = epoch, Batch = batch.BatchIndex + 1, EpochStartLabels = startLabels, EpochTotals = new EpochTotals(losses.Totals, correct, seen) };
                 Each(c => c.OnInterrupted(run, new Interruption(epoch, batch.BatchIndex + 1)));
                 run.Say($"stopped at epoch {epoch + 1}, batch {batch.BatchIndex + 1}; checkpoint saved. Resume with: dotnet ulcag-train --resume {run.Folder.Root}");
                 return new EpochTraining(settings, losses, correct, seen, 0, watch, startLabels, TrainExitCodes.Interrupted);
             }
         }
-        return new EpochTraining(settings, losses, correct, seen, watch.Elapsed.TotalSeconds, watch, startLabels);
+        return new EpochTraining(settings, losses, correct, seen, watch.Elapsed.TotalSeconds, watch, startLabels) { SeenHere = seen - seenBefore };
     }
 
     /// <summary>Validation with the epoch's weights, the relabel audit, and the epoch's metrics.</summary>
@@ -118,7 +132,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             ValAuAucRendered = branches.AuAucRendered,
             ValTemplateAccuracy = branches.TemplateAccuracy,
             EstimatedNoise = run.Method.EstimatedNoiseRate,
-            ImagesPerSecond = t.Seen / Math.Max(1e-9, t.TrainSeconds),
+            ImagesPerSecond = t.SeenHere / Math.Max(1e-9, t.TrainSeconds),
             Seconds = t.Watch.Elapsed.TotalSeconds,
         };
         return new EpochEnd(metrics, weights);
@@ -136,10 +150,10 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         return new TrainingDivergedException($"training diverged: {what} {where}; training stopped, and no model or test results were written. {restart}");
     }
 
-    /// <summary>The test split with the best validation epoch's weights (the current ones when no epoch was kept).</summary>
+    /// <summary>The test split with the best validation epoch's weights (the current ones when no epoch was kept); never another epoch's.</summary>
     private TestOutcome Test()
     {
-        var weights = Directory.Exists(run.Folder.BestCheckpoint) ? Checkpoint.Load(run.Folder.BestCheckpoint).Tensors : run.CurrentWeights();
+        var weights = run.State.BestEpoch >= 0 ? BestCheckpoint.Load(run.Folder, run.State) : run.CurrentWeights();
         var (test, branches, testConfidence) = Evaluate(run.TestCache, run.Data.Test, weights);
         // The model about to be exported must tell classes apart: a collapsed one ends the run as diverged.
         var (val, _, confidence) = ReferenceEquals(run.ValCache, run.TestCache) ? (test, branches, testConfidence) : Evaluate(run.ValCache, run.Data.Val, weights);

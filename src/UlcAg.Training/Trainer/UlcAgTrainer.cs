@@ -31,6 +31,10 @@ public sealed class UlcAgTrainer(ProgressMode progressMode = ProgressMode.Auto) 
         {
             (error, code) = (e.Message, TrainExitCodes.Diverged);
         }
+        catch (RunFolderBusyException e)
+        {
+            (error, code) = (e.Message, TrainExitCodes.RunFolderBusy);
+        }
         catch (Exception e) when (IsUserFacing(e))
         {
             (error, code) = (e.Message, TrainExitCodes.Failed);

@@ -5,7 +5,9 @@ namespace UlcAg.Training.Trainer.Callbacks;
 
 /// <summary>
 /// Writes every label change to <c>relabels.csv</c> as it happens, with the evidence and, where known,
-/// the clean label. On resume at an epoch boundary it first drops rows of epochs the checkpoint does not cover.
+/// the clean label. On resume it first cuts the file back to the length the checkpoint recorded, which
+/// also drops the rows of a partly repeated epoch (older checkpoints: at an epoch boundary, the rows of
+/// epochs the checkpoint does not cover).
 /// </summary>
 public sealed class RelabelLogCallback : ITrainerCallback, IDisposable
 {
@@ -13,7 +15,8 @@ public sealed class RelabelLogCallback : ITrainerCallback, IDisposable
 
     public void OnFitStart(RunContext run)
     {
-        if (run.Resumed && run.State.Batch == 0 && File.Exists(run.Folder.Relabels)) RelabelLog.TruncateAfter(run.Folder.Relabels, run.State.Epoch);
+        if (run.Resumed && run.State.RelabelsLength is { } length) LogLines.CutTo(run.Folder.Relabels, length);
+        else if (run.Resumed && run.State.Batch == 0 && File.Exists(run.Folder.Relabels)) RelabelLog.TruncateAfter(run.Folder.Relabels, run.State.Epoch);
         _writer = new RelabelLogWriter(run.Folder.Relabels);
     }
 
