@@ -79,8 +79,17 @@ public static class Annotator
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            File.Delete(temp);
-            throw new IOException($"Cannot write '{outputPath}': {e.Message}", e);
+            try
+            {
+                File.Delete(temp);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Nothing was written if the folder refuses even that.
+            }
+            // The system's message names the temporary file; the user asked for outputPath.
+            var reason = e is UnauthorizedAccessException ? "permission denied" : e.Message.Replace(temp, full, StringComparison.Ordinal);
+            throw new IOException($"Cannot write '{outputPath}': {reason}", e);
         }
     }
 

@@ -31,6 +31,20 @@ public sealed class ImageFolderAdapterTests
     }
 
     [TestMethod]
+    public void LinkedFoldersAreFollowedButALoopListsEachImageOnce()
+    {
+        using var fixture = new Fixture();
+        fixture.Image("train/happy/1.png");
+        fixture.Image("train/happy/deeper/2.png");
+        fixture.Image("elsewhere/3.png");
+        // A link back up the tree (a loop), and a link to a folder outside it.
+        Directory.CreateSymbolicLink(fixture.PathOf("train/happy/deeper/loop"), fixture.PathOf("train/happy"));
+        Directory.CreateSymbolicLink(fixture.PathOf("train/happy/more"), fixture.PathOf("elsewhere"));
+        var train = DatasetFactory.Create(fixture.Options(DataFormat.Folder)).Load("train");
+        CollectionAssert.AreEqual(new[] { "train/happy/1.png", "train/happy/deeper/2.png", "train/happy/more/3.png" }, train.Samples.Select(s => s.Id).ToArray());
+    }
+
+    [TestMethod]
     public void ConfiguredSplitFoldersAndTheValidationAlias()
     {
         using var fixture = new Fixture();

@@ -228,6 +228,23 @@ public sealed class CliTests
     }
 
     [TestMethod]
+    public void Annotate_UnwritableTarget_IsNamedAsGiven()
+    {
+        TrainedModel();
+        var photo = Photos.TwoFaces(Path.Combine(Dir, "two.png"));
+        // The output's folder cannot exist: its path runs through a file.
+        var blocker = Path.Combine(Dir, "blocker");
+        File.WriteAllText(blocker, "a file, not a folder");
+        var output = Path.Combine(blocker, "annotated.jpg");
+
+        var run = CliRun.Of(Dir, "--annotate", output, photo);
+
+        Assert.AreEqual(1, run.ExitCode, run.Errors);
+        StringAssert.Contains(run.Errors, $"Cannot write '{output}'");
+        Assert.DoesNotContain(".tmp", run.Errors, "the message names the file asked for, not a temporary one");
+    }
+
+    [TestMethod]
     public void Annotate_SeveralImages_WritesAFolderKeepingRelativeNames()
     {
         TrainedModel();

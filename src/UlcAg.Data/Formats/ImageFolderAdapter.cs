@@ -70,7 +70,7 @@ public sealed class ImageFolderAdapter : DatasetAdapter
                     "one of: " + string.Join(", ", layout.ClassOfFolder.Keys)));
                 continue;
             }
-            foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            foreach (var file in FilesBelow(folder).Order(StringComparer.Ordinal))
             {
                 if (!ImageExtensions.Contains(Path.GetExtension(file)))
                 {
@@ -82,6 +82,24 @@ public sealed class ImageFolderAdapter : DatasetAdapter
             }
         }
         return samples;
+    }
+
+    /// <summary>
+    /// Every file under <paramref name="folder"/>, following links to folders but entering each real
+    /// folder once: a link that points back up the tree (a loop) or twice at one folder lists nothing twice.
+    /// </summary>
+    private static IEnumerable<string> FilesBelow(string folder)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new Stack<string>([folder]);
+        while (pending.TryPop(out var dir))
+        {
+            var info = new DirectoryInfo(dir);
+            var real = info.LinkTarget is null ? info.FullName : info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? info.FullName;
+            if (!seen.Add(Path.TrimEndingDirectorySeparator(real))) continue;
+            foreach (var file in Directory.EnumerateFiles(dir)) yield return file;
+            foreach (var sub in Directory.EnumerateDirectories(dir)) pending.Push(sub);
+        }
     }
 
     /// <summary>Per class, a seeded shuffle puts round(fraction * n) samples into test.</summary>
