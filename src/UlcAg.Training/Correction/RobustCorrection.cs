@@ -14,8 +14,9 @@ namespace UlcAg.Training.Correction;
 /// sample's AU evidence (standardized AU scores of the AU branch and/or its AU labels) points to.
 /// AU labels carry none of the expression labels' noise, and AUs are shared across classes, so this
 /// view is strongest where the image classifier is weakest (rare classes).</item>
-/// <item>The combined posterior q(c) ~ p_classifier(c) p_AU(c) / prior(c) (two posteriors over one prior).</item>
-/// <item>A change only when q's argmax differs from the label and beats it by a margin, in consecutive epochs.</item>
+/// <item>What the image says, both views combined: q(c) ~ p_classifier(c) p_AU(c).</item>
+/// <item>The original label as evidence, weighed by the estimated noise rate: a change only when another class's
+/// posterior P(c | image, label) exceeds <see cref="RobustCorrectionOptions.MinPosterior"/>, in consecutive epochs.</item>
 /// <item>At most one change per sample ("org" is the original label); a changed label returns to
 /// the original when the evidence flips back as firmly.</item>
 /// </list>
@@ -32,7 +33,6 @@ public sealed class RobustCorrection
     private readonly int _auLabelWidth;
     private readonly AuViewClassifier? _auView;
     private readonly double[] _auPosterior;
-    private double[] _prior = [];
     private bool[] _usable = [];
 
     /// <param name="options">The policy's settings.</param>
@@ -152,8 +152,6 @@ public sealed class RobustCorrection
             trusted[c] = eligible.Count < _o.MinTrusted ? [] : eligible.Take(Math.Max(_o.MinTrusted, (int)Math.Ceiling(_o.TrustedShare * eligible.Count))).ToList();
         }
         _usable = [.. trusted.Select(t => t.Count > 0)];
-        var total = (double)trusted.Sum(t => t.Count);
-        _prior = [.. trusted.Select(t => t.Count / Math.Max(total, 1))];
         return trusted;
     }
 
@@ -207,7 +205,7 @@ public sealed class RobustCorrection
     /// What x says, both views combined, over the usable classes: q(c) ~ p(c) p_AU(c), or one view alone
     /// where the other is switched off.
     /// </summary>
-    public double[] Combined(int i)
+    private double[] Combined(int i)
     {
         var classes = Evidence.Classes;
         var p = Evidence.ProbabilitiesOf(i);
