@@ -147,6 +147,8 @@ public sealed class TrainerCheckpointTests
             holder.WaitForExit();
             holder.StandardInput.Close();
         }
+        // The kernel drops the lock when the holder's last descriptor closes, which can trail its exit by a moment.
+        Assert.IsTrue(SpinWait.SpinUntil(() => !IsLocked(folder.Lock), TimeSpan.FromSeconds(10)), "the killed holder's lock was not released");
         var (after, afterLog) = Train(New(folder, epochs: 1));
         Assert.AreEqual(TrainExitCodes.Success, after, afterLog);
     }
