@@ -189,6 +189,51 @@ public sealed class UlcAgNetworkTests
     }
 
     [TestMethod]
+    public void StaticLoweredEvalGraphMatchesThePortableOne()
+    {
+        // The trainer runs the eval graph at a fixed batch with lowered convolutions (Winograd and
+        // im2col GEMMs in NHWC, batch norm on rows); eval.onnx is the any-batch ONNX Conv form. Same
+        // weights and images must give the same outputs, padded rows leaving the others untouched.
+        var o = NetworkFixture.Tiny(Method.UlcAg) with { Width = 16, ConvLowering = ConvLowering.NhwcGemm };
+        var weights = NetworkFixture.Weights(o, seed: 3);
+        var rng = new Random(2);
+        foreach (var (name, t) in weights)
+        {
+            if (name.EndsWith("running_mean", StringComparison.Ordinal)) for (var i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(rng.NextDouble() - 0.5);
+            if (name.EndsWith("running_var", StringComparison.Ordinal)) for (var i = 0; i < t.Data.Length; i++) t.Data[i] = (float)(0.5 + rng.NextDouble());
+        }
+        const int batch = 4, used = 3;
+        var pixels = o.InputSize * o.InputSize * 3;
+        var images = NetworkFixture.Images(used, o.InputSize, 11);
+        var padded = new byte[batch * pixels];
+        images.CopyTo(padded, 0);
+        Dictionary<string, Array> Run(byte[] model, byte[] input, int n)
+        {
+            using var runner = new ModelRunner(model);
+            var feeds = new Dictionary<string, (Array, long[])>
+            {
+                [N.Images] = (input, [n, o.InputSize, o.InputSize, 3]),
+                [N.Adjacency] = (NetworkFixture.RowNormalized(o.AuCount, new Random(4)), [o.AuCount, o.AuCount]),
+            };
+            NetworkFixture.AddWeights(feeds, weights);
+            return runner.Run(feeds);
+        }
+        var lowered = UlcAgNetwork.BuildEval(o, batch);
+        var portable = UlcAgNetwork.BuildEval(o);
+        int Convs(byte[] model) => Onnx.ModelProto.Parser.ParseFrom(model).Graph.Node.Count(n => n.OpType == "Conv");
+        // (Convolutions too small to gain stay ONNX Conv in both.)
+        Assert.IsLessThan(Convs(portable), Convs(lowered), "the static eval graph lowers convolutions that eval.onnx runs as ONNX Conv");
+        var a = Run(portable, images, used);
+        var b = Run(lowered, padded, batch);
+        foreach (var output in new[] { N.Logits, N.Alpha, N.Semantic })
+        {
+            var (x, y) = ((float[])a[output], (float[])b[output]);
+            Assert.HasCount(x.Length / used * batch, y, output);
+            for (var i = 0; i < x.Length; i++) Assert.AreEqual(x[i], y[i], 1e-4 * Math.Max(1, Math.Abs(x[i])), $"{output}[{i}]");
+        }
+    }
+
+    [TestMethod]
     public void ExportMatchesEvalGraphAndSurvivesASafetensorsRoundTrip()
     {
         var o = NetworkFixture.Tiny(Method.UlcAg);

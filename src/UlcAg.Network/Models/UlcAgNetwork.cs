@@ -151,19 +151,26 @@ public static class UlcAgNetwork
         return new LossGraph(g, m, outs, losses, total);
     }
 
-    /// <summary>The eval graph: forward with running statistics, any batch size; weights are inputs.</summary>
-    public static byte[] BuildEval(NetworkOptions o)
+    /// <summary>
+    /// The eval graph: forward with running statistics; weights are inputs. Without
+    /// <paramref name="batch"/> it takes any batch size and emits ONNX Conv (the portable
+    /// <c>eval.onnx</c>); with it the batch is fixed and convolutions are lowered as
+    /// <see cref="NetworkOptions.ConvLowering"/> says, as in the train step (the lowering needs
+    /// every shape static), which is what the trainer runs.
+    /// </summary>
+    public static byte[] BuildEval(NetworkOptions o, int? batch = null)
     {
         o.Validate();
-        var g = new GraphBuilder("eval");
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "the eval graph's batch must be at least 1");
+        var g = new GraphBuilder("eval") { ConvLowering = batch is null ? ConvLowering.None : o.ConvLowering };
         var m = new ModelContext(g, GraphMode.Eval);
-        var images = g.Input(N.Images, DType.UInt8, Shape.Dynamic, o.InputSize, o.InputSize, 3);
+        var images = g.Input(N.Images, DType.UInt8, batch ?? Shape.Dynamic, o.InputSize, o.InputSize, 3);
         var adjacency = o.Method.HasAuxBranch() ? g.Input(N.Adjacency, DType.Float, o.AuCount, o.AuCount) : null;
         var outs = Forward(m, ImageInput.FromUInt8Nhwc(g, images, o.Normalization), adjacency, o);
         g.Output(outs.Logits, N.Logits);
         // Methods without attention report alpha = 1 ([N] ones, built from the dynamic batch).
         g.Output(outs.Alpha ?? g.ReduceSum(outs.Logits * 0.0, [1]) + 1.0, N.Alpha);
         if (outs.Semantic is not null) g.Output(outs.Semantic, N.Semantic);
-        return g.ToBytes(new OnnxExportOptions { DocString = $"UlcAg eval graph: {o.Method.Name()}" });
+        return g.ToBytes(new OnnxExportOptions { DocString = $"UlcAg eval graph: {o.Method.Name()}{(batch is null ? "" : $", batch {batch}")}" });
     }
 }

@@ -31,7 +31,8 @@ public sealed class RunContext : IDisposable
     public required TrainStepArtifact Step { get; init; }
     public required TrainingSession Session { get; init; }
     public required StepBinding Binding { get; init; }
-    public required ModelRunner Eval { get; init; }
+    /// <summary>The eval graph at the eval batch size, lowered for the device (<c>eval.onnx</c> is its portable, any-batch form).</summary>
+    public required EvalRunner Eval { get; init; }
     public required LabelStore Labels { get; init; }
     public required MethodModule Method { get; init; }
     public required IProgressReporter Progress { get; init; }

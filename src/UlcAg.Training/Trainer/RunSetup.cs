@@ -67,8 +67,7 @@ internal static class RunSetup
             var optimizer = new OptimizerSettings(o.Train.Optimizer, o.Train.Momentum, o.Train.WeightDecay);
             var step = UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer);
             AtomicFile.WriteAllBytes(folder.TrainStep, step.Model);
-            var evalModel = UlcAgNetwork.BuildEval(net);
-            AtomicFile.WriteAllBytes(folder.Eval, evalModel);
+            AtomicFile.WriteAllBytes(folder.Eval, UlcAgNetwork.BuildEval(net));
 
             // Initial (or resumed) state.
             Dictionary<string, float[]> initial;
@@ -84,7 +83,7 @@ internal static class RunSetup
                 initial = InitialWeights(step.Weights, pretrained, o.Seed, progress);
             }
             session = new TrainingSession(step.Model, device, initial, o.Threads);
-            var eval = new ModelRunner(evalModel, device, o.Threads);
+            var eval = new EvalRunner(net, o.Train.EvalBatchSize, device, o.Threads);
             owned.Add(eval);
             var binding = new StepBinding(session, StepFeeds(method, step.Weights), [N.Loss, N.Alpha, N.Logits, .. method.LossTerms.Select(t => t.Output), .. method.Results]);
 

@@ -177,10 +177,9 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         var feeds = EvalFeeds(weights);
         int n = run.Labels.Count, classes = run.Network.Classes, width = run.Network.SemanticSize;
         var outputs = new TrainingSetOutputs(new float[n * classes], new float[n], run.Method.Results.Contains(N.Semantic) ? new float[n * width] : null, classes, width);
-        foreach (var batch in new EvalLoader(run.TrainCache, O.Train.EvalBatchSize).Batches())
+        foreach (var batch in new EvalLoader(run.TrainCache, run.Eval.BatchSize).Batches())
         {
-            feeds[N.Images] = (batch.Images, [batch.Count, run.Network.InputSize, run.Network.InputSize, 3]);
-            var result = run.Eval.Run(feeds);
+            var result = run.Eval.Run(feeds, batch);
             var (logits, alpha) = ((float[])result[N.Logits], (float[])result[N.Alpha]);
             var semantic = outputs.Semantic is null ? null : (float[])result[N.Semantic];
             for (var i = 0; i < batch.Count; i++)
@@ -204,10 +203,9 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         var probe = run.Method.CreateEvalProbe();
         List<int> truth = [], predicted = [];
         var confidence = 0.0;
-        foreach (var batch in new EvalLoader(cache, O.Train.EvalBatchSize).Batches())
+        foreach (var batch in new EvalLoader(cache, run.Eval.BatchSize).Batches())
         {
-            feeds[N.Images] = (batch.Images, [batch.Count, run.Network.InputSize, run.Network.InputSize, 3]);
-            var outputs = run.Eval.Run(feeds);
+            var outputs = run.Eval.Run(feeds, batch);
             var logits = (float[])outputs[N.Logits];
             for (var i = 0; i < batch.Count; i++)
             {
