@@ -47,6 +47,8 @@ public sealed class TrainerEndToEndTests
             var run = Path.Combine(dir, "run");
             foreach (var f in new[] { "config.yaml", "train_step.onnx", "eval.onnx", "model.onnx", "model.float32.onnx", "metrics.jsonl", "relabels.csv", "adjacency.csv", "test.json", "report.md" })
                 Assert.IsTrue(File.Exists(Path.Combine(run, f)), $"{f} missing");
+            // The report says what was done to the labels (30% of 320 flipped), not "none added".
+            StringAssert.Contains(File.ReadAllText(Path.Combine(run, "report.md")), "| Label noise | 96 of 320 training labels flipped (30% symmetric) |");
             var epochs = MetricsLog.Read(Path.Combine(run, RunFolder.MetricsFile)).Entries;
             Assert.HasCount(4, epochs);
             Assert.IsLessThan(epochs[0].Losses[LossTerms.Total], epochs[^1].Losses[LossTerms.Total], "the loss should fall");

@@ -12,7 +12,13 @@ namespace UlcAg.Training.Trainer;
 /// noisy) training labels with the clean ones in <see cref="Sample.CleanLabel"/> where known;
 /// <see cref="Val"/> and <see cref="Test"/> keep the dataset's own labels.
 /// </summary>
-public sealed record PreparedData(DatasetSplit Train, DatasetSplit Val, DatasetSplit Test, string Description, IReadOnlyList<string> Notes)
+/// <param name="Train">The training split.</param>
+/// <param name="Val">The validation split (the test split when none is held out).</param>
+/// <param name="Test">The test split.</param>
+/// <param name="Description">The dataset in a few words.</param>
+/// <param name="Notes">Lines for the log: hold-out, noise.</param>
+/// <param name="Noise">What was done to the training labels on purpose (the report's "Label noise"); null when nothing was.</param>
+public sealed record PreparedData(DatasetSplit Train, DatasetSplit Val, DatasetSplit Test, string Description, IReadOnlyList<string> Notes, string? Noise)
 {
     public IReadOnlyList<string> ClassNames => Train.ClassNames;
     public IReadOnlyList<string> AuNames => Train.AuNames;
@@ -66,22 +72,25 @@ public sealed record PreparedData(DatasetSplit Train, DatasetSplit Val, DatasetS
             }
         }
 
+        string? noiseDone = null;
         if (data.Noise.List is not null)
         {
             train = NoisyLabelList.Apply(WithCleanLabels(train), data.Noise.List, report);
-            notes.Add($"noise: labels from {data.Noise.List}");
+            noiseDone = $"labels from {data.Noise.List}";
+            notes.Add($"noise: {noiseDone}");
         }
         else if (data.Noise is { Rate: > 0 } noise)
         {
             var injected = LabelNoise.Inject(train, noise, options.Seed);
             train = injected.Split;
+            noiseDone = $"{injected.Flipped.Count} of {train.Samples.Count} training labels flipped ({(noise.Rate * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)}% {EnumWords.ToWord(noise.Kind)})";
             notes.Add($"label noise: {injected.Flipped.Count} of {train.Samples.Count} training labels flipped on purpose (data.noise.rate {noise.Rate:P0}, {EnumWords.ToWord(noise.Kind)}); set data.noise.rate=0 to train on the labels as given");
         }
         else
         {
             notes.Add("label noise: none; the training labels are used as given");
         }
-        return new PreparedData(train, val, test, description, notes);
+        return new PreparedData(train, val, test, description, notes, noiseDone);
     }
 
     private static DatasetSplit WithCleanLabels(DatasetSplit split)

@@ -18,7 +18,7 @@ public sealed class ReportCallback : ITrainerCallback
         {
             Method = run.Method.Method.Name(),
             Dataset = run.Data.Description,
-            Noise = run.Data.Notes.FirstOrDefault(n => n.StartsWith("noise:", StringComparison.Ordinal)),
+            Noise = run.Data.Noise,
             ClassNames = run.Data.ClassNames,
             Epochs = history.Count > 0 ? history : run.Epochs,
             Test = test.Test,
