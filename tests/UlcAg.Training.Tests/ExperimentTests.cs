@@ -16,14 +16,37 @@ public sealed class ExperimentTests
         var plan = new ExperimentPlan(new ExperimentRequest { Tables = [3, 1, 2], Seeds = [0, 1, 2] }, baseNoise: 0.2);
 
         CollectionAssert.AreEqual(new[] { 1, 2, 3 }, plan.Tables.Select(t => t.Number).ToArray());
-        // I: 4 cells at 20%; II adds random edges (ULC-AG at 20% is shared); III adds SCN at 20% and all three methods at 10% and 30%.
+        // I: 4 cells at 20%; II adds random edges (ULC-AG at 20% is shared); III adds SCN and ULC-AG with the paper's relabeling
+        // at 20%, and all four of its rows at 10% and 30%.
         var cells = plan.Runs.Select(r => r.Cell).Distinct().ToList();
-        Assert.HasCount(12, cells);
-        Assert.HasCount(36, plan.Runs);
-        CollectionAssert.AreEqual(Enumerable.Repeat(0, 12).Concat(Enumerable.Repeat(1, 12)).Concat(Enumerable.Repeat(2, 12)).ToArray(), plan.Runs.Select(r => r.Seed).ToArray());
+        Assert.HasCount(15, cells);
+        Assert.HasCount(45, plan.Runs);
+        CollectionAssert.AreEqual(Enumerable.Repeat(0, 15).Concat(Enumerable.Repeat(1, 15)).Concat(Enumerable.Repeat(2, 15)).ToArray(), plan.Runs.Select(r => r.Seed).ToArray());
         Assert.AreEqual("ulcag-noise20-seed1", new PlannedRun(new ExperimentCell(Method.UlcAg, 0.2), 1).Name);
+        Assert.AreEqual("ulcag-paper-noise30-seed2", new PlannedRun(new ExperimentCell(Method.UlcAg, 0.3, CorrectionPolicy.Paper), 2).Name);
         Assert.AreEqual("random-edges-noise0-seed0", new PlannedRun(new ExperimentCell(Method.RandomEdges, 0), 0).Name);
         Assert.IsTrue(plan.Tables.Single(t => t.Number == 3).HasInjectedNoise);
+    }
+
+    [TestMethod]
+    public void RowsFilterKeepsTheNamedRowsAndRejectsUnknownOnes()
+    {
+        var plan = new ExperimentPlan(new ExperimentRequest { Tables = [3], Seeds = [0, 1], Rows = ["ulcag-paper"] }, baseNoise: 0.2);
+        Assert.HasCount(6, plan.Runs);
+        Assert.IsTrue(plan.Runs.All(r => r.Cell is { Method: Method.UlcAg, Policy: CorrectionPolicy.Paper }));
+        var e = Assert.ThrowsExactly<ExperimentException>(() => new ExperimentPlan(new ExperimentRequest { Tables = [1], Rows = ["ulcag-paper"] }, 0.2));
+        StringAssert.Contains(e.Message, "no row 'ulcag-paper' in tables 1");
+    }
+
+    [TestMethod]
+    public void PaperPolicyRowsTrainWithThePaperPolicy()
+    {
+        using var files = new ConfigTestFiles();
+        var plan = new ExperimentPlan(new ExperimentRequest { Configs = ["demo"], Tables = [3], Output = files.Root, Rows = ["ulcag", "ulcag-paper"] }, 0.2);
+        var launcher = new TrainLauncher(ConfigTestFiles.Presets, new FakeJob(), TextWriter.Null, TextWriter.Null, files.Root);
+        CorrectionPolicy PolicyOf(CorrectionPolicy? row) => launcher.Load(plan.StartRequest(plan.Runs.First(r => r.Cell.Policy == row), threads: 1)).Options.UlcAg.Correction;
+        Assert.AreEqual(CorrectionPolicy.Paper, PolicyOf(CorrectionPolicy.Paper));
+        Assert.AreEqual(CorrectionPolicy.Robust, PolicyOf(null));
     }
 
     [TestMethod]

@@ -40,7 +40,9 @@ var noiseLevels = CliOptions.List("--noise-levels", "R...", "Table III's injecte
     NoiseRate, severalPerOccurrence: true);
 var output = CliOptions.Text("--out", "DIR", $"The experiment folder (default {defaults.Output}); rerun to resume.", defaults.Output);
 var parallel = CliOptions.Value("--parallel", "N", "Runs trained at once, sharing the cores (default 1).", CliOptions.Int("--parallel", minimum: 1), defaults.Parallel);
-var root = new RootCommand(About) { tables, configs, settings, seeds, noiseLevels, output, parallel };
+var rows = CliOptions.List("--rows", "NAME...", "Only the rows of these methods, e.g. ulcag-paper (default: every row of the tables).",
+    text => text, severalPerOccurrence: true);
+var root = new RootCommand(About) { tables, configs, settings, seeds, noiseLevels, rows, output, parallel };
 root.SetAction(result => Run(new ExperimentRequest
 {
     Tables = result.GetValue(tables) is { Count: > 0 } t ? t : defaults.Tables,
@@ -48,6 +50,7 @@ root.SetAction(result => Run(new ExperimentRequest
     Settings = result.GetValue(settings) ?? [],
     Seeds = result.GetValue(seeds) is { Count: > 0 } s ? s : defaults.Seeds,
     NoiseLevels = result.GetValue(noiseLevels) is { Count: > 0 } r ? r : defaults.NoiseLevels,
+    Rows = result.GetValue(rows) ?? [],
     Output = result.GetValue(output)!,
     Parallel = result.GetValue(parallel),
 }));

@@ -67,6 +67,9 @@ public sealed class RobustCorrection
     /// <summary>The templates of the latest decision (standardized space when standardizing).</summary>
     public SemanticTemplates Templates { get; }
 
+    /// <summary>Per class, the trusted samples of the latest update (null before one in this process).</summary>
+    public IReadOnlyList<int>[]? LatestTrusted { get; private set; }
+
     /// <summary>Whether the AU view reads the AU branch's scores s.</summary>
     public bool UsesPredictedAus { get; }
 
@@ -82,6 +85,7 @@ public sealed class RobustCorrection
         Evidence.Update(outputs);
         var z = Standardized();
         var trusted = Trusted(labels);
+        LatestTrusted = trusted;
         BuildTemplates(z, trusted);
         FitAuView(z, labels, trusted);
         EstimateNoiseRate(labels);

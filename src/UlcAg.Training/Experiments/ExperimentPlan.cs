@@ -27,6 +27,9 @@ public sealed record ExperimentRequest
     /// <summary>The experiment folder: <c>runs/</c>, <c>results.md</c>, plots.</summary>
     public string Output { get; init; } = "artifacts/experiments/paper-tables";
 
+    /// <summary>Only the rows of these methods (<see cref="ExperimentCell.MethodKey"/>, e.g. <c>ulcag-paper</c>); empty for every row.</summary>
+    public IReadOnlyList<string> Rows { get; init; } = [];
+
     /// <summary>Runs trained at the same time (each with <c>threads</c> = cores / parallel unless set).</summary>
     public int Parallel { get; init; } = 1;
 }
@@ -61,7 +64,11 @@ public sealed class ExperimentPlan
         BaseNoise = baseNoise;
         ResolvedConfig = resolvedConfig;
         Tables = [.. request.Tables.Distinct().Order().Select(n => PaperTables.Build(n, baseNoise, request.NoiseLevels))];
-        var cells = Tables.SelectMany(t => t.Rows).Select(r => r.Cell).Distinct().ToList();
+        var known = Tables.SelectMany(t => t.Rows).Select(r => r.Cell.MethodKey).Distinct().ToList();
+        if (request.Rows.FirstOrDefault(r => !known.Contains(r)) is { } unknown)
+            throw new ExperimentException($"no row '{unknown}' in tables {string.Join(" ", request.Tables)}; their rows are: {string.Join(", ", known)}");
+        var cells = Tables.SelectMany(t => t.Rows).Select(r => r.Cell).Distinct()
+            .Where(c => request.Rows.Count == 0 || request.Rows.Contains(c.MethodKey)).ToList();
         Runs = [.. request.Seeds.Distinct().SelectMany(seed => cells.Select(cell => new PlannedRun(cell, seed)))];
     }
 
@@ -95,7 +102,7 @@ public sealed class ExperimentPlan
             string.Create(CultureInfo.InvariantCulture, $"data.noise.rate={run.Cell.NoiseRate:R}"),
             $"output={RunsDirectory}",
             $"run_name={run.Name}",
-        }.Select(ConfigSetting.Parse));
+        }.Concat(run.Cell.Policy is { } policy ? [$"ulcag.correction={EnumWords.ToWord(policy)}"] : []).Select(ConfigSetting.Parse));
         if (!Request.Settings.Any(s => s.StartsWith("threads=", StringComparison.Ordinal)))
             settings.AddRange(ThreadsSettings(threads));
         return new TrainRequest { Configs = Request.Configs, Settings = settings };

@@ -135,7 +135,7 @@ public static class ExperimentSummary
             var r = results[run];
             csv.AppendLine(string.Join(",", new object?[]
             {
-                run.Name, Config.EnumWords.ToWord(run.Cell.Method), run.Cell.NoiseRate, run.Seed, r.Test.Accuracy, r.Test.MeanClassAccuracy, r.Test.Relabeled,
+                run.Name, run.Cell.MethodKey, run.Cell.NoiseRate, run.Seed, r.Test.Accuracy, r.Test.MeanClassAccuracy, r.Test.Relabeled,
                 r.Test.RelabelPrecision, r.Test.RelabelRecall, r.Test.NoisyStillWrong, r.Test.WrongLabelsStart, r.Test.WrongLabelsEnd, r.AlphaAuc, r.Test.AuAuc, r.Test.AuAucRendered, r.Test.TemplateAccuracy, Math.Round(r.TrainSeconds, 1),
             }.Select(v => v is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : v?.ToString() ?? "")));
         }

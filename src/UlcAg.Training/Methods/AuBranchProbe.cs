@@ -20,11 +20,16 @@ public sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates template
     private readonly bool _scoresAreAus = net.Semantic == SemanticFeature.AuScores;
     private readonly bool _templatesReady = Enumerable.Range(0, templates.Classes).Any(templates.Has);
     private readonly List<float[]> _scores = [], _labels = [], _renderedScores = [], _rendered = [];
+    private readonly List<(float[] S, Sample Sample)> _rows = [];
     private int _hits, _samples;
+
+    /// <summary>Compares the correction with s against the correction with the rendered AUs, from every sample's s; null to skip.</summary>
+    public Func<IReadOnlyList<(float[] S, Sample Sample)>, AuOracleResults?>? Oracle { get; init; }
 
     public override void Add(IReadOnlyDictionary<string, Array> outputs, int row, Sample sample)
     {
         var semantic = (float[])outputs[N.Semantic];
+        if (Oracle is not null) _rows.Add((semantic.AsSpan(row * templates.Size, templates.Size).ToArray(), sample));
         if (_templatesReady)
         {
             _samples++;
@@ -46,7 +51,7 @@ public sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates template
     }
 
     public override BranchScores Result() =>
-        new(MeanAuAuc(_scores, _labels), _samples > 0 ? (double)_hits / _samples : null, MeanAuAuc(_renderedScores, _rendered));
+        new(MeanAuAuc(_scores, _labels), _samples > 0 ? (double)_hits / _samples : null, MeanAuAuc(_renderedScores, _rendered), Oracle?.Invoke(_rows));
 
     /// <summary>Mean over AUs of the ROC AUC of the scores for the 0/1 labels; AUs with only one label value are left out.</summary>
     private double? MeanAuAuc(List<float[]> scores, List<float[]> labels)

@@ -92,8 +92,12 @@ public abstract class MethodModule
     /// </summary>
     public virtual IReadOnlyList<RelabelEvent> OnTrainEpochEnd(int epoch, Func<TrainingSetOutputs> trainingSetPass, LabelStore labels) => [];
 
-    /// <summary>A collector of the method's own measures over an evaluation split, or null when it has none.</summary>
-    public virtual EvalProbe? CreateEvalProbe() => null;
+    /// <summary>
+    /// A collector of the method's own measures over an evaluation split, or null when it has none;
+    /// <paramref name="finalTest"/> for the test of the weights the run keeps (where diagnostics that
+    /// cost more than a validation should, such as <see cref="AuOracle"/>, run once).
+    /// </summary>
+    public virtual EvalProbe? CreateEvalProbe(bool finalTest = false) => null;
 
     /// <summary>The semantic templates to keep in a checkpoint (empty for methods without them).</summary>
     public virtual float[]?[] SaveTemplates() => [];
@@ -130,13 +134,14 @@ public sealed record EpochSettings(double Lambda1, double Lambda2, double? RrMar
 public sealed record TrainingSetOutputs(float[] Logits, float[] Alpha, float[]? Semantic, int Classes, int SemanticSize);
 
 /// <summary>What <see cref="MethodModule.Setup"/> may use.</summary>
-public sealed record MethodSetup(DatasetSplit Train, NetworkOptions Network, StepBinding Step, RunFolder Folder, int Seed);
+public sealed record MethodSetup(DatasetSplit Train, NetworkOptions Network, StepBinding Step, RunFolder Folder, int Seed, LabelStore Labels);
 
 /// <summary>Scores of a method's own branches on an evaluation split.</summary>
 /// <param name="AuAuc">Mean over AUs of the ROC AUC of the AU scores against the AU labels (0.5 = chance).</param>
 /// <param name="TemplateAccuracy">Share of samples whose nearest semantic template (eq. 9) is their own class.</param>
 /// <param name="AuAucRendered">As <paramref name="AuAuc"/>, against the AUs the images actually show (<see cref="Sample.RenderedAus"/>, synthetic data).</param>
-public sealed record BranchScores(double? AuAuc, double? TemplateAccuracy, double? AuAucRendered = null)
+/// <param name="Oracle">The robust policy with s against the same policy with the rendered AUs in its place (final test, synthetic data).</param>
+public sealed record BranchScores(double? AuAuc, double? TemplateAccuracy, double? AuAucRendered = null, AuOracleResults? Oracle = null)
 {
     public static BranchScores None { get; } = new(null, null);
 }

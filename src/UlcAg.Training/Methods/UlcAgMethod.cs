@@ -114,8 +114,11 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
 
     public override double? EstimatedNoiseRate => _robust is { Evidence.Updates: > 0 } r ? r.EstimatedNoiseRate : null;
 
-    public override EvalProbe? CreateEvalProbe() => _robust is not null
+    public override EvalProbe? CreateEvalProbe(bool finalTest = false) => _robust is not null
         ? new AuBranchProbe(Run.Network, _robust.Templates, _robust.Standardize)
+        {
+            Oracle = finalTest ? rows => AuOracle.Compare(_robust, Options.UlcAg.Robust, Run.Labels, Run.Train, rows) : null,
+        }
         : _templates is null ? null : new AuBranchProbe(Run.Network, _templates);
 
     public override float[]?[] SaveTemplates() => _templates?.Snapshot() ?? [];

@@ -31,6 +31,8 @@ public sealed record TestResults
     public double? AuAucRendered { get; init; }
     /// <summary>Share of test samples whose nearest semantic template is their own class.</summary>
     public double? TemplateAccuracy { get; init; }
+    /// <summary>The robust policy with the AU branch's s against the same policy with the rendered AUs in its place (synthetic data), or null.</summary>
+    public Correction.AuOracleResults? AuOracle { get; init; }
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 

@@ -32,6 +32,9 @@ public sealed record RunReport
     /// <summary>The training labels at the start and the end and the clean ones, for the per-class correction table; null where the clean labels are unknown or nothing was relabeled.</summary>
     public TrainingLabels? Labels { get; init; }
 
+    /// <summary>The AU branch on the test split (AU AUC, template accuracy, the comparison with the rendered AUs); null without the branch.</summary>
+    public Methods.BranchScores? Branches { get; init; }
+
     /// <summary>Other settings worth stating (batch size, image size, device, ...), in order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Settings { get; init; } = [];
 

@@ -25,6 +25,7 @@ public static class RunReportMarkdown
             text.Append(CultureInfo.InvariantCulture, $"## {figure.Title}\n\n![{figure.Title}]({MarkdownText.LinkTarget(figure.RelativePath)})\n\n{figure.Caption}\n\n");
         PerClass(text, report);
         CorrectionPerClass(text, report);
+        AuBranch(text, report);
         PerEpoch(text, report.Epochs);
         return text.ToString();
     }
@@ -106,6 +107,39 @@ public static class RunReportMarkdown
             MostConfused(test, report.ClassNames, c),
         ]);
         MarkdownText.Table(text, ["Class", "Samples", "Times predicted", "Accuracy (recall)", "Precision", "Most often mistaken for"], rows);
+    }
+
+    /// <summary>
+    /// How well the AU branch sees AUs and what a perfect one would change: the robust policy's rules with
+    /// s against the same rules with the AUs the faces truly show (synthetic data).
+    /// </summary>
+    private static void AuBranch(StringBuilder text, RunReport report)
+    {
+        if (report.Branches is not { } b || (b.AuAuc, b.AuAucRendered, b.TemplateAccuracy) is (null, null, null))
+            return;
+        text.Append(CultureInfo.InvariantCulture, $"## AU branch ({report.TestSplit})\n\n");
+        var rows = new List<IReadOnlyList<string>>();
+        if (b.AuAuc is { } auc) rows.Add(["Mean per-AU ROC AUC against the AU labels", MarkdownText.Number(auc, "0.000")]);
+        if (b.AuAucRendered is { } rendered) rows.Add(["Mean per-AU ROC AUC against the rendered AUs", MarkdownText.Number(rendered, "0.000")]);
+        if (b.TemplateAccuracy is { } templates) rows.Add(["Nearest template names the class (eq. 9)", MarkdownText.Percent(templates)]);
+        MarkdownText.Table(text, ["Quantity", "Value"], rows);
+        if (b.Oracle is not { } o)
+            return;
+        text.Append(CultureInfo.InvariantCulture, $"""
+            The robust policy's rules with the AU branch's s and with the AUs each face truly shows in its
+            place: templates from the {MarkdownText.Integer(o.TrustedSamples)} trusted training samples, and one decision at the last
+            epoch's averaged evidence from the original labels (no confirmation across epochs). Where the
+            rows agree, a better AU branch would not help; a gap is what the AU branch costs.
+
+
+            """);
+        static IReadOnlyList<string> Row(string what, double templates, Correction.OneDecisionResult d) =>
+            [what, MarkdownText.Percent(templates), MarkdownText.Integer(d.Changed), MarkdownText.Percent(d.Precision), MarkdownText.Percent(d.Recall)];
+        MarkdownText.Table(text, ["AU evidence", "Template accuracy (test)", "Labels changed", "Precision", "Recall"],
+        [
+            Row("s, the AU branch's scores", o.TemplateAccuracy, o.Decision),
+            Row("the rendered AUs in place of s", o.TemplateAccuracyTrueAus, o.DecisionTrueAus),
+        ]);
     }
 
     /// <summary>Where relabeling helped and where it hurt, class by class (clean labels known).</summary>

@@ -89,7 +89,7 @@ internal static class RunSetup
 
             var samples = data.Train.Samples;
             var labels = new LabelStore(samples.Select(s => s.Label).ToArray(), samples.Select(s => s.CleanLabel).ToArray());
-            method.Setup(new MethodSetup(data.Train, net, binding, folder, o.Seed));
+            method.Setup(new MethodSetup(data.Train, net, binding, folder, o.Seed, labels));
             if (resuming)
             {
                 labels.Restore(state.Labels);

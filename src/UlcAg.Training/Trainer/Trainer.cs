@@ -154,7 +154,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
     private TestOutcome Test()
     {
         var weights = run.State.BestEpoch >= 0 ? BestCheckpoint.Load(run.Folder, run.State) : run.CurrentWeights();
-        var (test, branches, testConfidence) = Evaluate(run.TestCache, run.Data.Test, weights);
+        var (test, branches, testConfidence) = Evaluate(run.TestCache, run.Data.Test, weights, finalTest: true);
         // The model about to be exported must tell classes apart: a collapsed one ends the run as diverged.
         var (val, _, confidence) = ReferenceEquals(run.ValCache, run.TestCache) ? (test, branches, testConfidence) : Evaluate(run.ValCache, run.Data.Val, weights);
         if (DivergenceGuard.CheckPredictions(val, confidence, run.State.Step, run.Data.ClassNames, "validation") is { } collapsed)
@@ -196,11 +196,11 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
 
     /// <summary>Classifies <paramref name="split"/> with the eval graph and <paramref name="weights"/>; the method's probe scores its own branches.</summary>
     /// <returns>The confusion matrix, the method's branch scores, and the mean softmax probability of the predicted class.</returns>
-    private (ConfusionMatrix Confusion, BranchScores Branches, double Confidence) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights)
+    private (ConfusionMatrix Confusion, BranchScores Branches, double Confidence) Evaluate(ImageCache cache, DatasetSplit split, IReadOnlyDictionary<string, float[]> weights, bool finalTest = false)
     {
         var feeds = EvalFeeds(weights);
         var classes = run.Network.Classes;
-        var probe = run.Method.CreateEvalProbe();
+        var probe = run.Method.CreateEvalProbe(finalTest);
         List<int> truth = [], predicted = [];
         var confidence = 0.0;
         foreach (var batch in new EvalLoader(cache, run.Eval.BatchSize).Batches())
@@ -285,6 +285,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         AuAuc = t.Branches.AuAuc,
         AuAucRendered = t.Branches.AuAucRendered,
         TemplateAccuracy = t.Branches.TemplateAccuracy,
+        AuOracle = t.Branches.Oracle,
     };
 
     private void Each(Action<ITrainerCallback> hook)

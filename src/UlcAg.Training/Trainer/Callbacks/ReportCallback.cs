@@ -19,6 +19,7 @@ public sealed class ReportCallback : ITrainerCallback
             Method = run.Method.Method.Name(),
             Dataset = run.Data.Description,
             Noise = run.Data.Noise,
+            Branches = test.Branches,
             ClassNames = run.Data.ClassNames,
             Epochs = history.Count > 0 ? history : run.Epochs,
             Test = test.Test,

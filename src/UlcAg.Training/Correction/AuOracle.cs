@@ -1,0 +1,128 @@
+using UlcAg.Data;
+using UlcAg.Training.Config;
+using UlcAg.Training.Methods;
+using UlcAg.Training.Metrics;
+
+namespace UlcAg.Training.Correction;
+
+/// <summary>
+/// Tells a weak AU branch from a weak rule: the robust policy's rules run once more with the AUs each
+/// face truly shows (<see cref="Sample.RenderedAus"/>, synthetic data) in place of the AU branch's
+/// scores s, beside the same rules with s. Where the two agree, a better AU branch would not help;
+/// where they differ, the difference is what the AU branch costs.
+/// <list type="bullet">
+/// <item>Template accuracy (eq. 8-9): templates are the mean standardized AU vectors of the policy's trusted
+/// training samples; a test face is named by its nearest template under cosine.</item>
+/// <item>One decision at the last epoch's averaged evidence (no confirmation across epochs): the labels
+/// the policy would change, from the original labels, and how many of those changes are right.</item>
+/// </list>
+/// </summary>
+public static class AuOracle
+{
+    /// <summary>
+    /// The comparison, or null unless every training and test sample knows its rendered AUs and the clean
+    /// training labels are known.
+    /// </summary>
+    /// <param name="policy">The run's robust policy after its last decision.</param>
+    /// <param name="options">The policy's options.</param>
+    /// <param name="labels">The run's labels (original, current, clean).</param>
+    /// <param name="train">The training split (its samples carry the AU labels and the rendered AUs).</param>
+    /// <param name="testS">Each test sample's s from the best weights, with the sample.</param>
+    public static AuOracleResults? Compare(RobustCorrection policy, RobustCorrectionOptions options, LabelStore labels, DatasetSplit train, IReadOnlyList<(float[] S, Sample Sample)> testS)
+    {
+        if (policy.LatestTrusted is not { } trusted || policy.Evidence.Updates == 0 || policy.Evidence.SemanticSize == 0) return null;
+        if (labels.Clean is not { } clean || clean.Any(c => c is null)) return null;
+        if (train.Samples.Any(s => s.RenderedAus is null) || testS.Count == 0 || testS.Any(t => t.Sample.RenderedAus is null)) return null;
+        var evidence = policy.Evidence;
+        int n = evidence.Samples, m = evidence.SemanticSize, auCount = train.Samples[0].RenderedAus!.Length;
+        var rendered = train.Samples.SelectMany(s => s.RenderedAus!).ToArray();
+        var rows = trusted.SelectMany(t => t).ToList();
+
+        var testLabels = testS.Select(t => t.Sample.Label).ToArray();
+        var withS = TemplateAccuracy(evidence.Semantic, m, trusted, labels.Current, testS.Select(t => t.S).ToList(), testLabels);
+        var withTrue = TemplateAccuracy(rendered, auCount, trusted, labels.Current, testS.Select(t => t.Sample.RenderedAus!).ToList(), testLabels);
+        return new AuOracleResults
+        {
+            TrustedSamples = rows.Count,
+            TemplateAccuracy = withS,
+            TemplateAccuracyTrueAus = withTrue,
+            Decision = OneDecision(options, evidence, evidence.Semantic, m, train, labels),
+            DecisionTrueAus = OneDecision(options, evidence, rendered, auCount, train, labels),
+        };
+    }
+
+    /// <summary>Share of test rows whose nearest cosine template (class means of the trusted rows, standardized by the training rows) is their label.</summary>
+    internal static double TemplateAccuracy(float[] trainFeatures, int width, IReadOnlyList<int>[] trusted, int[] trainLabels, IReadOnlyList<float[]> testFeatures, int[] testLabels)
+    {
+        var n = trainFeatures.Length / width;
+        var (mean, std) = Scale(trainFeatures, n, width);
+        var templates = new SemanticTemplates(trusted.Length, width, momentum: 0);
+        var snapshot = new float[trusted.Length][];
+        for (var c = 0; c < trusted.Length; c++)
+        {
+            if (trusted[c].Count == 0) continue;
+            var t = new float[width];
+            foreach (var i in trusted[c])
+            {
+                for (var k = 0; k < width; k++) t[k] += (trainFeatures[i * width + k] - mean[k]) / std[k] / trusted[c].Count;
+            }
+            snapshot[c] = t;
+        }
+        templates.Restore(snapshot);
+        var hits = 0;
+        var z = new float[width];
+        for (var j = 0; j < testFeatures.Count; j++)
+        {
+            for (var k = 0; k < width; k++) z[k] = (testFeatures[j][k] - mean[k]) / std[k];
+            if (templates.Nearest(z).Class == testLabels[j]) hits++;
+        }
+        return (double)hits / testFeatures.Count;
+    }
+
+    /// <summary>The policy's decision once, at the averaged evidence, with <paramref name="features"/> as s, from the original labels.</summary>
+    private static OneDecisionResult OneDecision(RobustCorrectionOptions options, SampleEvidence evidence, float[] features, int width, DatasetSplit train, LabelStore labels)
+    {
+        int n = evidence.Samples, classes = evidence.Classes;
+        var policy = new RobustCorrection(options with { ConfirmEpochs = 1, EvidenceMomentum = 0 }, n, classes, width,
+            [.. train.Samples.Select(s => s.Aus)], train.AuNames.Count);
+        // log p as logits: the softmax of the new evidence gives the averaged probabilities back.
+        var logits = evidence.Probabilities.Select(p => MathF.Log(Math.Max(p, 1e-30f))).ToArray();
+        var fresh = new LabelStore(labels.Initial, labels.Clean);
+        var changes = policy.Update(new TrainingSetOutputs(logits, evidence.Alpha.ToArray(), features, classes, width), fresh, epoch: 0, decide: true);
+        var audit = RelabelAudit.Compute(fresh.Initial, fresh.Initial, fresh.Current, [.. labels.Clean!.Select(c => c!.Value)]);
+        return new OneDecisionResult(changes.Count, audit.PrecisionTotal, audit.Recall);
+    }
+
+    private static (float[] Mean, float[] Std) Scale(float[] x, int n, int width)
+    {
+        var mean = new float[width];
+        var std = new float[width];
+        for (var k = 0; k < width; k++)
+        {
+            double sum = 0, sq = 0;
+            for (var i = 0; i < n; i++) sum += x[i * width + k];
+            var mu = sum / n;
+            for (var i = 0; i < n; i++) sq += (x[i * width + k] - mu) * (x[i * width + k] - mu);
+            (mean[k], std[k]) = ((float)mu, (float)Math.Max(Math.Sqrt(sq / n), 1e-6));
+        }
+        return (mean, std);
+    }
+}
+
+/// <summary>One decision of the robust policy: labels changed, the share of changes that are right, and the share of wrong labels fixed.</summary>
+public sealed record OneDecisionResult(int Changed, double? Precision, double? Recall);
+
+/// <summary>What <see cref="AuOracle.Compare"/> measured (test.json's <c>au_oracle</c>).</summary>
+public sealed record AuOracleResults
+{
+    /// <summary>Trusted training samples the templates are built from.</summary>
+    public int TrustedSamples { get; init; }
+    /// <summary>Template accuracy on the test faces with the AU branch's s.</summary>
+    public double TemplateAccuracy { get; init; }
+    /// <summary>Template accuracy on the test faces with the rendered AUs in place of s.</summary>
+    public double TemplateAccuracyTrueAus { get; init; }
+    /// <summary>One decision at the last epoch's evidence with s.</summary>
+    public required OneDecisionResult Decision { get; init; }
+    /// <summary>One decision at the last epoch's evidence with the rendered AUs in place of s.</summary>
+    public required OneDecisionResult DecisionTrueAus { get; init; }
+}
