@@ -63,6 +63,14 @@ public sealed class TrainerEndToEndTests
             Assert.IsGreaterThanOrEqualTo(5, results.Relabeled, "relabeling should change some labels");
             Assert.IsGreaterThanOrEqualTo(0.75, results.RelabelPrecision!.Value, $"relabel precision {results.RelabelPrecision}");
             Assert.IsLessThan(results.WrongLabelsStart!.Value, results.WrongLabelsEnd!.Value, "the share of wrong training labels should fall");
+            // The same rules with the rendered AUs in place of s: the templates come from the same trusted samples, and the
+            // template accuracy with s is the one the probe measured.
+            var oracle = results.AuOracle!;
+            TestContext.WriteLine($"oracle: {System.Text.Json.JsonSerializer.Serialize(oracle)}");
+            Assert.AreEqual(results.TemplateAccuracy!.Value, oracle.TemplateAccuracy, 1e-9);
+            Assert.IsGreaterThan(0.5, oracle.TemplateAccuracyTrueAus, "templates of the true AUs name most test faces");
+            Assert.IsGreaterThan(0, oracle.Decision.Changed);
+            Assert.IsGreaterThanOrEqualTo(0.75, oracle.DecisionTrueAus.Precision!.Value, "with the true AUs the decision is mostly right");
             // The ramps the trainer fed, epoch by epoch (from 1), against eq. 12-13 with beta = 2.
             foreach (var e in epochs)
             {
