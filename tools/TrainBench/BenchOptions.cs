@@ -36,6 +36,9 @@ internal sealed record BenchOptions
     private static readonly Option<bool> NoMemPatternOption = CliOptions.Flag("--no-mem-pattern", "Turn off ONNX Runtime's memory pattern.");
     private static readonly Option<bool> CheckOption = CliOptions.Flag("--check",
         "One train step with ONNX Conv, with perturbed weights and lowered, compared; uses the first --res and --batch (e.g. --check --res 112 --batch 8).");
+    private static readonly Option<int?> EvalPassOption = CliOptions.Value<int?>("--eval-pass", "EVAL_BATCH",
+        "The clean pass's cost: the ULC-AG train step (--batch) alternating with its eval graph at this batch, as eval.onnx (ONNX Conv) and lowered; uses the first --res.",
+        text => CliOptions.Int("--eval-pass", minimum: 1)(text), null);
     private static readonly Option<GraphOptimizationLevel?> OptLevelOption = CliOptions.Value<GraphOptimizationLevel?>("--opt-level", "basic|extended|all",
         "ONNX Runtime graph optimization level (default all).",
         text => CliOptions.OneOf("--opt-level", new Dictionary<string, GraphOptimizationLevel>
@@ -82,6 +85,9 @@ internal sealed record BenchOptions
     /// <summary>Compare one ResNet-18 train step with and without lowered convolutions, then stop.</summary>
     public bool Check { get; private init; }
 
+    /// <summary>The eval batch of the clean-pass comparison (<c>--eval-pass</c>), or null.</summary>
+    public int? EvalPassBatch { get; private init; }
+
     /// <summary>Extra ONNX Runtime session configuration entries.</summary>
     public IReadOnlyList<(string Key, string Value)> SessionConfig { get; private init; } = [];
 
@@ -90,7 +96,7 @@ internal sealed record BenchOptions
     {
         ResOption, BatchOption, RunsOption, ThreadsOption, ConvOption, ChunkOption, KeepOption, WinogradOption, CompareOption,
         ProfileOption, SaveOptimizedOption, TrainOnlyOption, CpuTimeOption, NoArenaOption, ParallelOption, NoMemPatternOption,
-        OptLevelOption, OrtOption, CheckOption,
+        OptLevelOption, OrtOption, CheckOption, EvalPassOption,
     };
 
     /// <summary>The options of a parsed command line; graph settings and <c>--compare</c> apply in the order given.</summary>
@@ -124,6 +130,7 @@ internal sealed record BenchOptions
             NoMemoryPattern = result.GetValue(NoMemPatternOption),
             OptimizationLevel = result.GetValue(OptLevelOption),
             Check = result.GetValue(CheckOption),
+            EvalPassBatch = result.GetValue(EvalPassOption),
             SessionConfig = result.GetValue(OrtOption) ?? [],
         };
     }

@@ -15,7 +15,10 @@
 // alternating with the first's so that both see the same machine; keys conv, chunk-mb, keep-mb,
 // winograd),
 // --check (one train step with ONNX Conv, with perturbed weights and lowered, compared; uses
-// the first --res and --batch, e.g. --check --res 112 --batch 8).
+// the first --res and --batch, e.g. --check --res 112 --batch 8),
+// --eval-pass EVAL_BATCH (the robust correction's clean pass against training: the ULC-AG train step
+// alternating with its eval graph as eval.onnx and lowered at a fixed batch; the first --res, e.g.
+// --eval-pass 128 --res 64 --batch 64 --runs 9).
 using ExecutionMode = Microsoft.ML.OnnxRuntime.ExecutionMode;
 using OrtEnv = Microsoft.ML.OnnxRuntime.OrtEnv;
 using SessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
@@ -30,6 +33,11 @@ if (!new CliProgram("TrainBench", "dotnet run -c Release --project tools/TrainBe
     return exitCode;
 var options = BenchOptions.From(parsed);
 if (options.Check) return LoweringCheck.Run(options.Resolutions[0], options.Batch, options.Threads) ? 0 : 1;
+if (options.EvalPassBatch is { } evalBatch)
+{
+    EvalPassBench.Run(options.Resolutions[0], options.Batch, evalBatch, options.Runs, options.Threads);
+    return 0;
+}
 
 var batch = options.Batch;
 Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, threads {options.Threads}, batch {batch}, {options.Graph}");

@@ -67,7 +67,7 @@ public sealed class RobustCorrection
     /// <summary>The templates of the latest decision (standardized space when standardizing).</summary>
     public SemanticTemplates Templates { get; }
 
-    /// <summary>Per class, the trusted samples of the latest update (null before one in this process).</summary>
+    /// <summary>Per class, the trusted samples of the latest update, in trust order (null before the first update).</summary>
     public IReadOnlyList<int>[]? LatestTrusted { get; private set; }
 
     /// <summary>Whether the AU view reads the AU branch's scores s.</summary>
@@ -357,7 +357,7 @@ public sealed class RobustCorrection
 
     /// <summary>
     /// Everything a resumed run needs: the evidence, the AU view's weights, the confirmation streaks, which
-    /// samples changed, and the latest decision's templates, scale and noise estimate (a run resumed after
+    /// samples changed, and the latest decision's templates, trusted samples, scale and noise estimate (a run resumed after
     /// its last epoch tests and reports with them).
     /// </summary>
     public Dictionary<string, float[]> Snapshot()
@@ -374,6 +374,8 @@ public sealed class RobustCorrection
         state["scale"] = [.. mean, .. std];
         state["noise_rate"] = [(float)EstimatedNoiseRate];
         state["templates"] = [.. Templates.Snapshot().SelectMany(t => t ?? Enumerable.Repeat(float.NaN, Templates.Size))];
+        // Per class: the count, then the sample indices in trust order (exact as floats below 2^24 samples).
+        if (LatestTrusted is { } trusted) state["trusted"] = [.. trusted.SelectMany(t => t.Select(i => (float)i).Prepend(t.Count))];
         return state;
     }
 
@@ -395,5 +397,19 @@ public sealed class RobustCorrection
         {
             Templates.Restore([.. templates.Chunk(Templates.Size).Select(t => float.IsNaN(t[0]) ? null : t)]);
         }
+        if (state.TryGetValue("trusted", out var flat)) LatestTrusted = UnflattenTrusted(flat, Evidence.Classes);
+    }
+
+    private static IReadOnlyList<int>[] UnflattenTrusted(float[] flat, int classes)
+    {
+        var trusted = new IReadOnlyList<int>[classes];
+        var at = 0;
+        for (var c = 0; c < classes; c++)
+        {
+            var count = (int)flat[at++];
+            trusted[c] = [.. flat.AsSpan(at, count).ToArray().Select(v => (int)v)];
+            at += count;
+        }
+        return trusted;
     }
 }
