@@ -1,5 +1,4 @@
 using Google.Protobuf;
-using UlcAg.Network.Layers;
 using UlcAg.Network.Models;
 using UlcAg.Network.Weights;
 using UlcAg.Runtime;
@@ -20,16 +19,6 @@ public sealed class ModelExportTests
         "Flatten", "Gemm", "Sigmoid", "Reshape", "Softmax",
     ];
 
-    /// <summary>The normalizations a run can have: torchvision's, the packaged ImageNet model's (BGR, mean per channel or per pixel), and one with every factor.</summary>
-    private static Normalization Norm(string name, int size) => name switch
-    {
-        "imagenet" => Normalization.ImageNet,
-        "bgr-mean" => new Normalization("BGR", 1f, [103.9f, 116.8f, 123.7f], [1f, 1f, 1f]),
-        "bgr-mean-image" => new Normalization("BGR", 1f, [0, 0, 0], [1f, 1f, 1f], MeanImage(size, 1f)),
-        "bgr-scaled-mean-image" => new Normalization("BGR", 0.5f, [0, 0, 0], [2f, 4f, 8f], MeanImage(size, 0.5f)),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
-    };
-
     [TestMethod]
     [DataRow("imagenet", false)]
     [DataRow("imagenet", true)]
@@ -39,9 +28,9 @@ public sealed class ModelExportTests
     [DataRow("bgr-scaled-mean-image", true)]
     public void NormalizationIsFoldedIntoTheStemAndTheNumbersStay(string normalization, bool float32)
     {
-        var o = NetworkFixture.Tiny(Method.TargetOnly) with { Normalization = Norm(normalization, 32) };
-        var weights = WithRunningStatistics(NetworkFixture.Weights(o, seed: 6), o.Normalization);
-        var images = ColouredImages(3, o.InputSize);
+        var o = NetworkFixture.Tiny(Method.TargetOnly) with { Normalization = ExportFixture.Norm(normalization, 32) };
+        var weights = ExportFixture.Weights(o, seed: 6);
+        var images = ExportFixture.ColouredImages(3, o.InputSize);
         var model = ModelExport.Build(o, weights, new ExportSettings(["x", "y", "z"], Float32Input: float32));
 
         // image -> [Cast -> Transpose] -> one pass subtracting the mean -> the stem's Conv.
@@ -67,9 +56,9 @@ public sealed class ModelExportTests
     [TestMethod]
     public void BaselineExportGivesAlphaOneWithTheSameOps()
     {
-        var o = NetworkFixture.Tiny(Method.Baseline) with { Normalization = Norm("bgr-mean", 32) };
-        var weights = WithRunningStatistics(NetworkFixture.Weights(o, seed: 2), o.Normalization);
-        var images = ColouredImages(2, o.InputSize);
+        var o = NetworkFixture.Tiny(Method.Baseline) with { Normalization = ExportFixture.Norm("bgr-mean", 32) };
+        var weights = ExportFixture.Weights(o, seed: 2);
+        var images = ExportFixture.ColouredImages(2, o.InputSize);
         foreach (var float32 in new[] { false, true })
         {
             var model = ModelExport.Build(o, weights, new ExportSettings(["x", "y", "z"], Float32Input: float32));
@@ -81,44 +70,6 @@ public sealed class ModelExportTests
             CollectionAssert.AreEqual(new[] { 1f, 1f }, alpha);
             for (var i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], probabilities[i], 1e-5, $"probability {i}");
         }
-    }
-
-    /// <summary>
-    /// uint8 [n, size, size, 3] images whose three channels have different levels (rotating from
-    /// image to image) plus noise: a swapped channel order changes what the network sees.
-    /// </summary>
-    private static byte[] ColouredImages(int n, int size)
-    {
-        var rng = new Random(12);
-        var bytes = new byte[n * size * size * 3];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            var (image, channel) = (i / (size * size * 3), i % 3);
-            bytes[i] = (byte)(30 + (90 * ((image + channel) % 3)) + rng.Next(40));
-        }
-        return bytes;
-    }
-
-    /// <summary>A mean image [3, size, size] in 0-255 pixel units times <paramref name="scale"/>, different at every pixel.</summary>
-    private static float[] MeanImage(int size, float scale) =>
-        Enumerable.Range(0, 3 * size * size).Select(i => (float)(90 + (i % 7 * 5) + (i / (size * size) * 10)) * scale).ToArray();
-
-    /// <summary>
-    /// Random running statistics, with the stem's variance at the scale of its input (raw pixels
-    /// give a stem output in the hundreds), so that the outputs neither saturate nor stay uniform.
-    /// </summary>
-    private static TensorMap WithRunningStatistics(TensorMap weights, Normalization norm)
-    {
-        var rng = new Random(1);
-        // Pixels spread about 60 around the mean; a He-initialized convolution keeps about twice the input's variance.
-        var stem = 2 * norm.Std.Average(s => Math.Pow(norm.Scale * 60 / s, 2));
-        foreach (var (name, t) in weights)
-        {
-            var scale = name.StartsWith("bn1.", StringComparison.Ordinal) ? stem : 1;
-            if (name.EndsWith("running_mean", StringComparison.Ordinal)) for (var i = 0; i < t.Data.Length; i++) t.Data[i] = (float)((rng.NextDouble() - 0.5) * Math.Sqrt(scale));
-            if (name.EndsWith("running_var", StringComparison.Ordinal)) for (var i = 0; i < t.Data.Length; i++) t.Data[i] = (float)((0.5 + rng.NextDouble()) * scale);
-        }
-        return weights;
     }
 
     private static bool HasValue(Onnx.AttributeProto a) => a.Type switch

@@ -97,7 +97,7 @@ public static class ImageInput
     /// <summary>
     /// What remains of the normalization once <see cref="FoldIntoConv"/> took the channel order and
     /// the factors: x - o on float [N, 3, H, W] RGB 0-255, with o the mean in raw pixel units (per
-    /// channel as one per-channel affine pass, or the per-pixel mean image).
+    /// channel as one per-channel affine pass, or the per-pixel mean image as one subtraction).
     /// </summary>
     public static Value SubtractMean(GraphBuilder g, Value rgb, Normalization norm)
     {
@@ -113,7 +113,9 @@ public static class ImageInput
         var image = new float[3 * plane];
         for (var c = 0; c < 3; c++)
             for (var p = 0; p < plane; p++) image[(source[c] * plane) + p] = norm.MeanImage[(c * plane) + p] / norm.Scale;
-        return rgb - g.Constant(TensorData.Of(image, 1, 3, h, w));
+        // [3, H, W], not [1, 3, H, W]: OpenCV 4.6 takes a constant of the input's rank for a
+        // same-shape operand and then refuses batches of more than one.
+        return rgb - g.Constant(TensorData.Of(image, 3, h, w));
     }
 
     /// <summary>a_c = scale / std_c, the factor of backbone channel c.</summary>
