@@ -106,7 +106,8 @@ public sealed class DeployExampleTests
         return (model, crops);
     }
 
-    private static IReadOnlyList<ExpressionPrediction> Predict(ExpressionModel model, IEnumerable<string> crops)
+    /// <summary>The model's predictions for crop files, read as OpenCV reads them (BGR).</summary>
+    internal static IReadOnlyList<ExpressionPrediction> Predict(ExpressionModel model, IEnumerable<string> crops)
     {
         var mats = crops.Select(c => Cv2.ImRead(c)).ToList();
         try

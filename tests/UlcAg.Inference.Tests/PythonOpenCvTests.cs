@@ -58,16 +58,7 @@ public sealed class PythonOpenCvTests
         var (python, version) = DeployCheck.RequireOpenCvPython();
         context.WriteLine($"{python}: OpenCV {version}");
         using var reference = ExpressionModel.Load(model);
-        var mats = crops.Select(c => Cv2.ImRead(c)).ToList();
-        IReadOnlyList<ExpressionPrediction> expected;
-        try
-        {
-            expected = reference.Predict(mats);
-        }
-        finally
-        {
-            mats.ForEach(m => m.Dispose());
-        }
+        var expected = DeployExampleTests.Predict(reference, crops);
 
         var lines = DeployCheck.Run(python, [DeployCheck.OpenCvExample, model, .. crops], DeployCheck.Folder, "Skipped: python3 cannot be started.");
         Assert.HasCount(crops.Count, lines);
