@@ -7,7 +7,8 @@ namespace UlcAg.Inference.Tests;
 /// <summary>
 /// The examples of docs/deploy.md run, and agree with <see cref="ExpressionModel"/>: the C# one is
 /// compiled here (and must equal the document's text); the JavaScript one runs in Node.js with
-/// onnxruntime-node when tools/deploy-check has its packages (npm ci --prefix tools/deploy-check --ignore-scripts).
+/// onnxruntime-node when tools/deploy-check has its packages (npm ci --prefix tools/deploy-check --ignore-scripts);
+/// the Python OpenCV one runs in <see cref="PythonOpenCvTests"/> and <see cref="TrainedExportTests"/>.
 /// </summary>
 [TestClass]
 public sealed class DeployExampleTests
@@ -32,6 +33,14 @@ public sealed class DeployExampleTests
         var doc = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md")).ReplaceLineEndings("\n");
         var code = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "tools", "deploy-check", "classify.mjs")).ReplaceLineEndings("\n");
         StringAssert.Contains(doc, "```js\n" + code + "```");
+    }
+
+    [TestMethod]
+    public void PythonOpenCvExample_IsTheDocumentsText()
+    {
+        var doc = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md")).ReplaceLineEndings("\n");
+        var code = File.ReadAllText(DeployCheck.OpenCvExample).ReplaceLineEndings("\n");
+        StringAssert.Contains(doc, "```python\n" + code + "```");
     }
 
     [TestMethod]
