@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # Installs the Debian packages UlcAg needs at run time and in its tests, if missing:
-#   libgtk-3-0   OpenCV's native library (OpenCvSharp4.official.runtime.linux-x64) links GTK 3
-#   opencv-data  the Haar face cascades used for face detection
+#   libgtk-3-0      OpenCV's native library (OpenCvSharp4.official.runtime.linux-x64) links GTK 3
+#   opencv-data     the Haar face cascades used for face detection
+#   python3-opencv  tests only: Debian's own OpenCV (4.6) for Python. The tests load both exported
+#                   models in its DNN module (tools/deploy-check/classify_opencv.py) and compare them
+#                   with ONNX Runtime, so that the exports stay loadable by that older importer.
+# With --runtime, only the run-time packages (tools/setup.sh).
 set -euo pipefail
+packages=(libgtk-3-0 opencv-data)
+case "${1:-}" in
+  --runtime) ;;
+  "") packages+=(python3-opencv) ;;
+  *) echo "install-deps: unknown argument '$1'; usage: bash tools/install-deps.sh [--runtime]" >&2; exit 2 ;;
+esac
 need=()
-for pkg in libgtk-3-0 opencv-data; do
+for pkg in "${packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 [ ${#need[@]} -eq 0 ] && exit 0

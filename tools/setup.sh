@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes `dotnet ulcag-train` and `dotnet ulcag-infer` work in this clone (and installs the Debian
-# packages they need, see tools/install-deps.sh):
+# packages they need at run time, see tools/install-deps.sh):
 #   bash tools/setup.sh [extra dotnet pack arguments, e.g. -p:UlcAgGpu=true]
 # For every tool in .config/dotnet-tools.json it packs the project whose PackageId is the tool's
 # package into artifacts/packages (at the manifest's version), drops a stale copy of that version
@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-bash tools/install-deps.sh
+bash tools/install-deps.sh --runtime
 
 packages="$PWD/artifacts/packages"
 nuget_cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"

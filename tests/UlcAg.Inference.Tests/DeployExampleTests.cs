@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MyApp;
 using OpenCvSharp;
@@ -8,7 +7,8 @@ namespace UlcAg.Inference.Tests;
 /// <summary>
 /// The examples of docs/deploy.md run, and agree with <see cref="ExpressionModel"/>: the C# one is
 /// compiled here (and must equal the document's text); the JavaScript one runs in Node.js with
-/// onnxruntime-node when tools/deploy-check has its packages (npm ci --prefix tools/deploy-check --ignore-scripts).
+/// onnxruntime-node when tools/deploy-check has its packages (npm ci --prefix tools/deploy-check --ignore-scripts);
+/// the Python OpenCV one runs in <see cref="PythonOpenCvTests"/> and <see cref="TrainedExportTests"/>.
 /// </summary>
 [TestClass]
 public sealed class DeployExampleTests
@@ -21,8 +21,8 @@ public sealed class DeployExampleTests
     [TestMethod]
     public void CSharpExample_IsTheDocumentsTextVerbatim()
     {
-        var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "deploy.md"));
-        var code = File.ReadAllText(Path.Combine(RepoRoot(), "tests", "UlcAg.Inference.Tests", "DeployExample.cs"));
+        var doc = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md"));
+        var code = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "tests", "UlcAg.Inference.Tests", "DeployExample.cs"));
         var body = code[(code.IndexOf("using System.Runtime", StringComparison.Ordinal))..].ReplaceLineEndings("\n");
         StringAssert.Contains(doc.ReplaceLineEndings("\n"), "```csharp\n" + body + "```");
     }
@@ -30,9 +30,17 @@ public sealed class DeployExampleTests
     [TestMethod]
     public void JavaScriptExample_IsTheDocumentsText()
     {
-        var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "deploy.md")).ReplaceLineEndings("\n");
-        var code = File.ReadAllText(Path.Combine(RepoRoot(), "tools", "deploy-check", "classify.mjs")).ReplaceLineEndings("\n");
+        var doc = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md")).ReplaceLineEndings("\n");
+        var code = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "tools", "deploy-check", "classify.mjs")).ReplaceLineEndings("\n");
         StringAssert.Contains(doc, "```js\n" + code + "```");
+    }
+
+    [TestMethod]
+    public void PythonOpenCvExample_IsTheDocumentsText()
+    {
+        var doc = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md")).ReplaceLineEndings("\n");
+        var code = File.ReadAllText(DeployCheck.OpenCvExample).ReplaceLineEndings("\n");
+        StringAssert.Contains(doc, "```python\n" + code + "```");
     }
 
     [TestMethod]
@@ -60,7 +68,7 @@ public sealed class DeployExampleTests
     [DataRow(PixelType.Float32)]
     public void JavaScriptExample_InNodeWithOnnxRuntimeNode_GivesTheSameProbabilities(PixelType type)
     {
-        var check = Path.Combine(RepoRoot(), "tools", "deploy-check");
+        var check = DeployCheck.Folder;
         if (!Directory.Exists(Path.Combine(check, "node_modules", "onnxruntime-node")) || !Directory.Exists(Path.Combine(check, "node_modules", "sharp")))
         {
             Assert.Inconclusive("Skipped: tools/deploy-check has no node_modules; install them with `npm ci --prefix tools/deploy-check --ignore-scripts` (needs Node.js 20 and npm).");
@@ -70,7 +78,7 @@ public sealed class DeployExampleTests
         using var reference = ExpressionModel.Load(model);
         var expected = Predict(reference, crops);
 
-        var lines = RunNode(check, [Path.Combine(check, "classify.mjs"), model, .. crops]);
+        var lines = DeployCheck.Run("node", [Path.Combine(check, "classify.mjs"), model, .. crops], check, "Skipped: Node.js (node) is not on the PATH.");
 
         Assert.HasCount(crops.Count, lines);
         for (var i = 0; i < crops.Count; i++)
@@ -107,7 +115,8 @@ public sealed class DeployExampleTests
         return (model, crops);
     }
 
-    private static IReadOnlyList<ExpressionPrediction> Predict(ExpressionModel model, IEnumerable<string> crops)
+    /// <summary>The model's predictions for crop files, read as OpenCV reads them (BGR).</summary>
+    internal static IReadOnlyList<ExpressionPrediction> Predict(ExpressionModel model, IEnumerable<string> crops)
     {
         var mats = crops.Select(c => Cv2.ImRead(c)).ToList();
         try
@@ -118,47 +127,5 @@ public sealed class DeployExampleTests
         {
             mats.ForEach(m => m.Dispose());
         }
-    }
-
-    private static string[] RunNode(string workingDirectory, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("node") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            Assert.Inconclusive("Skipped: Node.js (node) is not on the PATH.");
-            throw;
-        }
-
-        using (process)
-        {
-            var errors = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            Assert.AreEqual(0, process.ExitCode, errors.Result);
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "UlcAg.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new AssertFailedException($"no UlcAg.sln above {AppContext.BaseDirectory}");
     }
 }

@@ -60,7 +60,7 @@ public sealed class SecondRuntimeTests
     }
 
     /// <summary>The uint8 contract's input: a 4-D [N, H, W, 3] byte blob of RGB crops.</summary>
-    private static Mat Nhwc(IReadOnlyList<Mat> crops, int size)
+    internal static Mat Nhwc(IReadOnlyList<Mat> crops, int size)
     {
         var perImage = size * size * 3;
         var bytes = new byte[crops.Count * perImage];
@@ -79,7 +79,7 @@ public sealed class SecondRuntimeTests
     /// Runs the model on the blob and reads both outputs. For the float32 export the blob comes from
     /// blobFromImages: BGR to RGB (swapRB), no scaling or mean (the model normalizes), NCHW.
     /// </summary>
-    private static (float[] Probabilities, float[] Alpha) RunOpenCv(string path, Mat blob)
+    internal static (float[] Probabilities, float[] Alpha) RunOpenCv(string path, Mat blob)
     {
         using var net = CvDnn.ReadNetFromOnnx(path) ?? throw new AssertFailedException($"OpenCV could not read {path}");
         net.SetPreferableBackend(Backend.OPENCV);

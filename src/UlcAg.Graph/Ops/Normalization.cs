@@ -46,16 +46,22 @@ public sealed partial class GraphBuilder
 
     /// <summary>
     /// Per-channel <c>x * scale + shift</c> (channel axis 1; scale and shift broadcastable over
-    /// x, one value per channel) in one pass: BatchNormalization with zero mean, unit variance and
-    /// epsilon 0. Not differentiable: for gradient rules and fixed input transforms.
+    /// x, one value per channel) in one pass: BatchNormalization with zero mean and
+    /// variance + epsilon = 1. Not differentiable: for gradient rules and fixed input transforms.
     /// </summary>
     public Value ChannelAffine(Value x, Value scale, Value shift)
     {
         var c = x.Shape[1];
         var zeros = Constant(TensorData.Of(new float[c], c));
-        var ones = Constant(TensorData.Of(Enumerable.Repeat(1f, (int)c).ToArray(), c));
-        return Op1("BatchNormalization", [x, Reshape(scale, c), Reshape(shift, c), zeros, ones], x.Type, x.Shape, new Dictionary<string, object> { ["epsilon"] = 0.0 });
+        // Variance 1 - 2^-17 and epsilon 2^-17 add up to exactly 1 in float32, so the op is the
+        // plain affine. Epsilon 0 would be a zero-valued attribute, which a protobuf 3 writer (as
+        // this one) leaves off the wire and strict readers (OpenCV 4.6's ONNX importer) reject.
+        var variance = Constant(TensorData.Of(Enumerable.Repeat(1f - AffineEpsilon, (int)c).ToArray(), c));
+        return Op1("BatchNormalization", [x, Reshape(scale, c), Reshape(shift, c), zeros, variance], x.Type, x.Shape,
+            new Dictionary<string, object> { ["epsilon"] = (double)AffineEpsilon });
     }
+
+    private const float AffineEpsilon = 1f / (1 << 17);
 
     internal static long[] BatchNormAxes(Value x) => Enumerable.Range(0, x.Rank).Where(a => a != 1).Select(a => (long)a).ToArray();
 }

@@ -32,13 +32,16 @@ public static class ModelExport
             throw new ArgumentException($"{settings.ClassNames.Count} class names for a {o.Classes}-class model");
         var target = o with { Method = o.Method == Method.Baseline ? Method.Baseline : Method.TargetOnly };
         var g = new GraphBuilder("ulcag_inference");
-        var m = new ModelContext(g, GraphMode.Export, weights);
-        var x = settings.Float32Input
-            ? ImageInput.FromFloatNchw(g, g.Input(N.ExportImage, DType.Float, Shape.Dynamic, 3, o.InputSize, o.InputSize), o.Normalization)
-            : ImageInput.FromUInt8Nhwc(g, g.Input(N.ExportImage, DType.UInt8, Shape.Dynamic, o.InputSize, o.InputSize, 3), o.Normalization);
-        var outs = UlcAgNetwork.Forward(m, x, null, target);
+        // The channel order and the factors of the normalization ride on the stem's weights; the
+        // graph only subtracts the mean before the first convolution (ImageInput.FoldIntoConv):
+        //   image -> [Cast -> Transpose] -> x - mean -> Conv (W folded) -> ...
+        var m = new ModelContext(g, GraphMode.Export, FoldNormalization(weights, o.Normalization));
+        var rgb = settings.Float32Input
+            ? g.Input(N.ExportImage, DType.Float, Shape.Dynamic, 3, o.InputSize, o.InputSize)
+            : ImageInput.ToFloatNchw(g, g.Input(N.ExportImage, DType.UInt8, Shape.Dynamic, o.InputSize, o.InputSize, 3));
+        var outs = UlcAgNetwork.Forward(m, ImageInput.SubtractMean(g, rgb, o.Normalization), null, target);
         g.Output(g.Softmax(outs.Logits, 1), N.Probabilities);
-        g.Output(outs.Alpha ?? g.ReduceSum(outs.Logits * 0.0, [1]) + 1.0, N.Alpha);
+        g.Output(outs.Alpha ?? ConstantOne(g, outs.Features), N.Alpha);
 
         var version = typeof(ModelExport).Assembly.GetName().Version?.ToString(3) ?? "0";
         var metadata = new Dictionary<string, string>
@@ -59,5 +62,25 @@ public static class ModelExport
             DocString = "UlcAg facial-expression classifier (target branch). Input: aligned face crops, raw 0-255 RGB pixels; normalization is inside the model.",
             Metadata = metadata,
         });
+    }
+
+    /// <summary>The weights with the normalization's channel order and factors folded into the stem's convolution.</summary>
+    private static TensorMap FoldNormalization(TensorMap weights, Normalization norm)
+    {
+        var stem = $"{ResNet18.StemConv}.weight";
+        var folded = new TensorMap();
+        foreach (var (name, t) in weights) folded.Add(name, name == stem ? ImageInput.FoldIntoConv(t, norm) : t);
+        return folded;
+    }
+
+    /// <summary>
+    /// alpha = 1 for methods without attention, [N] from the dynamic batch: a linear layer with zero
+    /// weights and bias 1 on the features, the ops the attention path uses (a ReduceSum would need
+    /// opset 13, whose axes input OpenCV 4.6 does not read).
+    /// </summary>
+    private static Value ConstantOne(GraphBuilder g, Value features)
+    {
+        var w = g.Constant(TensorData.Of(new float[features.Shape[1]], 1, features.Shape[1]));
+        return g.Reshape(g.Linear(features, w, g.Constant(TensorData.Of([1f], 1))), -1);
     }
 }

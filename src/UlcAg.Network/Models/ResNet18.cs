@@ -10,6 +10,9 @@ namespace UlcAg.Network.Models;
 /// </summary>
 public static class ResNet18
 {
+    /// <summary>The stem's convolution, the first layer: 7x7/2, 3 input channels, no bias.</summary>
+    public const string StemConv = "conv1";
+
     /// <summary>
     /// A basic block: conv3x3-bn-relu-conv3x3-bn, plus the identity or a 1x1 projection
     /// (conv-bn) when the stride or width changes, then relu.
@@ -41,7 +44,7 @@ public static class ResNet18
             // monotone, so the maximum of the ReLUs is the ReLU of the maximum) and the same
             // gradients (a window whose maximum is <= 0 passes none either way), with the ReLU
             // and its backward mask on a quarter of the values.
-            h = m.BatchNorm(m.Conv2d(x, "conv1", width, 7, 2, 3, group), "bn1", group);
+            h = m.BatchNorm(m.Conv2d(x, StemConv, width, 7, 2, 3, group), "bn1", group);
             h = g.Relu(g.MaxPool(h, 3, 2, 1, withIndices: m.Training));
         }
         for (var stage = 0; stage < ResNetLayout.StageChannels.Count; stage++)

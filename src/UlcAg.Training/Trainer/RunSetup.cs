@@ -119,11 +119,14 @@ internal static class RunSetup
         }
     }
 
+    /// <summary>How the run crops its faces: the cache builds with it, and the export records it (ulcag.face_alignment).</summary>
+    public static FacePipelineOptions FaceOptions(TrainOptions o) => new() { Size = o.Data.InputSize, Mode = o.Data.Align, Margin = (float)o.Data.Margin };
+
     private static (ImageCache Train, ImageCache Val, ImageCache Test) OpenCaches(TrainOptions o, PreparedData data, List<IDisposable> owned, IProgressReporter progress, CancellationToken ct)
     {
         var settings = new CacheSettings
         {
-            Faces = new FacePipelineOptions { Size = o.Data.InputSize, Mode = o.Data.Align, Margin = (float)o.Data.Margin },
+            Faces = FaceOptions(o),
             Detector = o.Data.DetectorSpec,
             OnDecodeError = o.Data.BadInput,
         };

@@ -13,8 +13,9 @@ public sealed class ExportCallback : ITrainerCallback
     {
         var map = new TensorMap();
         foreach (var s in run.Step.Weights) map.Add(s.Name, new HostTensor(s.Shape, test.Weights[s.Name]));
-        var data = run.Options.Data;
-        var alignment = JsonSerializer.Serialize(new { mode = EnumWords.ToWord(data.Align), margin = data.Margin, size = data.InputSize });
+        // The keys ulcag-infer reads (UlcAg.Inference.FaceAlignmentSpec), with the values the training crops were made with.
+        var faces = RunSetup.FaceOptions(run.Options);
+        var alignment = JsonSerializer.Serialize(new { mode = EnumWords.ToWord(faces.Mode), margin = faces.Margin, template_padding = faces.TemplatePadding });
         foreach (var float32 in new[] { false, true })
         {
             var model = ModelExport.Build(run.Network, map, new ExportSettings(run.Data.ClassNames, alignment, float32));
