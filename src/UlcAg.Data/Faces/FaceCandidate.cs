@@ -17,19 +17,22 @@ internal readonly record struct FaceCandidate(float Score, float[] Geometry)
     public float Width => X1 - X0;
     public float Height => Y1 - Y0;
 
-    /// <summary>Intersection over union of the two boxes (0 when either is empty).</summary>
-    public float IoU(FaceCandidate other)
+    public float Area => Width * Height;
+
+    /// <summary>Area of the intersection of the two boxes.</summary>
+    public float Intersection(FaceCandidate other)
     {
         var w = Math.Min(X1, other.X1) - Math.Max(X0, other.X0);
         var h = Math.Min(Y1, other.Y1) - Math.Max(Y0, other.Y0);
-        if (w <= 0 || h <= 0)
-        {
-            return 0;
-        }
+        return w > 0 && h > 0 ? w * h : 0;
+    }
 
-        var inter = w * h;
-        var union = (Width * Height) + (other.Width * other.Height) - inter;
-        return union > 0 ? inter / union : 0;
+    /// <summary>Intersection over union of the two boxes (0 when they do not overlap).</summary>
+    public float IoU(FaceCandidate other)
+    {
+        var inter = Intersection(other);
+        var union = Area + other.Area - inter;
+        return inter > 0 && union > 0 ? inter / union : 0;
     }
 
     /// <summary>The same detection with every point p mapped to ((p.x + dx) fx, (p.y + dy) fy).</summary>

@@ -44,6 +44,20 @@ internal static class WeightedNms
         return result;
     }
 
+    /// <summary>
+    /// Drops every detection that lies mostly (at least <paramref name="insideFraction"/> of its area)
+    /// inside one of at least twice its area: a pyramid tile that holds only part of a close-up face
+    /// can see a face in that part (eyes and nose, sometimes scoring higher than the whole face),
+    /// which overlaps the whole face too little for <see cref="Apply"/> to merge it. Faces in photos
+    /// do not nest that way; overlapping faces in a crowd overlap far less.
+    /// </summary>
+    public static List<FaceCandidate> DropNested(List<FaceCandidate> detections, float insideFraction = 0.5f)
+    {
+        ArgumentNullException.ThrowIfNull(detections);
+        return [.. detections.Where(small => !detections.Any(big =>
+            big.Area >= 2 * small.Area && big.Intersection(small) >= insideFraction * small.Area))];
+    }
+
     private static FaceCandidate Blend(List<FaceCandidate> group, float score)
     {
         if (group.Count == 1)
