@@ -31,9 +31,9 @@ public sealed class BlazeFaceDetector : IFaceDetector
     public const string ModelPathVariable = "ULCAG_BLAZEFACE_MODEL";
 
     /// <summary>
-    /// Minimum score kept. MediaPipe uses 0.5 for live video; on the composed photographs of
-    /// tools/FaceDetectBench every false positive on the generated textures scored under 0.65, and
-    /// 0.65 loses about 2% of the faces, the smallest ones (docs/BENCHMARKS.md, "Face detection").
+    /// Minimum score kept. MediaPipe uses 0.5 for live video; on 72 composed photographs of
+    /// tools/FaceDetectBench 0.5 let through 5 false positives (scores 0.51-0.61) and 0.65 one, for
+    /// 2.5% fewer faces found, the smallest ones (docs/BENCHMARKS.md, "Face detection").
     /// </summary>
     public const float DefaultScoreThreshold = 0.65f;
 
