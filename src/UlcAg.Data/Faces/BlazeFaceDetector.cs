@@ -17,7 +17,7 @@ namespace UlcAg.Data.Faces;
 /// around images smaller than the input; decode every anchor (MediaPipe's TensorsToDetections with
 /// sigmoid scores clipped at +-100); keep scores at or above the threshold; map to image pixels.
 /// Then all levels' detections are blended by weighted non-maximum suppression, and detections
-/// nested in a larger, better one (parts of a close-up seen by one tile) are dropped (<see cref="WeightedNms"/>).
+/// nested in one of at least twice their area (parts of a close-up seen by one tile) are dropped (<see cref="WeightedNms"/>).
 /// </remarks>
 public sealed class BlazeFaceDetector : IFaceDetector
 {

@@ -12,23 +12,25 @@ namespace UlcAg.Data.Faces;
 /// into 256 and is lost. The levels:
 /// <code>
 ///   level 0   whole image, longer side = WholeSide, centred in one input (black around it)
-///   level 1   image x r      tiles of S x S, overlapping by O1      faces of 22 .. 22 r 1.25 px
+///   level 1   image x r      S x S tiles, neighbours overlapping by 22 r 1.25 px + 2 margins
 ///   ...
 ///   level n   image x r^n    = the scale at which the smallest face sought is 22 px
 /// </code>
 /// with the ratio r between levels at most 2, so a face too small for level k - 1 (under 22 px
-/// there) is at most 22 r px at level k. Each tiled level keeps only faces up to that size (larger
-/// ones are level k - 1's), and its tiles overlap by that size plus an edge margin on both sides, so
-/// each such face lies wholly inside some tile; a detection that reaches an inner tile edge (a cut
-/// face) is dropped, the tile that holds the whole face reports it. Tiles rather than a bigger
-/// input: the models have a fixed input size and batch 1.
+/// there) is at most 22 r px at level k. The tiles of a level overlap by a bit more than that plus
+/// an edge margin on both sides, so each such face lies wholly inside some tile, with context
+/// around it. A detection that reaches an inner tile edge (a cut face) is dropped: the tile that
+/// holds the whole face reports it, or for larger faces a coarser level. Larger faces that a tile
+/// holds whole are kept too (a coarser level may score them too low), and the parts of close-ups
+/// that a tile mistakes for faces are removed after the merge (<see cref="WeightedNms.DropNested"/>).
+/// Tiles rather than a bigger input: the models have a fixed input size and batch 1.
 /// </remarks>
 internal static class BlazeFacePyramid
 {
     /// <summary>Largest scale step between levels.</summary>
     public const double MaxRatio = 2.0;
 
-    /// <summary>A tiled level keeps faces up to this factor above the size the level below can no longer find.</summary>
+    /// <summary>Tiles overlap by a face this factor above the size the level below can no longer find.</summary>
     private const double Slack = 1.25;
 
     /// <summary>Context kept between a face box and an inner tile edge, as a fraction of the level's largest face.</summary>
@@ -108,8 +110,9 @@ internal static class BlazeFacePyramid
     /// <summary>
     /// One pyramid level: the image resized to <see cref="Width"/> x <see cref="Height"/> (one level
     /// pixel is <see cref="ToImageX"/> x <see cref="ToImageY"/> image pixels), its tiles in level
-    /// pixels (each at most the model input; smaller ones are centred in it), the largest face box it
-    /// reports (infinite for level 0) and the margin a face keeps from inner tile edges.
+    /// pixels (each at most the model input; smaller ones are centred in it), the largest face box
+    /// that always lies wholly inside some tile (infinite for level 0, a single input) and the margin
+    /// a face keeps from inner tile edges.
     /// </summary>
     internal sealed record Level(int Width, int Height, float ToImageX, float ToImageY, IReadOnlyList<Rect> Tiles, float MaxBox, float EdgeMargin)
     {
