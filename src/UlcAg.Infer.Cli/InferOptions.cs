@@ -16,7 +16,7 @@ internal sealed record InferOptions
     public bool Json { get; init; }
     public string? Annotate { get; init; }
     public bool NoDetect { get; init; }
-    public FaceDetectorSpec Detector { get; init; } = FaceDetectorSpec.Haar();
+    public FaceDetectorSpec Detector { get; init; } = FaceDetectorSpec.Default;
     public Device Device { get; init; } = Device.Cpu;
     public int Batch { get; init; } = ExpressionModel.DefaultMaxBatch;
     public int Threads { get; init; }
@@ -48,7 +48,7 @@ internal sealed class InferCommandLine
         "Draw boxes and labels; OUT is a file for one image, a folder for several.");
     private readonly Option<bool> _noDetect = CliOptions.Flag("--no-detect", "The images already are face crops: classify each whole image.");
     private readonly Option<FaceDetectorSpec> _detector = CliOptions.Value("--detector", "SPEC",
-        "haar (default), haar:CASCADE.xml or yunet:MODEL.onnx (5-point alignment).", DetectorChoice.Parse, FaceDetectorSpec.Haar());
+        $"{DetectorChoice.Choices}. BlazeFace and YuNet give points to align faces by.", DetectorChoice.Parse, FaceDetectorSpec.Default);
     private readonly Option<Device> _device = CliOptions.Value("--device", "DEVICE", "cpu (default), cuda or cuda:N.", ParseDevice, Device.Cpu);
     private readonly Option<int> _batch = CliOptions.Value("--batch", "N",
         $"Faces per model run (default {ExpressionModel.DefaultMaxBatch}).", CliOptions.Int("--batch", minimum: 1), ExpressionModel.DefaultMaxBatch);

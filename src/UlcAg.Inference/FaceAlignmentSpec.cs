@@ -6,11 +6,11 @@ namespace UlcAg.Inference;
 
 /// <summary>
 /// How the training faces were cropped (metadata <see cref="ModelMetadataKeys.FaceAlignment"/>), so
-/// inference crops the same way: the mode, the box margin and the 5-point template padding.
+/// inference crops the same way: the mode, the box margin and the alignment template's padding.
 /// </summary>
 /// <param name="Mode">Auto (landmarks when the detector gives them, else the box), box, or resize.</param>
 /// <param name="Margin">Box crops: context on each side as a fraction of the box's longer side.</param>
-/// <param name="TemplatePadding">5-point alignment: extra context around the template face.</param>
+/// <param name="TemplatePadding">Landmark alignment (5-point or eyes and mouth): extra context around the template face.</param>
 public sealed record FaceAlignmentSpec(AlignMode Mode, float Margin, float TemplatePadding)
 {
     /// <summary>The face pipeline's defaults (auto, margin 0.2, no padding), used when the metadata has no entry.</summary>

@@ -95,7 +95,7 @@ public sealed class CliTests
         CollectionAssert.AreEqual(ContractModels.Expressions, root.GetProperty("model").GetProperty("classes").EnumerateArray().Select(e => e.GetString()).ToArray());
         Assert.AreEqual(64, root.GetProperty("model").GetProperty("input_size").GetInt32());
         Assert.AreEqual("cpu", root.GetProperty("device").GetString());
-        Assert.AreEqual("haar", root.GetProperty("detector").GetString());
+        Assert.AreEqual("blazeface", root.GetProperty("detector").GetString());
 
         var images = root.GetProperty("images").EnumerateArray().ToList();
         Assert.HasCount(2, images);
@@ -109,7 +109,7 @@ public sealed class CliTests
             var face = faces[i];
             var box = face.GetProperty("box");
             Assert.AreEqual(expected.Faces[i].Box!.Value.X, box.GetProperty("x").GetSingle());
-            Assert.AreEqual("box", face.GetProperty("crop").GetString());
+            Assert.AreEqual("threepoint", face.GetProperty("crop").GetString(), "BlazeFace's eyes and mouth align the face");
             var probabilities = face.GetProperty("probabilities").EnumerateObject().ToList();
             CollectionAssert.AreEqual(ContractModels.Expressions, probabilities.Select(p => p.Name).ToArray());
             Assert.AreEqual(1.0, probabilities.Sum(p => p.Value.GetDouble()), 1e-5);
@@ -124,9 +124,9 @@ public sealed class CliTests
             Assert.AreEqual(expected.Faces[i].Prediction.Alpha!.Value, face.GetProperty("alpha").GetSingle());
         }
 
-        // Largest first, each box around the face drawn there.
-        AssertCentre(faces[0].GetProperty("box"), 220, 210);
-        AssertCentre(faces[1].GetProperty("box"), 590, 200);
+        // Largest first, each box around the face pasted there.
+        AssertCentre(faces[0].GetProperty("box"), 220, 210, tolerance: 40);
+        AssertCentre(faces[1].GetProperty("box"), 590, 200, tolerance: 40);
 
         Assert.AreEqual("error", images[1].GetProperty("status").GetString());
         StringAssert.Contains(images[1].GetProperty("error").GetString(), "not a decodable image");
@@ -137,6 +137,23 @@ public sealed class CliTests
         Assert.AreEqual(2, summary.GetProperty("faces").GetInt32());
         Assert.AreEqual(0, summary.GetProperty("no_face").GetInt32());
         Assert.AreEqual(1, summary.GetProperty("failed").GetInt32());
+    }
+
+    [TestMethod]
+    public void Detector_HaarStaysAChoice_AndCropsByBox()
+    {
+        TrainedModel();
+        var photo = Photos.TwoFaces(Path.Combine(Dir, "two.png"));
+
+        var run = CliRun.Of(Dir, "--json", "--detector", "haar", photo);
+
+        Assert.AreEqual(0, run.ExitCode, run.Errors);
+        using var doc = JsonDocument.Parse(run.Output);
+        Assert.AreEqual("haar", doc.RootElement.GetProperty("detector").GetString());
+        var faces = doc.RootElement.GetProperty("images")[0].GetProperty("faces").EnumerateArray().ToList();
+        Assert.HasCount(2, faces);
+        Assert.IsTrue(faces.All(f => f.GetProperty("crop").GetString() == "box"));
+        AssertCentre(faces[0].GetProperty("box"), 220, 210, tolerance: 40);
     }
 
     [TestMethod]
@@ -153,7 +170,7 @@ public sealed class CliTests
 
         // The same weights on differently cropped faces; each equals the model on its own crop.
         Assert.AreNotEqual(a[0], b[0]);
-        using var detector = new HaarFaceDetector();
+        using var detector = FaceDetectorSpec.Default.Create();
         using var model = ExpressionModel.Load(wide);
         using var image = ImageDecoder.DecodeFile(photo);
         var box = detector.Detect(image)[0].Box;
@@ -320,7 +337,7 @@ public sealed class CliTests
     {
         TrainedModel();
         var path = Path.Combine(Dir, "huge.jpg");
-        using (var photo = Photos.Face(6000, 4000, 3600, 1800, 8.0))
+        using (var photo = Photos.Face(6000, 4000, 3600, 1800, 1400))
         {
             Cv2.ImWrite(path, photo, new ImageEncodingParam(ImwriteFlags.JpegQuality, 85));
         }
@@ -408,6 +425,7 @@ public sealed class CliTests
     [DataRow("--detector yunet", "--detector yunet needs the model file")]
     [DataRow("--detector yunet:/nowhere/yunet.onnx", "/nowhere/yunet.onnx' does not exist")]
     [DataRow("--detector haar:/nowhere/cascade.xml", "/nowhere/cascade.xml' does not exist")]
+    [DataRow("--detector blazeface:/nowhere/blazeface.onnx", "/nowhere/blazeface.onnx' does not exist")]
     [DataRow("--device cuda:0", "cannot use device cuda:0")]
     public void BadOptions_FailWithAMessageAndExitCode2(string options, string message)
     {
@@ -450,7 +468,7 @@ public sealed class CliTests
     private static ImageResult Recognize(string model, string photo)
     {
         using var m = ExpressionModel.Load(model);
-        using var detector = new HaarFaceDetector();
+        using var detector = FaceDetectorSpec.Default.Create();
         return new ExpressionRecognizer(m, detector).Recognize(photo);
     }
 

@@ -2,15 +2,22 @@ using OpenCvSharp;
 
 namespace UlcAg.Inference.Tests;
 
-/// <summary>Photos for the end-to-end tests, written in the formats and shapes users bring.</summary>
+/// <summary>
+/// Photos for the end-to-end tests, written in the formats and shapes users bring, with real faces
+/// (photographs of tests/fixtures/real-faces pasted where the tests expect them).
+/// </summary>
 internal static class Photos
 {
+    // Two photographs whose face sits in their middle (BlazeFace's box centre within 2% of it).
+    private const string Large = "Alvaro_Silva_Calderon_0001.jpg";
+    private const string Small = "Dionyssis_Georgiadis_0001.jpg";
+
     /// <summary>A light gray 800 x 420 photo with a large face at (220, 210) and a smaller one at (590, 200).</summary>
     public static string TwoFaces(string path)
     {
         using var photo = new Mat(420, 800, MatType.CV_8UC3, new Scalar(200, 200, 200));
-        FaceTestImages.DrawFace(photo, 220, 210, 1.0);
-        FaceTestImages.DrawFace(photo, 590, 200, 0.8);
+        Paste(photo, Large, 220, 210, 300);
+        Paste(photo, Small, 590, 200, 200);
         Cv2.ImWrite(path, photo);
         return path;
     }
@@ -45,7 +52,7 @@ internal static class Photos
 
     private static string SmallFace(string path, ColorConversionCodes conversion, Action<Mat> edit)
     {
-        using var photo = Face(360, 300, 200, 150, 1.0);
+        using var photo = Face(360, 300, 200, 150, 220);
         using var converted = new Mat();
         Cv2.CvtColor(photo, converted, conversion);
         edit(converted);
@@ -53,10 +60,17 @@ internal static class Photos
         return path;
     }
 
-    public static Mat Face(int width, int height, double cx, double cy, double scale)
+    /// <summary>A light gray photo with one face centred at (cx, cy), pasted as a photograph of <paramref name="side"/> pixels.</summary>
+    public static Mat Face(int width, int height, int cx, int cy, int side)
     {
         var photo = new Mat(height, width, MatType.CV_8UC3, new Scalar(200, 200, 200));
-        FaceTestImages.DrawFace(photo, cx, cy, scale);
+        Paste(photo, Large, cx, cy, side);
         return photo;
+    }
+
+    private static void Paste(Mat photo, string name, int cx, int cy, int side)
+    {
+        using var face = RealFaces.Compose(photo, [new RealFaces.Placement(Path.Combine(RealFaces.Folder, name), cx - (side / 2), cy - (side / 2), side)]);
+        face.CopyTo(photo);
     }
 }

@@ -40,7 +40,7 @@ public sealed class ConfigDefaultsTests
         Assert.IsNull(o.Data.Classes);
         Assert.AreEqual(AlignMode.Auto, o.Data.Align);
         Assert.AreEqual(0.2, o.Data.Margin);
-        Assert.AreEqual("haar", o.Data.Detector);
+        Assert.AreEqual("blazeface", o.Data.Detector);
         Assert.AreEqual(Path.Combine(files.Root, "artifacts", "cache"), o.Data.CacheDir);
         Assert.AreEqual(IssuePolicy.Fail, o.Data.BadInput);
         Assert.AreEqual(AuSource.None, o.Data.Au.Source);
@@ -135,7 +135,8 @@ public sealed class ConfigDefaultsTests
     public void DetectorSettingsNameTheDetector()
     {
         Assert.IsNull(new DataOptions { Detector = "none" }.DetectorSpec);
-        Assert.AreEqual(FaceDetectorKind.Haar, new DataOptions().DetectorSpec!.Kind);
+        Assert.AreEqual(FaceDetectorKind.BlazeFace, new DataOptions().DetectorSpec!.Kind);
+        Assert.AreEqual(FaceDetectorKind.Haar, new DataOptions { Detector = "haar" }.DetectorSpec!.Kind);
         Assert.AreEqual(FaceDetectorKind.YuNet, new DataOptions { Detector = "/m/yunet.onnx" }.DetectorSpec!.Kind);
         Assert.AreEqual("/m/c.xml", new DataOptions { Detector = "/m/c.xml" }.DetectorSpec!.ModelPath);
     }

@@ -155,7 +155,7 @@ public sealed class ConfigErrorTests
         Assert.AreEqual(5, byKey["model.pretrained"].Location!.Line);
 
         var detector = Single(Fails(files, "data: {detector: " + files.Write("d.txt", "") + "}\n"), "data.detector");
-        StringAssert.Contains(detector.Text, "expected haar, none, a Haar cascade .xml or a YuNet .onnx file");
+        StringAssert.Contains(detector.Text, "expected blazeface, haar, none, a Haar cascade .xml or a YuNet .onnx file");
     }
 
     [TestMethod]

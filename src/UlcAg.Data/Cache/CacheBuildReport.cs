@@ -21,6 +21,9 @@ public sealed record CacheBuildReport
     /// <summary>Crops made by 5-point alignment.</summary>
     public int FivePoint { get; init; }
 
+    /// <summary>Crops made by aligning the eyes and mouth centre (BlazeFace's keypoints).</summary>
+    public int ThreePoint { get; init; }
+
     /// <summary>Crops made from a face box.</summary>
     public int Box { get; init; }
 

@@ -112,6 +112,7 @@ internal static class ImageCacheBuilder
                 Held = held.Count,
                 Skipped = skipped,
                 FivePoint = Count(FaceCropKind.FivePoint),
+                ThreePoint = Count(FaceCropKind.ThreePoint),
                 Box = Count(FaceCropKind.Box),
                 Resized = Count(FaceCropKind.Resize),
                 NoFaceFound = Count(FaceCropKind.NoFaceFound),

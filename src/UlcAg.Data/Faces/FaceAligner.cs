@@ -3,8 +3,8 @@ using OpenCvSharp;
 namespace UlcAg.Data.Faces;
 
 /// <summary>
-/// The three ways a face becomes a square crop: a 5-point similarity alignment to
-/// <see cref="FaceTemplate"/>, a square crop around a box with a margin, or a plain resize of an image
+/// The three ways a face becomes a square crop: a similarity alignment of landmarks to
+/// <see cref="FaceTemplate"/> (five points, or the eyes and mouth centre), a square crop around a box with a margin, or a plain resize of an image
 /// that already is a face crop. All take and return 8-bit BGR images; the caller disposes the result.
 /// Shrinking uses area averaging (INTER_AREA), enlarging bilinear interpolation.
 /// </summary>
@@ -21,6 +21,26 @@ public static class FaceAligner
         ArgumentNullException.ThrowIfNull(landmarks);
         var transform = SimilarityTransform.Estimate(landmarks.ToArray(), FaceTemplate.ForSize(size, padding));
         return Warp(bgr, transform, size);
+    }
+
+    /// <summary>
+    /// Warps the image so the eyes and mouth centre of <paramref name="keypoints"/> land as close as
+    /// possible (least squares) to the template's eyes and the midpoint of its mouth corners
+    /// (<see cref="FaceTemplate.EyesAndMouthForSize"/>): the same crop as the 5-point alignment for a
+    /// detector that gives a mouth centre instead of corners. Pixels from outside the image are black.
+    /// </summary>
+    public static Mat AlignToTemplate(Mat bgr, FaceKeypoints keypoints, int size, float padding = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(bgr);
+        ArgumentNullException.ThrowIfNull(keypoints);
+        return Warp(bgr, TemplateTransform(keypoints, size, padding), size);
+    }
+
+    /// <summary>The similarity taking the keypoints' eyes and mouth centre onto the template's (see <see cref="AlignToTemplate(Mat, FaceKeypoints, int, float)"/>).</summary>
+    public static SimilarityTransform TemplateTransform(FaceKeypoints keypoints, int size, float padding = 0f)
+    {
+        ArgumentNullException.ThrowIfNull(keypoints);
+        return SimilarityTransform.Estimate(keypoints.AlignmentPoints(), FaceTemplate.EyesAndMouthForSize(size, padding));
     }
 
     /// <summary>

@@ -6,6 +6,9 @@ public enum FaceCropKind
     /// <summary>5-point similarity alignment to <see cref="FaceTemplate"/>.</summary>
     FivePoint,
 
+    /// <summary>Similarity alignment of the eyes and mouth centre (BlazeFace's keypoints) to the same template.</summary>
+    ThreePoint,
+
     /// <summary>Square crop around a face box with margin.</summary>
     Box,
 

@@ -3,6 +3,9 @@ namespace UlcAg.Data.Faces;
 /// <summary>Which face detector to build.</summary>
 public enum FaceDetectorKind
 {
+    /// <summary>MediaPipe BlazeFace run by ONNX Runtime (<see cref="BlazeFaceDetector"/>): boxes, scores, six keypoints. The default.</summary>
+    BlazeFace,
+
     /// <summary>OpenCV Haar cascade (<see cref="HaarFaceDetector"/>): boxes only.</summary>
     Haar,
 

@@ -7,8 +7,11 @@ namespace UlcAg.Data.Faces;
 /// creates its own detector from it (detectors are not thread-safe).
 /// </summary>
 /// <param name="Kind">Detector family.</param>
-/// <param name="ModelPath">Cascade XML for Haar (null: Debian's default), ONNX model for YuNet (required).</param>
-/// <param name="ScoreThreshold">YuNet: minimum score kept.</param>
+/// <param name="ModelPath">
+/// ONNX model for BlazeFace (null: <see cref="BlazeFaceDetector.DefaultModelPath"/>), cascade XML for Haar
+/// (null: Debian's default), ONNX model for YuNet (required).
+/// </param>
+/// <param name="ScoreThreshold">BlazeFace and YuNet: minimum score kept.</param>
 /// <param name="MinNeighbors">Haar: overlapping candidates needed to keep a detection.</param>
 public sealed record FaceDetectorSpec(
     FaceDetectorKind Kind,
@@ -16,6 +19,13 @@ public sealed record FaceDetectorSpec(
     float ScoreThreshold = 0.6f,
     int MinNeighbors = 5)
 {
+    /// <summary>The default detector: BlazeFace with the shipped full-range model.</summary>
+    public static FaceDetectorSpec Default => BlazeFace();
+
+    /// <summary>The BlazeFace detector (the shipped full-range model unless a path is given).</summary>
+    public static FaceDetectorSpec BlazeFace(string? modelPath = null) =>
+        new(FaceDetectorKind.BlazeFace, modelPath, BlazeFaceDetector.DefaultScoreThreshold);
+
     /// <summary>The Haar cascade detector (Debian's opencv-data cascade unless a path is given).</summary>
     public static FaceDetectorSpec Haar(string? cascadePath = null) => new(FaceDetectorKind.Haar, cascadePath);
 
@@ -26,6 +36,7 @@ public sealed record FaceDetectorSpec(
     /// <exception cref="FaceDetectorUnavailableException">The model or cascade file is missing or unreadable.</exception>
     public IFaceDetector Create() => Kind switch
     {
+        FaceDetectorKind.BlazeFace => new BlazeFaceDetector(ModelPath, ScoreThreshold),
         FaceDetectorKind.Haar => new HaarFaceDetector(ModelPath, minNeighbors: MinNeighbors),
         FaceDetectorKind.YuNet => new YuNetFaceDetector(
             ModelPath ?? throw new FaceDetectorUnavailableException("The YuNet detector needs the path of its .onnx model file."),
@@ -39,7 +50,12 @@ public sealed record FaceDetectorSpec(
     /// </summary>
     public string KeyText()
     {
-        var path = ModelPath ?? (Kind == FaceDetectorKind.Haar ? HaarFaceDetector.DefaultCascadePath : "");
+        var path = ModelPath ?? Kind switch
+        {
+            FaceDetectorKind.Haar => HaarFaceDetector.DefaultCascadePath,
+            FaceDetectorKind.BlazeFace => BlazeFaceDetector.DefaultModelPath,
+            _ => "",
+        };
         var file = new FileInfo(path);
         var stamp = file.Exists
             ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}")

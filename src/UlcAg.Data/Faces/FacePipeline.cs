@@ -88,9 +88,7 @@ public sealed class FacePipeline
         foreach (var d in faces)
         {
             var box = new FaceBox(d.Box.X * fx, d.Box.Y * fy, d.Box.Width * fx, d.Box.Height * fy);
-            var marks = d.Landmarks is null ? null : new FiveLandmarks(
-                Up(d.Landmarks.LeftEye), Up(d.Landmarks.RightEye), Up(d.Landmarks.Nose), Up(d.Landmarks.MouthLeft), Up(d.Landmarks.MouthRight));
-            scaled.Add(d with { Box = box, Landmarks = marks });
+            scaled.Add(d with { Box = box, Landmarks = d.Landmarks?.Map(Up), Keypoints = d.Keypoints?.Map(Up) });
         }
 
         return scaled;
@@ -179,6 +177,12 @@ public sealed class FacePipeline
             return new AlignedFace(aligned, FaceCropKind.FivePoint, face.Box, face.Score, face.Landmarks);
         }
 
-        return new AlignedFace(FaceAligner.CropBox(bgr, face.Box, Options.Margin, Options.Size), FaceCropKind.Box, face.Box, face.Score, face.Landmarks);
+        if (Options.Mode == AlignMode.Auto && face.Keypoints is not null)
+        {
+            var aligned = FaceAligner.AlignToTemplate(bgr, face.Keypoints, Options.Size, Options.TemplatePadding);
+            return new AlignedFace(aligned, FaceCropKind.ThreePoint, face.Box, face.Score, face.Landmarks, face.Keypoints);
+        }
+
+        return new AlignedFace(FaceAligner.CropBox(bgr, face.Box, Options.Margin, Options.Size), FaceCropKind.Box, face.Box, face.Score, face.Landmarks, face.Keypoints);
     }
 }

@@ -51,4 +51,15 @@ public static class FaceTemplate
 
         return points;
     }
+
+    /// <summary>
+    /// The template's left eye, right eye and mouth centre (the midpoint of its mouth corners) in pixels
+    /// of a <paramref name="size"/> x <paramref name="size"/> crop: the points of
+    /// <see cref="FaceKeypoints.AlignmentPoints"/>, for detectors that give a mouth centre, not corners.
+    /// </summary>
+    public static Point2f[] EyesAndMouthForSize(int size, float padding = 0f)
+    {
+        var five = ForSize(size, padding);
+        return [five[0], five[1], new Point2f((five[3].X + five[4].X) / 2, (five[3].Y + five[4].Y) / 2)];
+    }
 }

@@ -45,6 +45,13 @@ public sealed record FiveLandmarks(
     /// <summary>The points in record order: left eye, right eye, nose tip, left and right mouth corner.</summary>
     public Point2f[] ToArray() => [LeftEye, RightEye, Nose, MouthLeft, MouthRight];
 
+    /// <summary>Every point passed through <paramref name="map"/>.</summary>
+    public FiveLandmarks Map(Func<Point2f, Point2f> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        return new(map(LeftEye), map(RightEye), map(Nose), map(MouthLeft), map(MouthRight));
+    }
+
     /// <summary>The landmarks with every coordinate multiplied by <paramref name="factor"/>.</summary>
     public FiveLandmarks Scale(float factor) => new(
         LeftEye * factor, RightEye * factor, Nose * factor, MouthLeft * factor, MouthRight * factor);

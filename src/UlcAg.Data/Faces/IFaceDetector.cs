@@ -5,7 +5,7 @@ namespace UlcAg.Data.Faces;
 /// <summary>Finds faces in an image.</summary>
 public interface IFaceDetector : IDisposable
 {
-    /// <summary>True when the detector reports five landmarks per face.</summary>
+    /// <summary>True when the detector reports points to align each face by (five landmarks or six keypoints).</summary>
     bool ProvidesLandmarks { get; }
 
     /// <summary>

@@ -52,10 +52,11 @@ public sealed record DataOptions
 
     /// <summary>
     /// YAML <c>detector</c>: the face detector for images without a given box or landmarks:
-    /// <c>haar</c> (the OpenCV cascade from Debian's opencv-data), <c>none</c>, or a file: a Haar
-    /// cascade <c>.xml</c> or a YuNet <c>.onnx</c> model.
+    /// <c>blazeface</c> (MediaPipe BlazeFace, shipped with UlcAg; the one <c>ulcag-infer</c> uses by
+    /// default, so training and inference crops agree), <c>haar</c> (the OpenCV cascade from Debian's
+    /// opencv-data), <c>none</c>, or a file: a Haar cascade <c>.xml</c> or a YuNet <c>.onnx</c> model.
     /// </summary>
-    public string Detector { get; init; } = "haar";
+    public string Detector { get; init; } = "blazeface";
 
     /// <summary>YAML <c>cache_dir</c>: where the decoded, aligned uint8 image caches are kept.</summary>
     public string CacheDir { get; init; } = "artifacts/cache";
@@ -76,6 +77,7 @@ public sealed record DataOptions
     public FaceDetectorSpec? DetectorSpec => Detector.ToLowerInvariant() switch
     {
         "none" => null,
+        "blazeface" => FaceDetectorSpec.BlazeFace(),
         "haar" => FaceDetectorSpec.Haar(),
         _ when Detector.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) => FaceDetectorSpec.YuNet(Detector),
         _ => FaceDetectorSpec.Haar(Detector),
@@ -115,11 +117,11 @@ public sealed record DataOptions
 
         check.Between("margin", Margin, 0, 1);
         var detector = Detector.ToLowerInvariant();
-        if (detector is not ("haar" or "none"))
+        if (detector is not ("blazeface" or "haar" or "none"))
         {
             check.Require(
                 Detector.EndsWith(".xml", StringComparison.OrdinalIgnoreCase) || Detector.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase),
-                "detector", $"'{Detector}' is not a detector; expected haar, none, a Haar cascade .xml or a YuNet .onnx file");
+                "detector", $"'{Detector}' is not a detector; expected blazeface, haar, none, a Haar cascade .xml or a YuNet .onnx file");
             check.FileExists("detector", Detector, "the face detector model");
         }
 
@@ -170,7 +172,7 @@ public sealed record DataOptions
     internal DataOptions WithFullPaths(string baseDirectory) => this with
     {
         Root = Root is null ? null : ConfigChecker.FullPath(baseDirectory, Root),
-        Detector = Detector.ToLowerInvariant() is "haar" or "none" ? Detector.ToLowerInvariant() : ConfigChecker.FullPath(baseDirectory, Detector),
+        Detector = Detector.ToLowerInvariant() is "blazeface" or "haar" or "none" ? Detector.ToLowerInvariant() : ConfigChecker.FullPath(baseDirectory, Detector),
         CacheDir = ConfigChecker.FullPath(baseDirectory, CacheDir),
         Au = Au with { Path = Au.Path is null ? null : ConfigChecker.FullPath(baseDirectory, Au.Path) },
         Noise = Noise with { List = Noise.List is null ? null : ConfigChecker.FullPath(baseDirectory, Noise.List) },
