@@ -60,7 +60,7 @@ public sealed class SecondRuntimeTests
     }
 
     /// <summary>The uint8 contract's input: a 4-D [N, H, W, 3] byte blob of RGB crops.</summary>
-    private static Mat Nhwc(IReadOnlyList<Mat> crops, int size)
+    private static Mat Nhwc(List<Mat> crops, int size)
     {
         var perImage = size * size * 3;
         var bytes = new byte[crops.Count * perImage];
