@@ -77,9 +77,12 @@ internal static class TableReport
         return table;
     }
 
+    /// <summary>Widest text of the face-per-row table's columns before the classes: #, box, expression, alpha.</summary>
+    private static readonly int[] FixedColumnWidths = [3, 16, 12, 5];
+
     /// <summary>Characters the face-per-row table needs: each column's widest text plus padding and a border.</summary>
     private static int WideWidth(IReadOnlyList<string> classes) =>
-        1 + new[] { 3, 16, 12, 5 }.Concat(classes.Select(c => Math.Max(c.Length, 5))).Sum(w => w + 3);
+        1 + FixedColumnWidths.Concat(classes.Select(c => Math.Max(c.Length, 5))).Sum(w => w + 3);
 
     private static string[] Row(string head, IEnumerable<string> cells) => [head, .. cells];
 

@@ -192,7 +192,7 @@ public sealed record ModelContract
         return classes;
     }
 
-    private static string Required(IReadOnlyDictionary<string, string> meta, string key, string modelPath) =>
+    private static string Required(Dictionary<string, string> meta, string key, string modelPath) =>
         meta.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v)
             ? v.Trim()
             : throw new ModelException($"Model '{modelPath}': metadata '{key}' is missing; a UlcAg export always has it.");

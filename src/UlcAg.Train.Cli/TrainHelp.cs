@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using UlcAg.Training.Config;
 
@@ -29,8 +30,8 @@ internal static class TrainHelp
         text.AppendLine("  dotnet ulcag-train --config rafdb --data-root data/RAF-DB --set data.au.path=data/RAF-DB/AU");
         text.AppendLine("  dotnet ulcag-train --set data.noise.rate=0.3 --epochs 4 --print-config");
         text.AppendLine();
-        text.AppendLine($"Exit codes: {TrainExitCodes.Success} done, {TrainExitCodes.Failed} training failed, {TrainExitCodes.Usage} bad arguments or configuration,");
-        text.AppendLine($"{TrainExitCodes.Diverged} training diverged (no model written), {TrainExitCodes.Interrupted} stopped by Ctrl-C.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Exit codes: {TrainExitCodes.Success} done, {TrainExitCodes.Failed} training failed, {TrainExitCodes.Usage} bad arguments or configuration,");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{TrainExitCodes.Diverged} training diverged (no model written), {TrainExitCodes.Interrupted} stopped by Ctrl-C.");
         text.AppendLine("Every configuration key is described in docs/configuration.md.");
         return text.ToString();
     }

@@ -1,4 +1,5 @@
 // docs/deploy.md shows this file verbatim as its C# example; DeployExampleTests keeps the two equal.
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
@@ -18,7 +19,7 @@ public sealed class ExpressionOnnx : IDisposable
         if (!meta.TryGetValue("ulcag.classes", out var classes))
             throw new InvalidDataException($"{modelPath} is not a UlcAg export (no ulcag.classes metadata)");
         Classes = JsonSerializer.Deserialize<string[]>(classes)!;
-        InputSize = int.Parse(meta["ulcag.input_size"]);
+        InputSize = int.Parse(meta["ulcag.input_size"], CultureInfo.InvariantCulture);
         Planar = meta["ulcag.input_layout"] == "NCHW";
     }
 

@@ -23,7 +23,7 @@ public sealed class DeployExampleTests
     {
         var doc = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md"));
         var code = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "tests", "UlcAg.Inference.Tests", "DeployExample.cs"));
-        var body = code[(code.IndexOf("using System.Runtime", StringComparison.Ordinal))..].ReplaceLineEndings("\n");
+        var body = code[(code.IndexOf("using System.", StringComparison.Ordinal))..].ReplaceLineEndings("\n");
         StringAssert.Contains(doc.ReplaceLineEndings("\n"), "```csharp\n" + body + "```");
     }
 

@@ -1,4 +1,5 @@
 using UlcAg.Data.Formats;
+using UlcAg.Graph;
 using UlcAg.Graph.Optim;
 using UlcAg.Runtime;
 using UlcAg.Data.AuLabels;
@@ -7,6 +8,7 @@ using UlcAg.Data.Issues;
 using UlcAg.Data.Loading;
 using UlcAg.Data.Noise;
 using UlcAg.Training.Config;
+using UlcAg.Network.Layers;
 using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Tests;
@@ -96,6 +98,30 @@ public sealed class ConfigDefaultsTests
         Assert.AreEqual(10, o.Scn.RelabelStartEpoch);
 
         Assert.AreEqual(0, config.Warnings.Count);
+    }
+
+    [TestMethod]
+    public void TheNetworkTakesTheModelSectionsKnobsNotItsOwnDefaults()
+    {
+        // NetworkOptions' own defaults are the paper's (au_loss_alpha on, no self weight); a run takes the section's.
+        var defaults = new ModelOptions().ToNetwork(classes: 7, inputSize: 112, auCount: 12, Normalization.ImageNet, ConvLowering.None);
+        Assert.IsFalse(defaults.AuLossAlpha);
+        Assert.IsTrue(defaults.GcnSelfWeight);
+
+        var model = new ModelOptions
+        {
+            SemanticFeature = SemanticFeature.NodeFeatures, NodeDim = 8, GcnChannels = 9, LeakySlope = 0.3,
+            AlphaThroughAuLoss = true, AuLossAlpha = true, GcnSelfWeight = false,
+        };
+        var net = model.ToNetwork(classes: 3, inputSize: 48, auCount: 5, Normalization.ImageNet, ConvLowering.NhwcGemm);
+        Assert.AreEqual(
+            new NetworkOptions
+            {
+                Classes = 3, InputSize = 48, AuCount = 5, Normalization = Normalization.ImageNet, ConvLowering = ConvLowering.NhwcGemm,
+                Semantic = SemanticFeature.NodeFeatures, NodeDim = 8, GcnChannels = 9, LeakySlope = 0.3,
+                AlphaThroughAuLoss = true, AuLossAlpha = true, GcnSelfWeight = false,
+            },
+            net);
     }
 
     [TestMethod]

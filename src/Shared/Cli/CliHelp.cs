@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.Globalization;
 using System.Text;
 
 namespace UlcAg.Cli;
@@ -18,7 +19,7 @@ internal static class CliHelp
     public static string Text(CliProgram program, Command command)
     {
         var text = new StringBuilder();
-        text.AppendLine($"Usage: {program.Usage}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Usage: {program.Usage}");
         if (!string.IsNullOrWhiteSpace(command.Description))
         {
             text.AppendLine().AppendLine(command.Description.Trim());

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using OpenCvSharp;
 
 namespace UlcAg.Data.Faces;
@@ -117,8 +118,10 @@ internal static class BlazeFacePyramid
     internal sealed record Level(int Width, int Height, float ToImageX, float ToImageY, IReadOnlyList<Rect> Tiles, float MaxBox, float EdgeMargin)
     {
         /// <summary>True when the tile's left edge lies inside the level image, not on its border (likewise the others).</summary>
+        [SuppressMessage("Performance", "CA1822", Justification = "an instance member like InnerRight and InnerBottom, which read the level's size")]
         public bool InnerLeft(Rect tile) => tile.X > 0;
 
+        [SuppressMessage("Performance", "CA1822", Justification = "as InnerLeft")]
         public bool InnerTop(Rect tile) => tile.Y > 0;
 
         public bool InnerRight(Rect tile) => tile.X + tile.Width < Width;

@@ -16,7 +16,13 @@ public enum SemanticFeature
     NodeFeatures,
 }
 
-/// <summary>Shape and switches of the ULC-AG network (and of the methods compared with it).</summary>
+/// <summary>
+/// Shape and switches of the ULC-AG network (and of the methods compared with it). The defaults
+/// here are the paper's network, for code that builds one directly (tests, benchmarks). Where a knob
+/// is also a key of the trainer's YAML section <c>model</c>, the user-facing default is that
+/// section's (e.g. <c>au_loss_alpha</c> off, <c>gcn_self_weight</c> on): the trainer always sets
+/// those knobs from it, never taking their defaults from here.
+/// </summary>
 public sealed record NetworkOptions
 {
     public Method Method { get; init; } = Method.UlcAg;

@@ -1,3 +1,5 @@
+using UlcAg.Graph;
+using UlcAg.Network.Layers;
 using UlcAg.Network.Models;
 namespace UlcAg.Training.Config;
 
@@ -42,6 +44,29 @@ public sealed record ModelOptions
     /// dense co-occurrence graph (eq. 6 has the A X W term only). On by default.
     /// </summary>
     public bool GcnSelfWeight { get; init; } = true;
+
+    /// <summary>
+    /// The network this section describes, given what it does not know: the data's
+    /// <paramref name="classes"/>, <paramref name="inputSize"/> and <paramref name="auCount"/>, the
+    /// pretrained weights' <paramref name="normalization"/> and the device's <paramref name="convLowering"/>.
+    /// Every network knob of this section is set, so a run's network follows these defaults, never the ones of
+    /// <see cref="NetworkOptions"/>. The method and its phi are the method's to set.
+    /// </summary>
+    public NetworkOptions ToNetwork(int classes, int inputSize, int auCount, Normalization normalization, ConvLowering convLowering) => new()
+    {
+        Classes = classes,
+        InputSize = inputSize,
+        AuCount = auCount,
+        Normalization = normalization,
+        ConvLowering = convLowering,
+        NodeDim = NodeDim,
+        GcnChannels = GcnChannels,
+        LeakySlope = LeakySlope,
+        Semantic = SemanticFeature,
+        AlphaThroughAuLoss = AlphaThroughAuLoss,
+        AuLossAlpha = AuLossAlpha,
+        GcnSelfWeight = GcnSelfWeight,
+    };
 
     internal void Check(ConfigChecker check)
     {

@@ -78,12 +78,12 @@ public abstract class MethodModule
     }
 
     /// <summary>Writes the method's own inputs for <paramref name="batch"/> (e.g. AU targets).</summary>
-    public virtual void FeedBatch(StepBinding step, LoaderBatch batch)
+    public virtual void FeedBatch(StepBinding binding, LoaderBatch batch)
     {
     }
 
     /// <summary>After a step: what the method does between steps (templates, relabeling); returns the label changes made.</summary>
-    public virtual IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding step, LabelStore labels) => [];
+    public virtual IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding binding, LabelStore labels) => [];
 
     /// <summary>
     /// After an epoch's last step, before validation: a method that decides on clean evidence calls

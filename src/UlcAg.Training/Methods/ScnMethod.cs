@@ -22,12 +22,12 @@ public sealed class ScnMethod(TrainOptions options) : MethodModule(options)
 
     public override EpochSettings OnTrainEpochStart(int epoch) => base.OnTrainEpochStart(epoch) with { RrMargin = Options.Scn.RrMargin };
 
-    public override IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding step, LabelStore labels)
+    public override IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding binding, LabelStore labels)
     {
         if (epoch < Options.Scn.RelabelStartEpoch) return [];
-        var alpha = step.Result<float>(N.Alpha);
+        var alpha = binding.Result<float>(N.Alpha);
         var high = ConfidenceSplit.High(alpha, RrRatio);
-        return Relabeling.Scn(batch.Indices, step.Result<float>(N.Logits), Run.Network.Classes, alpha, high, labels, epoch + 1, Options.Scn.RelabelThreshold,
+        return Relabeling.Scn(batch.Indices, binding.Result<float>(N.Logits), Run.Network.Classes, alpha, high, labels, epoch + 1, Options.Scn.RelabelThreshold,
             asInCode: Options.Scn.RelabelRule == ScnRelabelRule.Code);
     }
 }

@@ -70,11 +70,11 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         return settings with { Lambda1 = Ramps.Lambda1(epoch + 1, beta), Lambda2 = lambda2 };
     }
 
-    public override void FeedBatch(StepBinding step, LoaderBatch batch)
+    public override void FeedBatch(StepBinding binding, LoaderBatch batch)
     {
         if (!AuxBranch) return;
-        var targets = step.Feed<float>(N.AuTargets);
-        var mask = step.Feed<float>(N.AuMask);
+        var targets = binding.Feed<float>(N.AuTargets);
+        var mask = binding.Feed<float>(N.AuMask);
         var m = Run.Network.AuCount;
         for (var i = 0; i < batch.Count; i++)
         {
@@ -90,15 +90,15 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
     /// The paper policy, per batch on the step's outputs: templates from the batch's high-confidence
     /// samples (eq. 8), then relabeling of its low-confidence ones (eq. 9-10).
     /// </summary>
-    public override IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding step, LabelStore labels)
+    public override IReadOnlyList<RelabelEvent> OnTrainBatchEnd(int epoch, LoaderBatch batch, StepBinding binding, LabelStore labels)
     {
         if (_templates is null || _robust is not null) return [];
-        var alpha = step.Result<float>(N.Alpha);
-        var semantic = step.Result<float>(N.Semantic);
+        var alpha = binding.Result<float>(N.Alpha);
+        var semantic = binding.Result<float>(N.Semantic);
         var high = ConfidenceSplit.High(alpha, RrRatio);
-        _templates.Update(semantic, alpha, step.Feed<long>(N.Labels), high);
+        _templates.Update(semantic, alpha, binding.Feed<long>(N.Labels), high);
         return epoch >= Options.UlcAg.RelabelStartEpoch
-            ? Relabeling.ByTemplates(_templates, batch.Indices, semantic, alpha, high, step.Result<float>(N.Logits), labels, epoch + 1, Options.UlcAg.RelabelMargin)
+            ? Relabeling.ByTemplates(_templates, batch.Indices, semantic, alpha, high, binding.Result<float>(N.Logits), labels, epoch + 1, Options.UlcAg.RelabelMargin)
             : [];
     }
 

@@ -13,7 +13,7 @@ public interface IProgressReporter : IDisposable
     void EpochStarted(EpochStart start);
 
     /// <summary>A training step finished.</summary>
-    void StepCompleted(StepProgress step);
+    void StepCompleted(StepProgress progress);
 
     /// <summary>An epoch finished (training and evaluation); <paramref name="metrics"/> is what it measured.</summary>
     void EpochCompleted(EpochMetrics metrics);

@@ -77,12 +77,12 @@ public sealed class LiveProgressReporter : IProgressReporter
     }
 
     /// <inheritdoc/>
-    public void StepCompleted(StepProgress step)
+    public void StepCompleted(StepProgress progress)
     {
         // Below 120 columns the loss terms would wrap the bar onto several lines.
-        _stats = ProgressText.StepStats(step, mainLossOnly: _console.Profile.Width < 120);
+        _stats = ProgressText.StepStats(progress, mainLossOnly: _console.Profile.Width < 120);
         if (_task is { } task)
-            task.Value = step.Step;
+            task.Value = progress.Step;
     }
 
     /// <inheritdoc/>

@@ -39,11 +39,11 @@ public sealed class PlainProgressReporter : IProgressReporter
     }
 
     /// <inheritdoc/>
-    public void StepCompleted(StepProgress step)
+    public void StepCompleted(StepProgress progress)
     {
         // The last step is covered by the epoch summary that follows.
-        if (step.Step < step.Steps && _time.GetElapsedTime(_lastLine) >= StepInterval)
-            Write("  " + ProgressText.StepLine(step));
+        if (progress.Step < progress.Steps && _time.GetElapsedTime(_lastLine) >= StepInterval)
+            Write("  " + ProgressText.StepLine(progress));
     }
 
     /// <inheritdoc/>

@@ -11,7 +11,7 @@ public sealed class QuietProgressReporter : IProgressReporter
     }
 
     /// <inheritdoc/>
-    public void StepCompleted(StepProgress step)
+    public void StepCompleted(StepProgress progress)
     {
     }
 

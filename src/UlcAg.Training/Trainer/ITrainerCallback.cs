@@ -23,10 +23,10 @@ public interface ITrainerCallback
     void OnTrainBatchEnd(RunContext run, BatchEnd batch) { }
 
     /// <summary>The run stops at an interrupt (Ctrl-C, SIGTERM) after the step in progress; <see cref="RunContext.State"/> points at the next batch.</summary>
-    void OnInterrupted(RunContext run, Interruption stop) { }
+    void OnInterrupted(RunContext run, Interruption interruption) { }
 
     /// <summary>An epoch is trained and validated; <see cref="RunContext.State"/> already points at the next one.</summary>
-    void OnEpochEnd(RunContext run, EpochEnd end) { }
+    void OnEpochEnd(RunContext run, EpochEnd epoch) { }
 
     /// <summary>Training is over and the best weights are tested.</summary>
     void OnFitEnd(RunContext run, TestOutcome test) { }

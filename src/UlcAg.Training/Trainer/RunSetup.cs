@@ -49,21 +49,12 @@ internal static class RunSetup
                 throw new TrainingException($"method '{method.Method.Name()}' trains the AU graph branch, but the data has no AU labels: set data.au.source and data.au.path");
             var pretrained = Pretrained.Load(o.Model.Pretrained, o.Data.InputSize, ResNetLayout.ResNet18Blocks);
             var device = Device.Parse(o.Device);
-            var net = method.Network(new NetworkOptions
-            {
-                Classes = data.ClassNames.Count,
-                InputSize = o.Data.InputSize,
-                AuCount = Math.Max(1, data.AuNames.Count),
-                NodeDim = o.Model.NodeDim,
-                GcnChannels = o.Model.GcnChannels,
-                LeakySlope = o.Model.LeakySlope,
-                Semantic = o.Model.SemanticFeature,
-                AlphaThroughAuLoss = o.Model.AlphaThroughAuLoss,
-                AuLossAlpha = o.Model.AuLossAlpha,
-                GcnSelfWeight = o.Model.GcnSelfWeight,
-                Normalization = pretrained?.Normalization ?? Normalization.ImageNet,
-                ConvLowering = device.PreferredConvLowering,
-            });
+            var net = method.Network(o.Model.ToNetwork(
+                classes: data.ClassNames.Count,
+                inputSize: o.Data.InputSize,
+                auCount: Math.Max(1, data.AuNames.Count),
+                normalization: pretrained?.Normalization ?? Normalization.ImageNet,
+                convLowering: device.PreferredConvLowering));
             var optimizer = new OptimizerSettings(o.Train.Optimizer, o.Train.Momentum, o.Train.WeightDecay);
             var step = UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer);
             AtomicFile.WriteAllBytes(folder.TrainStep, step.Model);

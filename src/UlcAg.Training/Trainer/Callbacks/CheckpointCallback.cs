@@ -10,18 +10,18 @@ namespace UlcAg.Training.Trainer.Callbacks;
 /// </summary>
 public sealed class CheckpointCallback : ITrainerCallback
 {
-    public void OnEpochEnd(RunContext run, EpochEnd end)
+    public void OnEpochEnd(RunContext run, EpochEnd epoch)
     {
-        var accuracy = end.Metrics.ValAccuracy ?? 0;
+        var accuracy = epoch.Metrics.ValAccuracy ?? 0;
         var improved = accuracy > run.State.BestValAccuracy;
-        if (improved) run.State = run.State with { BestEpoch = end.Metrics.Epoch, BestValAccuracy = accuracy };
+        if (improved) run.State = run.State with { BestEpoch = epoch.Metrics.Epoch, BestValAccuracy = accuracy };
         SaveLast(run);
         if (!improved) return;
         CheckpointFaults.Hit(CheckpointFault.BetweenLastAndBest, run.Folder.BestCheckpoint);
-        Checkpoint.Save(run.Folder.BestCheckpoint, end.Weights, run.Step.Weights.ToDictionary(s => s.Name, s => s.Shape), run.State);
+        Checkpoint.Save(run.Folder.BestCheckpoint, epoch.Weights, run.Step.Weights.ToDictionary(s => s.Name, s => s.Shape), run.State);
     }
 
-    public void OnInterrupted(RunContext run, Interruption stop) => SaveLast(run);
+    public void OnInterrupted(RunContext run, Interruption interruption) => SaveLast(run);
 
     private static void SaveLast(RunContext run)
     {

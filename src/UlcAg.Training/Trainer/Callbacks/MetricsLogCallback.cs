@@ -17,10 +17,10 @@ public sealed class MetricsLogCallback : ITrainerCallback, IDisposable
         _writer = new MetricsLogWriter(run.Folder.Metrics);
     }
 
-    public void OnEpochEnd(RunContext run, EpochEnd end)
+    public void OnEpochEnd(RunContext run, EpochEnd epoch)
     {
-        _writer!.Append(end.Metrics);
-        run.Epochs.Add(end.Metrics);
+        _writer!.Append(epoch.Metrics);
+        run.Epochs.Add(epoch.Metrics);
     }
 
     public void Dispose() => _writer?.Dispose();

@@ -9,11 +9,11 @@ public sealed class ProgressCallback : ITrainerCallback
 
     public void OnTrainBatchEnd(RunContext run, BatchEnd batch) => run.Progress.StepCompleted(batch.Progress);
 
-    public void OnEpochEnd(RunContext run, EpochEnd end)
+    public void OnEpochEnd(RunContext run, EpochEnd epoch)
     {
-        run.Progress.EpochCompleted(end.Metrics);
-        if (run.State.BestEpoch == end.Metrics.Epoch)
-            run.Say($"epoch {end.Metrics.Epoch}: best validation accuracy so far ({end.Metrics.ValAccuracy:P2}); checkpoint kept");
+        run.Progress.EpochCompleted(epoch.Metrics);
+        if (run.State.BestEpoch == epoch.Metrics.Epoch)
+            run.Say($"epoch {epoch.Metrics.Epoch}: best validation accuracy so far ({epoch.Metrics.ValAccuracy:P2}); checkpoint kept");
     }
 
     public void OnFitEnd(RunContext run, TestOutcome test)

@@ -22,7 +22,7 @@ public sealed class RelabelLogCallback : ITrainerCallback, IDisposable
 
     public void OnTrainBatchEnd(RunContext run, BatchEnd batch) => Append(run, batch.Relabels);
 
-    public void OnEpochEnd(RunContext run, EpochEnd end) => Append(run, end.Relabels);
+    public void OnEpochEnd(RunContext run, EpochEnd epoch) => Append(run, epoch.Relabels);
 
     private void Append(RunContext run, IReadOnlyList<RelabelEvent> relabels)
     {
