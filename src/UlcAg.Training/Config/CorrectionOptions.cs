@@ -47,6 +47,13 @@ public sealed record RobustCorrectionOptions
     /// <summary>YAML <c>standardize</c>: standardize each AU score and AU label over the training set before the AU view, templates and distances.</summary>
     public bool Standardize { get; init; } = true;
 
+    /// <summary>
+    /// YAML <c>whiten_templates</c>: build the templates (report, relabel log) in the standardized AU space
+    /// whitened by the trusted samples' within-class covariance and compare them by Euclidean distance
+    /// (<see cref="Correction.TemplateSpace"/>); false compares standardized templates by eq. 9's cosine.
+    /// </summary>
+    public bool WhitenTemplates { get; init; } = true;
+
     /// <summary>YAML <c>revert</c>: a changed label returns to the original when the evidence flips back for <see cref="ConfirmEpochs"/> epochs.</summary>
     public bool Revert { get; init; } = true;
 

@@ -11,8 +11,8 @@ namespace UlcAg.Training.Correction;
 /// scores s, beside the same rules with s. Where the two agree, a better AU branch would not help;
 /// where they differ, the difference is what the AU branch costs.
 /// <list type="bullet">
-/// <item>Template accuracy (eq. 8-9): templates are the mean standardized AU vectors of the policy's trusted
-/// training samples; a test face is named by its nearest template under cosine.</item>
+/// <item>Template accuracy (eq. 8-9): templates are the mean AU vectors of the policy's trusted training
+/// samples in its template space (<see cref="TemplateSpace"/>); a test face is named by its nearest template.</item>
 /// <item>One decision at the last epoch's averaged evidence (no confirmation across epochs): the labels
 /// the policy would change, from the original labels, and how many of those changes are right.</item>
 /// </list>
@@ -39,8 +39,8 @@ public static class AuOracle
         var rows = trusted.SelectMany(t => t).ToList();
 
         var testLabels = testS.Select(t => t.Sample.Label).ToArray();
-        var withS = TemplateAccuracy(evidence.Semantic, m, trusted, labels.Current, testS.Select(t => t.S).ToList(), testLabels);
-        var withTrue = TemplateAccuracy(rendered, auCount, trusted, labels.Current, testS.Select(t => t.Sample.RenderedAus!).ToList(), testLabels);
+        var withS = TemplateAccuracy(options, evidence.Semantic, m, trusted, testS.Select(t => t.S).ToList(), testLabels);
+        var withTrue = TemplateAccuracy(options, rendered, auCount, trusted, testS.Select(t => t.Sample.RenderedAus!).ToList(), testLabels);
         return new AuOracleResults
         {
             TrustedSamples = rows.Count,
@@ -51,32 +51,16 @@ public static class AuOracle
         };
     }
 
-    /// <summary>Share of test rows whose nearest cosine template (class means of the trusted rows, standardized by the training rows) is their label.</summary>
-    internal static double TemplateAccuracy(float[] trainFeatures, int width, IReadOnlyList<int>[] trusted, int[] trainLabels, IReadOnlyList<float[]> testFeatures, int[] testLabels)
+    /// <summary>
+    /// Share of test rows whose nearest template is their label: the policy's template space fitted to the
+    /// training rows and the trusted groups, templates the trusted rows' means in it.
+    /// </summary>
+    internal static double TemplateAccuracy(RobustCorrectionOptions options, float[] trainFeatures, int width, IReadOnlyList<int>[] trusted, IReadOnlyList<float[]> testFeatures, int[] testLabels)
     {
-        var n = trainFeatures.Length / width;
-        var (mean, std) = Scale(trainFeatures, n, width);
-        var templates = new SemanticTemplates(trusted.Length, width, momentum: 0);
-        var snapshot = new float[trusted.Length][];
-        for (var c = 0; c < trusted.Length; c++)
-        {
-            if (trusted[c].Count == 0) continue;
-            var t = new float[width];
-            foreach (var i in trusted[c])
-            {
-                for (var k = 0; k < width; k++) t[k] += (trainFeatures[i * width + k] - mean[k]) / std[k] / trusted[c].Count;
-            }
-            snapshot[c] = t;
-        }
-        templates.Restore(snapshot);
-        var hits = 0;
-        var z = new float[width];
-        for (var j = 0; j < testFeatures.Count; j++)
-        {
-            for (var k = 0; k < width; k++) z[k] = (testFeatures[j][k] - mean[k]) / std[k];
-            if (templates.Nearest(z).Class == testLabels[j]) hits++;
-        }
-        return (double)hits / testFeatures.Count;
+        var space = TemplateSpace.Fit(trainFeatures, width, trusted, options.Standardize, options.WhitenTemplates);
+        var templates = new SemanticTemplates(trusted.Length, width, momentum: 0, TemplateSpace.DistanceFor(options.WhitenTemplates));
+        templates.Restore(space.ClassMeans(space.MapRows(trainFeatures), trusted));
+        return (double)testFeatures.Where((s, j) => templates.Nearest(space.Map(s)).Class == testLabels[j]).Count() / testFeatures.Count;
     }
 
     /// <summary>The policy's decision once, at the averaged evidence, with <paramref name="features"/> as s, from the original labels.</summary>
@@ -93,20 +77,6 @@ public static class AuOracle
         return new OneDecisionResult(changes.Count, audit.PrecisionTotal, audit.Recall);
     }
 
-    private static (float[] Mean, float[] Std) Scale(float[] x, int n, int width)
-    {
-        var mean = new float[width];
-        var std = new float[width];
-        for (var k = 0; k < width; k++)
-        {
-            double sum = 0, sq = 0;
-            for (var i = 0; i < n; i++) sum += x[i * width + k];
-            var mu = sum / n;
-            for (var i = 0; i < n; i++) sq += (x[i * width + k] - mu) * (x[i * width + k] - mu);
-            (mean[k], std[k]) = ((float)mu, (float)Math.Max(Math.Sqrt(sq / n), 1e-6));
-        }
-        return (mean, std);
-    }
 }
 
 /// <summary>One decision of the robust policy: labels changed, the share of changes that are right, and the share of wrong labels fixed.</summary>

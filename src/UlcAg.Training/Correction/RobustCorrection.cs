@@ -49,7 +49,8 @@ public sealed class RobustCorrection
         Array.Fill(_streakClass, -1);
         _streakLength = new int[samples];
         _changed = new bool[samples];
-        Templates = new SemanticTemplates(classes, semanticSize, momentum: 0);
+        Templates = new SemanticTemplates(classes, semanticSize, momentum: 0, TemplateSpace.DistanceFor(options.WhitenTemplates));
+        Space = TemplateSpace.Identity(semanticSize);
         _auPosterior = new double[samples * classes];
         UsesPredictedAus = semanticSize > 0 && options.AuView is AuView.Both or AuView.Predicted;
         if (options.AuView is AuView.Both or AuView.Pseudo && auLabels is not null && auCount > 0 && auLabels.Any(a => a is not null))
@@ -64,7 +65,7 @@ public sealed class RobustCorrection
     /// <summary>The averaged evidence the decisions use.</summary>
     public SampleEvidence Evidence { get; }
 
-    /// <summary>The templates of the latest decision (standardized space when standardizing).</summary>
+    /// <summary>The templates of the latest decision, in <see cref="Space"/>.</summary>
     public SemanticTemplates Templates { get; }
 
     /// <summary>Per class, the trusted samples of the latest update, in trust order (null before the first update).</summary>
@@ -77,27 +78,31 @@ public sealed class RobustCorrection
     public bool UsesAuLabels => _auLabels is not null;
 
     /// <summary>Per-AU mean and standard deviation of the latest decision (identity when not standardizing).</summary>
-    public (float[] Mean, float[] Std) Scale { get; private set; } = ([], []);
+    public (float[] Mean, float[] Std) Scale => Space.Scale;
+
+    /// <summary>Where the latest decision's templates live (standardized, and whitened by the trusted samples when whitening).</summary>
+    public TemplateSpace Space { get; private set; }
 
     /// <summary>Blends the epoch's evidence in; decides when <paramref name="decide"/>; returns the changes made.</summary>
     public List<RelabelEvent> Update(TrainingSetOutputs outputs, LabelStore labels, int epoch, bool decide)
     {
         Evidence.Update(outputs);
-        var z = Standardized();
         var trusted = Trusted(labels);
         LatestTrusted = trusted;
-        BuildTemplates(z, trusted);
+        Space = TemplateSpace.Fit(Evidence.Semantic, Evidence.SemanticSize, trusted, _o.Standardize, _o.WhitenTemplates);
+        var z = Standardized();
+        var w = Space.MapRows(Evidence.Semantic);
+        if (Evidence.SemanticSize > 0) Templates.Restore(Space.ClassMeans(w, trusted));
         FitAuView(z, labels, trusted);
         EstimateNoiseRate(labels);
-        return decide ? Decide(z, labels, epoch) : [];
+        return decide ? Decide(w, labels, epoch) : [];
     }
 
-    /// <summary>s as the decisions see it: each AU score standardized over the training set.</summary>
+    /// <summary>s as the AU view sees it: each AU score standardized over the training set.</summary>
     private float[] Standardized()
     {
         int n = Evidence.Samples, m = Evidence.SemanticSize;
-        var (mean, std) = _o.Standardize ? ColumnScale(Evidence.Semantic, n, m, _ => true) : (new float[m], Enumerable.Repeat(1f, m).ToArray());
-        Scale = (mean, std);
+        var (mean, std) = Scale;
         var z = new float[Evidence.Semantic.Length];
         for (var i = 0; i < n; i++)
         {
@@ -112,7 +117,7 @@ public sealed class RobustCorrection
         var n = auLabels.Count;
         var raw = new float[n * m];
         for (var i = 0; i < n; i++) auLabels[i]?.AsSpan(0, m).CopyTo(raw.AsSpan(i * m, m));
-        var (mean, std) = _o.Standardize ? ColumnScale(raw, n, m, i => auLabels[i] is not null) : (new float[m], Enumerable.Repeat(1f, m).ToArray());
+        var (mean, std) = _o.Standardize ? TemplateSpace.ColumnScale(raw, n, m, i => auLabels[i] is not null) : (new float[m], Enumerable.Repeat(1f, m).ToArray());
         var z = new float[n * m];
         for (var i = 0; i < n; i++)
         {
@@ -120,23 +125,6 @@ public sealed class RobustCorrection
             for (var k = 0; k < m; k++) z[i * m + k] = (raw[i * m + k] - mean[k]) / std[k];
         }
         return z;
-    }
-
-    private static (float[] Mean, float[] Std) ColumnScale(float[] x, int n, int m, Func<int, bool> include)
-    {
-        var mean = new float[m];
-        var std = new float[m];
-        var rows = Enumerable.Range(0, n).Where(include).ToList();
-        for (var k = 0; k < m; k++)
-        {
-            double sum = 0, sq = 0;
-            foreach (var i in rows) sum += x[i * m + k];
-            var mu = rows.Count == 0 ? 0 : sum / rows.Count;
-            foreach (var i in rows) sq += (x[i * m + k] - mu) * (x[i * m + k] - mu);
-            mean[k] = (float)mu;
-            std[k] = (float)Math.Max(Math.Sqrt(sq / Math.Max(rows.Count, 1)), 1e-6);
-        }
-        return (mean, std);
     }
 
     /// <summary>
@@ -157,26 +145,6 @@ public sealed class RobustCorrection
         }
         _usable = [.. trusted.Select(t => t.Count > 0)];
         return trusted;
-    }
-
-    /// <summary>eq. 8 over trusted samples: T_c = the mean standardized s of class c's trusted samples.</summary>
-    private void BuildTemplates(float[] z, List<int>[] trusted)
-    {
-        int m = Evidence.SemanticSize;
-        if (m == 0) return;
-        var snapshot = new float[trusted.Length][];
-        for (var c = 0; c < trusted.Length; c++)
-        {
-            if (trusted[c].Count == 0) continue;
-            var t = new float[m];
-            foreach (var i in trusted[c])
-            {
-                for (var k = 0; k < m; k++) t[k] += z[i * m + k];
-            }
-            for (var k = 0; k < m; k++) t[k] /= trusted[c].Count;
-            snapshot[c] = t;
-        }
-        Templates.Restore(snapshot);
     }
 
     /// <summary>Fits the AU view on the trusted samples and stores every sample's AU-view posterior.</summary>
@@ -281,7 +249,8 @@ public sealed class RobustCorrection
         return post;
     }
 
-    private List<RelabelEvent> Decide(float[] z, LabelStore labels, int epoch)
+    /// <summary>The changes of this epoch; <paramref name="w"/> is s in the template space, for the relabel log's distances.</summary>
+    private List<RelabelEvent> Decide(float[] w, LabelStore labels, int epoch)
     {
         var events = new List<RelabelEvent>();
         int m = Evidence.SemanticSize;
@@ -305,7 +274,7 @@ public sealed class RobustCorrection
             if (_streakLength[i] < _o.ConfirmEpochs) continue;
 
             var p = Evidence.ProbabilitiesOf(i);
-            var s = z.AsSpan(i * m, m);
+            var s = w.AsSpan(i * m, m);
             events.Add(new RelabelEvent(i, epoch + 1, current, target, Evidence.Alpha[i], Distance(current, s), Distance(target, s))
             {
                 PLabel = p[current],
@@ -346,18 +315,12 @@ public sealed class RobustCorrection
 
     private double Distance(int c, ReadOnlySpan<float> s) => s.Length > 0 && Templates.Has(c) ? Templates.Distance(c, s) : 1;
 
-    /// <summary>Standardizes a raw s (e.g. of a test sample) as the latest decision did.</summary>
-    public float[] Standardize(ReadOnlySpan<float> s)
-    {
-        var (mean, std) = Scale;
-        var z = new float[s.Length];
-        for (var k = 0; k < s.Length; k++) z[k] = mean.Length == 0 ? s[k] : (s[k] - mean[k]) / std[k];
-        return z;
-    }
+    /// <summary>A raw s (e.g. of a test sample) into the latest decision's template space.</summary>
+    public float[] ToTemplateSpace(ReadOnlySpan<float> s) => Space.Map(s);
 
     /// <summary>
     /// Everything a resumed run needs: the evidence, the AU view's weights, the confirmation streaks, which
-    /// samples changed, and the latest decision's templates, trusted samples, scale and noise estimate (a run resumed after
+    /// samples changed, and the latest decision's templates, trusted samples, template space and noise estimate (a run resumed after
     /// its last epoch tests and reports with them).
     /// </summary>
     public Dictionary<string, float[]> Snapshot()
@@ -370,8 +333,7 @@ public sealed class RobustCorrection
             ["changed"] = [.. _changed.Select(v => v ? 1f : 0f)],
         };
         if (_auView is not null) state["au_view"] = _auView.Snapshot();
-        var (mean, std) = Scale;
-        state["scale"] = [.. mean, .. std];
+        state["template_space"] = Space.Snapshot();
         state["noise_rate"] = [(float)EstimatedNoiseRate];
         state["templates"] = [.. Templates.Snapshot().SelectMany(t => t ?? Enumerable.Repeat(float.NaN, Templates.Size))];
         // Per class: the count, then the sample indices in trust order (exact as floats below 2^24 samples).
@@ -391,7 +353,7 @@ public sealed class RobustCorrection
             _changed[i] = state["changed"][i] != 0;
         }
         // Absent in checkpoints written before they were kept: the next decision computes them again.
-        if (state.TryGetValue("scale", out var scale)) Scale = (scale[..(scale.Length / 2)], scale[(scale.Length / 2)..]);
+        if (state.TryGetValue("template_space", out var space)) Space = TemplateSpace.Restore(space, Evidence.SemanticSize);
         if (state.TryGetValue("noise_rate", out var rho)) EstimatedNoiseRate = rho[0];
         if (state.TryGetValue("templates", out var templates) && Templates.Size > 0)
         {

@@ -5,14 +5,17 @@ namespace UlcAg.Training.Correction;
 /// high-confidence samples labelled j, blended into a running template with
 /// <see cref="Momentum"/> ("dynamically updated throughout the whole training"). A class with
 /// no high-confidence sample in a batch keeps its template; a class never seen has none.
+/// Templates are compared by eq. 9's cosine distance, or by the Euclidean distance in a whitened
+/// space (<see cref="TemplateSpace"/>).
 /// </summary>
-public sealed class SemanticTemplates(int classes, int size, double momentum)
+public sealed class SemanticTemplates(int classes, int size, double momentum, TemplateDistance distance = TemplateDistance.Cosine)
 {
     private readonly float[][] _templates = new float[classes][];
 
     public int Classes { get; } = classes;
     public int Size { get; } = size;
     public double Momentum { get; } = momentum;
+    public TemplateDistance DistanceKind { get; } = distance;
 
     public bool Has(int c) => _templates[c] is not null;
     public ReadOnlySpan<float> Template(int c) => _templates[c];
@@ -44,10 +47,16 @@ public sealed class SemanticTemplates(int classes, int size, double momentum)
         }
     }
 
-    /// <summary>eq. 9: 1 - cos(t_j, s).</summary>
+    /// <summary>eq. 9: 1 - cos(t_j, s); or |t_j - s| for <see cref="TemplateDistance.Euclidean"/>.</summary>
     public double Distance(int c, ReadOnlySpan<float> s)
     {
         var t = _templates[c];
+        if (DistanceKind == TemplateDistance.Euclidean)
+        {
+            double sq = 0;
+            for (var k = 0; k < Size; k++) sq += (t[k] - s[k]) * (t[k] - s[k]);
+            return Math.Sqrt(sq);
+        }
         double dot = 0, nt = 0, ns = 0;
         for (var k = 0; k < Size; k++)
         {
@@ -79,4 +88,14 @@ public sealed class SemanticTemplates(int classes, int size, double momentum)
         if (templates.Length != Classes) throw new ArgumentException($"{templates.Length} templates for {Classes} classes");
         for (var c = 0; c < Classes; c++) _templates[c] = templates[c]?.ToArray()!;
     }
+}
+
+/// <summary>How a sample's AU vector is compared with a template.</summary>
+public enum TemplateDistance
+{
+    /// <summary>eq. 9: one minus the cosine similarity (0 to 2).</summary>
+    Cosine,
+
+    /// <summary>The Euclidean distance, for templates in a whitened space (<see cref="TemplateSpace"/>).</summary>
+    Euclidean,
 }

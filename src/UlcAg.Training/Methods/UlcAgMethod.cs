@@ -115,7 +115,7 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
     public override double? EstimatedNoiseRate => _robust is { Evidence.Updates: > 0 } r ? r.EstimatedNoiseRate : null;
 
     public override EvalProbe? CreateEvalProbe(bool finalTest = false) => _robust is not null
-        ? new AuBranchProbe(Run.Network, _robust.Templates, _robust.Standardize)
+        ? new AuBranchProbe(Run.Network, _robust.Templates, _robust.ToTemplateSpace)
         {
             Oracle = finalTest ? rows => AuOracle.Compare(_robust, Options.UlcAg.Robust, Run.Labels, Run.Train, rows) : null,
         }
