@@ -15,6 +15,14 @@ public sealed record OnnxExportOptions
 
     /// <summary>Drop nodes and initializers that no output depends on.</summary>
     public bool Prune { get; init; } = true;
+
+    /// <summary>
+    /// Write the element type and shape of every intermediate value (graph.value_info), as the
+    /// builder knows them: the model then describes itself to tools (which kernel a node needs
+    /// on a device, viewers), and ONNX Runtime checks the builder's types against its own
+    /// inference when it loads the model.
+    /// </summary>
+    public bool ValueInfo { get; init; } = true;
 }
 
 /// <summary>Serializes a <see cref="GraphBuilder"/> to an ONNX ModelProto.</summary>
@@ -49,6 +57,17 @@ public static class OnnxExport
         }
         foreach (var node in nodes) graph.Node.Add(NodeProto(node));
         foreach (var output in g.Outputs) graph.Output.Add(ValueInfo(output));
+        if (options.ValueInfo)
+        {
+            var declared = new HashSet<Value>(g.Inputs.Concat(g.Outputs), ReferenceEqualityComparer.Instance);
+            foreach (var node in nodes)
+            {
+                foreach (var v in node.Outputs)
+                {
+                    if (declared.Add(v)) graph.ValueInfo.Add(ValueInfo(v));
+                }
+            }
+        }
 
         var model = new ModelProto
         {

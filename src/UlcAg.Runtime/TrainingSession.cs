@@ -15,7 +15,11 @@ namespace UlcAg.Runtime;
 ///   step k+1:       state[B] --Run--> state[A]      binding 1
 /// </code>
 /// Per step only the feeds (batch, labels, scalars) go in and the results (losses, per-sample
-/// outputs) come out, both through fixed host buffers.
+/// outputs) come out, both through fixed host buffers. On the CPU every tensor is host memory and
+/// nothing is copied. On another device (<see cref="IDeviceMemory"/>: CUDA's allocator, or a
+/// test's) state, feeds and results are device tensors, bound once; a step copies the feeds in
+/// with one <see cref="IDeviceMemory.CopyToDevice"/> and the results out with one
+/// <see cref="IDeviceMemory.CopyToHost"/>, and state never leaves the device.
 /// </summary>
 public sealed class TrainingSession : IDisposable
 {
@@ -26,15 +30,20 @@ public sealed class TrainingSession : IDisposable
     private readonly Dictionary<string, BoundBuffer> _feeds;
     private readonly Dictionary<string, BoundBuffer> _results;
     private readonly OrtIoBinding[] _bindings;
-    private readonly DeviceCopier? _copier;
+    private readonly IDeviceMemory? _memory;
+    private readonly bool _ownsMemory;
+    private readonly OrtValue[] _feedHost = [], _feedDevice = [], _resultHost = [], _resultDevice = [];
     private int _current;
 
     /// <summary>
     /// Loads <paramref name="model"/> on <paramref name="device"/>. State not given in
     /// <paramref name="initialState"/> starts at zero (optimizer buffers); an entry that names no
-    /// state, or has the wrong size, is an error.
+    /// state, or has the wrong size, is an error. <paramref name="memory"/> puts state, feeds and
+    /// results in another device's memory (the session keeps it, not owns it); without it a CUDA
+    /// device uses its own allocator and the CPU uses host memory.
     /// </summary>
-    public TrainingSession(byte[] model, Device device, IReadOnlyDictionary<string, float[]>? initialState = null, int threads = 0, Action<SessionOptions>? configure = null)
+    public TrainingSession(byte[] model, Device device, IReadOnlyDictionary<string, float[]>? initialState = null, int threads = 0,
+        Action<SessionOptions>? configure = null, IDeviceMemory? memory = null)
     {
         Device = device;
         using var options = device.CreateSessionOptions(threads);
@@ -44,24 +53,31 @@ public sealed class TrainingSession : IDisposable
         var inputs = _session.InputMetadata;
         var outputs = _session.OutputMetadata;
 
-        OrtAllocator? deviceAllocator = null;
-        if (device.IsCuda)
+        _memory = memory;
+        if (_memory is null && device.IsCuda)
         {
-            using var info = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, device.Index, OrtMemType.Default);
-            deviceAllocator = new OrtAllocator(_session, info);
+            _memory = new CudaMemory(_session, device);
+            _ownsMemory = true;
         }
         _state = pairs.Select(p =>
         {
             if (!inputs.TryGetValue(p.Input, out var meta)) throw new ArgumentException($"state input '{p.Input}' is not an input of the model");
             if (!outputs.ContainsKey(p.Output)) throw new ArgumentException($"state output '{p.Output}' is not an output of the model");
             if (meta.ElementDataType != TensorElementType.Float) throw new ArgumentException($"state '{p.Input}' must be float32");
-            return new StateSlot(p.Input, p.Output, meta.Dimensions.Select(d => (long)d).ToArray(), deviceAllocator);
+            return new StateSlot(p.Input, p.Output, meta.Dimensions.Select(d => (long)d).ToArray(), _memory);
         }).ToArray();
         _stateByName = _state.ToDictionary(s => s.Name);
         var stateOutputs = _state.Select(s => s.NextName).ToHashSet();
         _feeds = inputs.Where(kv => !_stateByName.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => new BoundBuffer(kv.Key, kv.Value));
         _results = outputs.Where(kv => !stateOutputs.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => new BoundBuffer(kv.Key, kv.Value));
-        if (device.IsCuda) _copier = new DeviceCopier(_state, device);
+        if (_memory is not null)
+        {
+            // Device twins of the host buffers, bound once; a step copies between the two.
+            _feedHost = _feeds.Values.Select(f => f.Value).ToArray();
+            _feedDevice = _feeds.Values.Select(f => _memory.Allocate(f.ElementType, f.Shape)).ToArray();
+            _resultHost = _results.Values.Select(r => r.Value).ToArray();
+            _resultDevice = _results.Values.Select(r => _memory.Allocate(r.ElementType, r.Shape)).ToArray();
+        }
 
         if (initialState is not null) WriteState(initialState);
         else WriteState(new Dictionary<string, float[]>());
@@ -75,7 +91,17 @@ public sealed class TrainingSession : IDisposable
                 b.BindInput(s.Name, s.Values[set]);
                 b.BindOutput(s.NextName, s.Values[1 - set]);
             }
-            foreach (var r in _results.Values) b.BindOutput(r.Name, r.Value);
+            if (_memory is null)
+            {
+                foreach (var r in _results.Values) b.BindOutput(r.Name, r.Value);
+            }
+            else
+            {
+                var k = 0;
+                foreach (var f in _feeds.Values) b.BindInput(f.Name, _feedDevice[k++]);
+                k = 0;
+                foreach (var r in _results.Values) b.BindOutput(r.Name, _resultDevice[k++]);
+            }
             _bindings[set] = b;
         }
     }
@@ -102,10 +128,20 @@ public sealed class TrainingSession : IDisposable
     public void Step()
     {
         var binding = _bindings[_current];
-        // Feeds are rebound every step: for a device session, binding is where the host-to-device copy happens.
-        foreach (var f in _feeds.Values) binding.BindInput(f.Name, f.Value);
-        _session.RunWithBinding(_runOptions, binding);
-        binding.SynchronizeBoundOutputs();
+        if (_memory is null)
+        {
+            // Host memory: the feed buffers themselves are bound (rebinding keeps ONNX Runtime reading them).
+            foreach (var f in _feeds.Values) binding.BindInput(f.Name, f.Value);
+            _session.RunWithBinding(_runOptions, binding);
+            binding.SynchronizeBoundOutputs();
+        }
+        else
+        {
+            _memory.CopyToDevice(_feedHost, _feedDevice);
+            _session.RunWithBinding(_runOptions, binding);
+            binding.SynchronizeBoundOutputs();
+            _memory.CopyToHost(_resultDevice, _resultHost);
+        }
         _current = 1 - _current;
         Steps++;
     }
@@ -116,7 +152,7 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Copies the current value of every state tensor to the host.</summary>
     public Dictionary<string, float[]> ReadState()
     {
-        if (_copier is not null) return _copier.Download(_current);
+        if (_memory is not null) return Download(_state);
         return _state.ToDictionary(s => s.Name, s => (float[])s.Host[_current]!.Clone());
     }
 
@@ -124,7 +160,7 @@ public sealed class TrainingSession : IDisposable
     public float[] ReadState(string name)
     {
         var slot = Slot(name);
-        return _copier is null ? (float[])slot.Host[_current]!.Clone() : _copier.Download(_current)[name];
+        return _memory is null ? (float[])slot.Host[_current]!.Clone() : Download([slot])[name];
     }
 
     /// <summary>Overwrites state; entries absent from <paramref name="values"/> become zero.</summary>
@@ -141,12 +177,36 @@ public sealed class TrainingSession : IDisposable
             if (data.Length != s.Size) throw new ArgumentException($"state '{s.Name}' has {s.Size} elements ({string.Join("x", s.Shape)}), got {data.Length}");
             full[s.Name] = data;
         }
-        if (_copier is not null)
+        if (_memory is not null)
         {
-            _copier.Upload(full, _current);
+            var host = _state.Select(s => OrtValue.CreateTensorValueFromMemory(full[s.Name], s.Shape)).ToArray();
+            try
+            {
+                _memory.CopyToDevice(host, _state.Select(s => s.Values[_current]).ToArray());
+            }
+            finally
+            {
+                foreach (var h in host) h.Dispose();
+            }
             return;
         }
         foreach (var s in _state) full[s.Name].AsSpan().CopyTo(s.Host[_current]);
+    }
+
+    /// <summary>
+    /// Where each state tensor lives: the allocator name of its memory (ONNX Runtime's "Cpu",
+    /// "Cuda", ...) and the device id, for both ping-pong sets.
+    /// </summary>
+    public IEnumerable<(string Name, string Allocator, int DeviceId)> StateLocations()
+    {
+        foreach (var s in _state)
+        {
+            foreach (var v in s.Values)
+            {
+                var info = v.GetTensorMemoryInfo();
+                yield return (s.Name, info.Name, info.Id);
+            }
+        }
     }
 
     public void Dispose()
@@ -154,9 +214,25 @@ public sealed class TrainingSession : IDisposable
         foreach (var b in _bindings ?? []) b?.Dispose();
         foreach (var s in _state) s.Dispose();
         foreach (var t in _feeds.Values.Concat(_results.Values)) t.Dispose();
-        _copier?.Dispose();
+        foreach (var v in _feedDevice.Concat(_resultDevice)) v.Dispose();
+        if (_ownsMemory) _memory?.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
+    }
+
+    private Dictionary<string, float[]> Download(IReadOnlyList<StateSlot> slots)
+    {
+        var result = slots.ToDictionary(s => s.Name, s => new float[s.Size]);
+        var host = slots.Select(s => OrtValue.CreateTensorValueFromMemory(result[s.Name], s.Shape)).ToArray();
+        try
+        {
+            _memory!.CopyToHost(slots.Select(s => s.Values[_current]).ToArray(), host);
+        }
+        finally
+        {
+            foreach (var h in host) h.Dispose();
+        }
+        return result;
     }
 
     private StateSlot Slot(string name) => _stateByName.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"no state named '{name}'");
@@ -176,9 +252,9 @@ public sealed class TrainingSession : IDisposable
     }
 
     /// <summary>One state tensor: two device buffers (CPU: over pinned host arrays).</summary>
-    internal sealed class StateSlot : IDisposable
+    private sealed class StateSlot : IDisposable
     {
-        public StateSlot(string name, string nextName, long[] shape, OrtAllocator? deviceAllocator)
+        public StateSlot(string name, string nextName, long[] shape, IDeviceMemory? memory)
         {
             Name = name;
             NextName = nextName;
@@ -186,14 +262,14 @@ public sealed class TrainingSession : IDisposable
             Size = shape.Aggregate(1L, (a, b) => a * b);
             for (var i = 0; i < 2; i++)
             {
-                if (deviceAllocator is null)
+                if (memory is null)
                 {
                     Host[i] = new float[Size];
                     Values[i] = OrtValue.CreateTensorValueFromMemory(Host[i]!, shape);
                 }
                 else
                 {
-                    Values[i] = OrtValue.CreateAllocatedTensorValue(deviceAllocator, TensorElementType.Float, shape);
+                    Values[i] = memory.Allocate(TensorElementType.Float, shape);
                 }
             }
         }
@@ -220,6 +296,7 @@ internal sealed class BoundBuffer : IDisposable
     public BoundBuffer(string name, NodeMetadata meta)
     {
         Name = name;
+        ElementType = meta.ElementDataType;
         Shape = meta.Dimensions.Select(d => d < 0 ? throw new ArgumentException($"'{name}' has a dynamic dimension; train steps need static shapes") : (long)d).ToArray();
         var size = (int)Shape.Aggregate(1L, (a, b) => a * b);
         (_buffer, Value) = meta.ElementDataType switch
@@ -234,6 +311,7 @@ internal sealed class BoundBuffer : IDisposable
     }
 
     public string Name { get; }
+    public TensorElementType ElementType { get; }
     public long[] Shape { get; }
     public OrtValue Value { get; }
 
@@ -243,67 +321,4 @@ internal sealed class BoundBuffer : IDisposable
     public void Dispose() => Value.Dispose();
 
     private (Array, OrtValue) Make<T>(T[] data) where T : unmanaged => (data, OrtValue.CreateTensorValueFromMemory(data, Shape));
-}
-
-/// <summary>
-/// Moves state between host and a CUDA device by running an identity graph whose inputs and
-/// outputs are bound on different devices (ONNX Runtime copies across the binding).
-/// </summary>
-internal sealed class DeviceCopier : IDisposable
-{
-    private readonly InferenceSession _session;
-    private readonly TrainingSession.StateSlot[] _state;
-
-    public DeviceCopier(TrainingSession.StateSlot[] state, Device device)
-    {
-        _state = state;
-        var g = new GraphBuilder("copy");
-        for (var i = 0; i < state.Length; i++)
-        {
-            var x = g.Input($"in{i}", DType.Float, state[i].Shape);
-            g.Output(g.Identity(x), $"out{i}");
-        }
-        using var options = device.CreateSessionOptions();
-        _session = new InferenceSession(g.ToBytes(), options);
-    }
-
-    public Dictionary<string, float[]> Download(int set)
-    {
-        var result = new Dictionary<string, float[]>();
-        using var binding = _session.CreateIoBinding();
-        var hostValues = new List<OrtValue>();
-        for (var i = 0; i < _state.Length; i++)
-        {
-            var host = new float[_state[i].Size];
-            result[_state[i].Name] = host;
-            var hv = OrtValue.CreateTensorValueFromMemory(host, _state[i].Shape);
-            hostValues.Add(hv);
-            binding.BindInput($"in{i}", _state[i].Values[set]);
-            binding.BindOutput($"out{i}", hv);
-        }
-        using var run = new RunOptions();
-        _session.RunWithBinding(run, binding);
-        binding.SynchronizeBoundOutputs();
-        foreach (var hv in hostValues) hv.Dispose();
-        return result;
-    }
-
-    public void Upload(IReadOnlyDictionary<string, float[]> values, int set)
-    {
-        using var binding = _session.CreateIoBinding();
-        var hostValues = new List<OrtValue>();
-        for (var i = 0; i < _state.Length; i++)
-        {
-            var hv = OrtValue.CreateTensorValueFromMemory(values[_state[i].Name], _state[i].Shape);
-            hostValues.Add(hv);
-            binding.BindInput($"in{i}", hv);
-            binding.BindOutput($"out{i}", _state[i].Values[set]);
-        }
-        using var run = new RunOptions();
-        _session.RunWithBinding(run, binding);
-        binding.SynchronizeBoundOutputs();
-        foreach (var hv in hostValues) hv.Dispose();
-    }
-
-    public void Dispose() => _session.Dispose();
 }

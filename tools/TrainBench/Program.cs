@@ -79,7 +79,7 @@ foreach (var res in options.Resolutions)
     var one = ForwardSeconds(1, Math.Max(options.Runs, 10), 3);
     Console.WriteLine($"res {res}: {trainText} | forward b{batch} {batch / forward:F1} img/s | forward b1 {one * 1000:F1} ms");
 }
-Console.WriteLine($"peak RSS {Timing.PeakRssMiB():F0} MiB");
+Console.WriteLine($"peak RSS {ProcessMemory.PeakResidentMiB():F0} MiB");
 return 0;
 
 // A train-step session with random images and labels, warmed up by two steps.

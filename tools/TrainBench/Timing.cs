@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace UlcAg.Tools.TrainBench;
 
-/// <summary>Wall-clock timing of repeated runs, and the process's peak resident memory.</summary>
+/// <summary>Wall-clock timing of repeated runs.</summary>
 internal static class Timing
 {
     /// <summary>Seconds per run of <paramref name="runs"/> runs after <paramref name="warmup"/> untimed ones, sorted ascending.</summary>
@@ -21,15 +21,4 @@ internal static class Timing
     }
 
     public static double Median(int runs, int warmup, Action step) => Times(runs, warmup, step)[runs / 2];
-
-    /// <summary>VmHWM of /proc/self/status in MiB (NaN where that file does not exist).</summary>
-    public static double PeakRssMiB()
-    {
-        if (!File.Exists("/proc/self/status")) return double.NaN;
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal)) return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) / 1024;
-        }
-        return double.NaN;
-    }
 }

@@ -25,7 +25,12 @@ public static class ModelExport
         KeyInputType = "ulcag.input_type", KeyChannelOrder = "ulcag.channel_order", KeyNormalization = "ulcag.normalization",
         KeyFaceAlignment = "ulcag.face_alignment", KeyProducer = "ulcag.producer", KeyMethod = "ulcag.method";
 
-    public static ModelProto Build(NetworkOptions o, TensorMap weights, ExportSettings settings)
+    /// <summary>
+    /// The inference model. <paramref name="describeValues"/> adds graph.value_info (element type and
+    /// shape of every intermediate value) for tools that check the graph; it is off for the shipped
+    /// model because OpenCV's ONNX importer takes value_info shapes literally, a dynamic batch as 0.
+    /// </summary>
+    public static ModelProto Build(NetworkOptions o, TensorMap weights, ExportSettings settings, bool describeValues = false)
     {
         o.Validate();
         if (settings.ClassNames.Count != o.Classes)
@@ -59,6 +64,7 @@ public static class ModelExport
         return g.ToModel(new OnnxExportOptions
         {
             Opset = OpsetRequirements.Minimum(g),
+            ValueInfo = describeValues,
             DocString = "UlcAg facial-expression classifier (target branch). Input: aligned face crops, raw 0-255 RGB pixels; normalization is inside the model.",
             Metadata = metadata,
         });
