@@ -32,10 +32,10 @@ internal static class TestVideos
     /// <summary>Centre of the second face.</summary>
     public static Point StillCentre => new(500, 170);
 
-    /// <summary>Writes the video to <paramref name="path"/> (.avi) and returns the path.</summary>
-    public static string TwoPeople(string path)
+    /// <summary>Writes the video to <paramref name="path"/> (Motion JPEG in .avi, or <paramref name="codec"/>) and returns the path.</summary>
+    public static string TwoPeople(string path, string codec = "MJPG")
     {
-        using var writer = new VideoWriter(path, FourCC.MJPG, Fps, new Size(Width, Height));
+        using var writer = new VideoWriter(path, FourCC.FromString(codec), Fps, new Size(Width, Height));
         if (!writer.IsOpened())
         {
             throw new InvalidOperationException($"OpenCV cannot write {path}");

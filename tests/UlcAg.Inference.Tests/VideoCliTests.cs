@@ -124,6 +124,32 @@ public sealed class VideoCliTests
     }
 
     [TestMethod]
+    public void DeployDocVideoExamples_RunOnAnMp4Clip()
+    {
+        // The command lines of docs/deploy.md that take clip.mp4, run as written (MPEG-4 Part 2 in .mp4, which the runtime writes).
+        TrainedModel();
+        TestVideos.TwoPeople(Path.Combine(Dir, "clip.mp4"), "mp4v");
+        var doc = File.ReadAllLines(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md"));
+        // The synopsis, with its [options], is not an example.
+        var examples = doc.Where(l => l.StartsWith("    dotnet ulcag-infer clip.mp4", StringComparison.Ordinal) && !l.Contains('[', StringComparison.Ordinal))
+            .Select(l => l.Split('#')[0].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[2..])
+            .ToList();
+        Assert.HasCount(2, examples);
+        foreach (var args in examples)
+        {
+            var run = CliRun.Of(Dir, [.. args.Select(a => a.Contains('/', StringComparison.Ordinal) || a.Contains('.', StringComparison.Ordinal) ? Path.Combine(Dir, a) : a)]);
+            Assert.AreEqual(0, run.ExitCode, $"{string.Join(' ', args)}: {run.Errors}");
+        }
+
+        Assert.AreEqual(6, JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "clip.timeline.json"))).RootElement.GetProperty("frames").GetArrayLength());
+        using var every = JsonDocument.Parse(File.ReadAllText(Path.Combine(Dir, "reports", "clip.json")));
+        Assert.AreEqual(TestVideos.Frames, every.RootElement.GetProperty("frames").GetArrayLength());
+        // MPEG-4 Part 2, which OpenCV's FFmpeg reports by the tag FMP4.
+        CollectionAssert.Contains(new[] { "mp4v", "FMP4" }, every.RootElement.GetProperty("video").GetProperty("codec").GetString());
+        Assert.AreEqual((TestVideos.Frames, TestVideos.Width, TestVideos.Height), TestVideos.Measure(Path.Combine(Dir, "out.mp4")));
+    }
+
+    [TestMethod]
     public void MissingOrUndecodableVideo_IsNamedWithWhatCanBeRead_AndNothingIsWritten()
     {
         TrainedModel();
