@@ -83,7 +83,7 @@ internal static class VideoCommand
             });
             if (source.FrameCount > 0 && recognizer.FramesRead != source.FrameCount)
             {
-                console.Errors.MarkupLine(Markup.Escape($"{path}: the file states {source.FrameCount} frames; {recognizer.FramesRead} were decoded"));
+                console.Errors.MarkupLine("[yellow]warning:[/] " + Markup.Escape($"{path}: the file states {source.FrameCount} frames; {recognizer.FramesRead} were decoded"));
             }
 
             var run = new VideoRun(path, source.Width, source.Height, source.Fps, source.Codec, recognizer.FramesRead, recognizer.Every, annotated?.Target, frames);

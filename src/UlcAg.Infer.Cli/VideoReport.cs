@@ -127,7 +127,7 @@ internal static class VideoReport
         console.WriteLine();
         console.MarkupLine(string.Create(inv,
             $"[bold]{Markup.Escape(run.Path)}[/]  {run.Width}x{run.Height}, {run.Fps:0.##} fps, {run.FramesRead} frames{(run.Codec.Length > 0 ? $" ({Markup.Escape(run.Codec)})" : "")}; " +
-            $"{Every(run.Every)} classified: {run.Frames.Count} frames, {run.FramesWithFaces} with faces"));
+            $"{Every(run.Every)} classified: {run.Frames.Count} frame{(run.Frames.Count == 1 ? "" : "s")}, {run.FramesWithFaces} with faces"));
         var tracks = run.Tracks;
         if (tracks.Count > 0)
         {

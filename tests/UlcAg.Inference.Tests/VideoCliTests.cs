@@ -161,7 +161,8 @@ public sealed class VideoCliTests
         File.WriteAllText(text, "not a video");
         var broken = CliRun.Of(Dir, text, "--annotate", Path.Combine(Dir, "a.mp4"));
         Assert.AreEqual(VideoCommand.VideoFailed, broken.ExitCode);
-        StringAssert.Contains(broken.Errors, "notes.mp4: not a video this build can decode; it reads containers MP4/MOV, AVI");
+        StringAssert.Contains(broken.Errors, "notes.mp4: not a video this build can decode.");
+        StringAssert.Contains(broken.Errors, "It decodes H.264, H.265/HEVC, MPEG-4 Part 2, MPEG-1/2, Motion JPEG, VP8 and VP9 video (not AV1) in MP4/MOV, AVI,");
         Assert.IsFalse(broken.Errors.Contains("   at ", StringComparison.Ordinal), broken.Errors);
 
         CollectionAssert.AreEquivalent(new[] { "artifacts", "notes.mp4" }, Directory.GetFileSystemEntries(Dir).Select(Path.GetFileName).ToArray());

@@ -5,7 +5,7 @@ public sealed class VideoDecodeException : Exception
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="path">The video file.</param>
-    /// <param name="reason">What is wrong, without the path.</param>
+    /// <param name="reason">What is wrong, without the path (it may end with a second line on what can be read).</param>
     public VideoDecodeException(string path, string reason)
         : base($"{path}: {reason}")
     {

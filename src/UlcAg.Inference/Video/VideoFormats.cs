@@ -28,8 +28,8 @@ public static class VideoFormats
 
     /// <summary>What the runtime decodes, for messages about files it cannot read.</summary>
     public const string Readable =
-        "containers MP4/MOV, AVI, Matroska/WebM, MPEG-PS/TS, FLV, WMV and 3GP holding H.264, H.265/HEVC, MPEG-4 Part 2, " +
-        "MPEG-1/2, Motion JPEG, VP8 or VP9 video (not AV1)";
+        "H.264, H.265/HEVC, MPEG-4 Part 2, MPEG-1/2, Motion JPEG, VP8 and VP9 video (not AV1) in MP4/MOV, AVI, " +
+        "Matroska/WebM, MPEG-PS/TS, FLV, WMV or 3GP files";
 
     /// <summary>True when <paramref name="path"/>'s extension names a video container.</summary>
     public static bool IsVideo(string path) => InputExtensions.Contains(Path.GetExtension(path));

@@ -69,7 +69,7 @@ public sealed class VideoSource : IDisposable
         {
             if (!capture.IsOpened() || !capture.Read(first) || first.Empty())
             {
-                throw new VideoDecodeException(path, $"not a video this build can decode; it reads {VideoFormats.Readable}");
+                throw new VideoDecodeException(path, $"not a video this build can decode.{Environment.NewLine}It decodes {VideoFormats.Readable}.");
             }
 
             if (!(capture.Fps > 0) || double.IsInfinity(capture.Fps))
