@@ -50,7 +50,7 @@ internal sealed class InferCommandLine
         Exit codes: 0 every image had a face and was classified (a video: read to its end, a face in
         some classified frame); 1 some image failed or had no face (a video: cannot be read, an output
         cannot be written, or no face in any classified frame); 2 the command line, the model, the
-        device or the detector cannot be used.
+        device or the detector cannot be used; 130 a video run stopped by Ctrl-C or SIGTERM.
 
         """;
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using OpenCvSharp;
 using Spectre.Console;
 using UlcAg.Cli;
@@ -17,6 +18,9 @@ internal static class VideoCommand
 {
     /// <summary>Exit code when the video cannot be read, an output cannot be written, or no classified frame had a face.</summary>
     public const int VideoFailed = 1;
+
+    /// <summary>Exit code when Ctrl-C or SIGTERM stopped the run (128 + SIGINT, as shells report it).</summary>
+    public const int Stopped = 130;
 
     /// <summary>
     /// The video to process when the command line names one, else null (images). A video is processed
@@ -71,16 +75,30 @@ internal static class VideoCommand
 
             var recognizer = new VideoRecognizer(new ExpressionRecognizer(model, detector), options.Every ?? VideoRecognizer.DefaultEvery);
             var frames = new List<VideoFrameResult>();
-            VideoProgress.Run(console, path, source.FrameCount, report =>
+            using (var stop = new StopRequest())
             {
-                foreach (var frame in recognizer.Run(source, annotated))
+                VideoProgress.Run(console, path, source.FrameCount, report =>
                 {
-                    frames.Add(frame);
-                    report(recognizer.FramesRead);
-                }
+                    foreach (var frame in recognizer.Run(source, annotated))
+                    {
+                        frames.Add(frame);
+                        report(recognizer.FramesRead);
+                        if (stop.Requested)
+                        {
+                            break;
+                        }
+                    }
 
-                report(recognizer.FramesRead);
-            });
+                    report(recognizer.FramesRead);
+                });
+                if (stop.Requested)
+                {
+                    // The annotated video's temporary file goes with its writer; nothing else was written yet.
+                    console.Errors.MarkupLine(Markup.Escape($"{path}: stopped after {recognizer.FramesRead} frames; no output written"));
+                    return Stopped;
+                }
+            }
+
             if (source.FrameCount > 0 && recognizer.FramesRead != source.FrameCount)
             {
                 console.Errors.MarkupLine("[yellow]warning:[/] " + Markup.Escape($"{path}: the file states {source.FrameCount} frames; {recognizer.FramesRead} were decoded"));
@@ -164,5 +182,37 @@ internal static class VideoCommand
     {
         console.Errors.MarkupLine($"[red]error:[/] {Markup.Escape(message)}");
         return VideoFailed;
+    }
+
+    /// <summary>Ctrl-C or SIGTERM asks the run to stop after the current frame, so that no temporary file is left behind.</summary>
+    private sealed class StopRequest : IDisposable
+    {
+        private readonly PosixSignalRegistration _terminate;
+        private volatile bool _requested;
+
+        public StopRequest()
+        {
+            Console.CancelKeyPress += OnCancelKeyPress;
+            _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                _requested = true;
+            });
+        }
+
+        public bool Requested => _requested;
+
+        public void Dispose()
+        {
+            Console.CancelKeyPress -= OnCancelKeyPress;
+            _terminate.Dispose();
+        }
+
+        private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e)
+        {
+            // A second Ctrl-C ends the process at once.
+            e.Cancel = !_requested;
+            _requested = true;
+        }
     }
 }
