@@ -38,9 +38,15 @@ internal static class InferCommand
     {
         try
         {
+            var video = VideoCommand.Input(options);
             var modelPath = ModelLocator.Resolve(options.Model, workingDirectory);
             using var model = ExpressionModel.Load(modelPath, options.Device, options.Threads, options.Batch);
             using var detector = options.NoDetect ? null : options.Detector.Create();
+            if (video is not null)
+            {
+                return VideoCommand.Run(options, console, workingDirectory, video, model, detector!, options.Detector.Kind.ToString().ToLowerInvariant());
+            }
+
             var images = ImageFiles.Expand(options.Inputs);
             var targets = options.Annotate is null ? null : new AnnotationTargets(options.Annotate, images.Count);
             return Classify(options, console, model, detector, images, targets);

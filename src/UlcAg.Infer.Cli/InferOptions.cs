@@ -2,6 +2,7 @@ using System.CommandLine;
 using UlcAg.Cli;
 using UlcAg.Data.Faces;
 using UlcAg.Inference;
+using UlcAg.Inference.Video;
 using UlcAg.Runtime;
 
 namespace UlcAg.Infer.Cli;
@@ -9,7 +10,7 @@ namespace UlcAg.Infer.Cli;
 /// <summary>The validated command line of <c>dotnet ulcag-infer</c>.</summary>
 internal sealed record InferOptions
 {
-    /// <summary>Images and folders to process.</summary>
+    /// <summary>Images and folders to process, or one video.</summary>
     public required IReadOnlyList<string> Inputs { get; init; }
 
     public string? Model { get; init; }
@@ -20,6 +21,12 @@ internal sealed record InferOptions
     public Device Device { get; init; } = Device.Cpu;
     public int Batch { get; init; } = ExpressionModel.DefaultMaxBatch;
     public int Threads { get; init; }
+
+    /// <summary>Classify every this many frames of a video; null when not given.</summary>
+    public int? Every { get; init; }
+
+    /// <summary>Where a video's timeline goes (BASE.csv and BASE.json); null for the default.</summary>
+    public string? Timeline { get; init; }
 }
 
 /// <summary>
@@ -32,20 +39,31 @@ internal sealed class InferCommandLine
         Finds every face in each image, crops it as the model was trained, and prints its box,
         expression, class probabilities and alpha (the model's confidence in its training label).
         Folders are searched recursively for image files.
+
+        A video (.mp4, .avi, .mkv, .mov, ...; one per run) is classified every N-th frame, its faces
+        tracked so that one person keeps one id; the timeline goes to STEM.timeline.csv and .json
+        (time, frame, face id, box, expression, probabilities, alpha per face), --annotate writes an
+        annotated video (.mp4 in MPEG-4 Part 2, .avi or .mkv in Motion JPEG).
         """;
 
     private const string ExitCodes = """
-        Exit codes: 0 every image had a face and was classified; 1 some image failed or had no face;
-        2 the command line, the model, the device or the detector cannot be used.
+        Exit codes: 0 every image had a face and was classified (a video: read to its end, a face in
+        some classified frame); 1 some image failed or had no face (a video: cannot be read, an output
+        cannot be written, or no face in any classified frame); 2 the command line, the model, the
+        device or the detector cannot be used; 130 a video run stopped by Ctrl-C or SIGTERM.
 
         """;
 
-    private readonly Argument<List<string>> _inputs = new("IMAGE|FOLDER") { Arity = ArgumentArity.ZeroOrMore };
+    private readonly Argument<List<string>> _inputs = new("IMAGE|FOLDER|VIDEO") { Arity = ArgumentArity.ZeroOrMore };
     private readonly Option<string?> _model = CliOptions.Text("--model", "PATH",
         "model.onnx, or a folder to take the newest model.onnx from (default: the newest under artifacts/runs/).");
     private readonly Option<bool> _json = CliOptions.Flag("--json", "Print one JSON document instead of tables.");
     private readonly Option<string?> _annotate = CliOptions.Text("--annotate", "OUT",
-        "Draw boxes and labels; OUT is a file for one image, a folder for several.");
+        "Draw boxes and labels; OUT is a file for one image or a video, a folder for several images.");
+    private readonly Option<int?> _every = CliOptions.Value<int?>("--every", "N",
+        $"Video: classify every N-th frame, from the first (default {VideoRecognizer.DefaultEvery}; 1 = every frame).", t => CliOptions.Int("--every", minimum: 1)(t), null);
+    private readonly Option<string?> _timeline = CliOptions.Text("--timeline", "BASE",
+        "Video: write the timeline to BASE.csv and BASE.json (default: the video's name + .timeline, in the current folder).");
     private readonly Option<bool> _noDetect = CliOptions.Flag("--no-detect", "The images already are face crops: classify each whole image.");
     private readonly Option<FaceDetectorSpec> _detector = CliOptions.Value("--detector", "SPEC",
         $"{DetectorChoice.Choices}. BlazeFace and YuNet give points to align faces by.", DetectorChoice.Parse, FaceDetectorSpec.Default);
@@ -64,12 +82,12 @@ internal sealed class InferCommandLine
     /// <summary>Declares the arguments and options; the caller sets the action of <see cref="Root"/>.</summary>
     public InferCommandLine()
     {
-        Root = new RootCommand(About) { _inputs, _model, _json, _annotate, _noDetect, _detector, _device, _batch, _threads };
+        Root = new RootCommand(About) { _inputs, _model, _json, _annotate, _every, _timeline, _noDetect, _detector, _device, _batch, _threads };
         Root.Validators.Add(result =>
         {
             if (result.GetValue(_inputs) is not { Count: > 0 })
             {
-                result.AddError("No image given. Usage: dotnet ulcag-infer [options] IMAGE|FOLDER...");
+                result.AddError("No image given. Usage: dotnet ulcag-infer [options] IMAGE|FOLDER...|VIDEO");
             }
         });
     }
@@ -78,7 +96,7 @@ internal sealed class InferCommandLine
     public RootCommand Root { get; }
 
     /// <summary>How the command reports problems and prints help and version.</summary>
-    public CliProgram Program { get; } = new("ulcag-infer", "dotnet ulcag-infer [options] IMAGE|FOLDER...") { Epilogue = () => ExitCodes };
+    public CliProgram Program { get; } = new("ulcag-infer", "dotnet ulcag-infer [options] IMAGE|FOLDER...|VIDEO") { Epilogue = () => ExitCodes };
 
     /// <summary>The options of a parsed command line.</summary>
     public InferOptions Options(ParseResult result) => new()
@@ -92,6 +110,8 @@ internal sealed class InferCommandLine
         Device = result.GetValue(_device)!,
         Batch = result.GetValue(_batch),
         Threads = result.GetValue(_threads),
+        Every = result.GetValue(_every),
+        Timeline = result.GetValue(_timeline),
     };
 
     private static Device ParseDevice(string text)

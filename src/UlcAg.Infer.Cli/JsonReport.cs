@@ -10,10 +10,13 @@ namespace UlcAg.Infer.Cli;
 /// </summary>
 internal static class JsonReport
 {
+    /// <summary>Indented, with names and paths written as they are (no \u escapes for non-ASCII).</summary>
+    public static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static void Write(TextWriter writer, ExpressionModel model, string detector, IReadOnlyList<ImageResult> results, IReadOnlyDictionary<ImageResult, string> annotated, RunSummary summary)
     {
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var json = new Utf8JsonWriter(stream, WriterOptions))
         {
             json.WriteStartObject();
             WriteModel(json, model);
@@ -39,7 +42,8 @@ internal static class JsonReport
         writer.Flush();
     }
 
-    private static void WriteModel(Utf8JsonWriter json, ExpressionModel model)
+    /// <summary>The <c>model</c> object: path, producer, classes and input.</summary>
+    public static void WriteModel(Utf8JsonWriter json, ExpressionModel model)
     {
         var c = model.Contract;
         json.WriteStartObject("model");
@@ -86,47 +90,59 @@ internal static class JsonReport
         json.WriteStartArray("faces");
         foreach (var face in result.Faces)
         {
-            var p = face.Prediction;
             json.WriteStartObject();
-            if (face.Box is { } b)
-            {
-                json.WriteStartObject("box");
-                json.WriteNumber("x", b.X);
-                json.WriteNumber("y", b.Y);
-                json.WriteNumber("width", b.Width);
-                json.WriteNumber("height", b.Height);
-                json.WriteEndObject();
-            }
-            else
-            {
-                json.WriteNull("box");
-            }
-
-            json.WriteString("crop", face.Crop.ToString().ToLowerInvariant());
-            json.WriteNumber("detector_score", face.DetectorScore);
-            json.WriteString("expression", p.Label);
-            json.WriteNumber("class_index", p.ClassIndex);
-            json.WriteNumber("confidence", p.Confidence);
-            if (p.Alpha is { } a)
-            {
-                json.WriteNumber("alpha", a);
-            }
-            else
-            {
-                json.WriteNull("alpha");
-            }
-
-            json.WriteStartObject("probabilities");
-            for (var k = 0; k < classes.Count; k++)
-            {
-                json.WriteNumber(classes[k], p.Probabilities[k]);
-            }
-
-            json.WriteEndObject();
+            WriteFace(json, face, classes);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
         json.WriteEndObject();
+    }
+
+    /// <summary>One face's properties (box, crop, detector score, expression, confidence, alpha, probabilities by class) into the open object.</summary>
+    public static void WriteFace(Utf8JsonWriter json, FaceResult face, IReadOnlyList<string> classes)
+    {
+        var p = face.Prediction;
+        if (face.Box is { } b)
+        {
+            json.WriteStartObject("box");
+            json.WriteNumber("x", b.X);
+            json.WriteNumber("y", b.Y);
+            json.WriteNumber("width", b.Width);
+            json.WriteNumber("height", b.Height);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("box");
+        }
+
+        json.WriteString("crop", face.Crop.ToString().ToLowerInvariant());
+        json.WriteNumber("detector_score", face.DetectorScore);
+        json.WriteString("expression", p.Label);
+        json.WriteNumber("class_index", p.ClassIndex);
+        json.WriteNumber("confidence", p.Confidence);
+        NumberOrNull(json, "alpha", p.Alpha);
+
+        json.WriteStartObject("probabilities");
+        for (var k = 0; k < classes.Count; k++)
+        {
+            json.WriteNumber(classes[k], p.Probabilities[k]);
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>A number, or null where there is none (a model without alpha).</summary>
+    public static void NumberOrNull(Utf8JsonWriter json, string name, float? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 }

@@ -46,6 +46,29 @@ public sealed class ExpressionRecognizer
     public ImageResult Recognize(string path) => Run([new InputImage(path, Path.GetFileName(path))]).Single();
 
     /// <summary>
+    /// Detects, crops and classifies every face of one decoded image (a video frame), largest first,
+    /// in one model run; an empty list when no face is found.
+    /// </summary>
+    /// <param name="bgr">The image, any layout <see cref="FacePipeline.DetectAndAlign(Mat)"/> takes.</param>
+    public IReadOnlyList<FaceResult> RecognizeFrame(Mat bgr)
+    {
+        ArgumentNullException.ThrowIfNull(bgr);
+        var faces = _pipeline.DetectAndAlign(bgr);
+        try
+        {
+            var predictions = faces.Count == 0 ? [] : _model.Predict([.. faces.Select(f => f.Crop)]);
+            return [.. faces.Select((f, i) => new FaceResult(f.Box, f.Kind, f.Score, predictions[i]))];
+        }
+        finally
+        {
+            foreach (var face in faces)
+            {
+                face.Dispose();
+            }
+        }
+    }
+
+    /// <summary>
     /// Processes the images lazily, yielding one result per input in input order. Faces are held
     /// back until <see cref="ExpressionModel.MaxBatch"/> crops are pending (or the input ends).
     /// </summary>

@@ -5,6 +5,7 @@
 // the shared machine printed beside every figure.
 //
 //   dotnet run -c Release --project tools/InferBench -- --res 112 224 --rounds 3
+//   dotnet run -c Release --project tools/InferBench -- --video --res 112 --rounds 5   (the video path)
 using System.CommandLine;
 using System.Globalization;
 using InferBench;
@@ -25,13 +26,15 @@ var scriptOption = CliOptions.Text("--script", "PATH", "The PyTorch reference sc
     "/work/shared/reference/torch_resnet18_bench.py");
 var dirOption = CliOptions.Text("--dir", "DIR", "Where the models and the photo are written (default artifacts/inferbench).", Path.Combine("artifacts", "inferbench"));
 var noTorchOption = CliOptions.Flag("--no-torch", "Measure UlcAg only.");
+var videoOption = CliOptions.Flag("--video", "Measure the video path (frames/s on a 1280x720 clip) against the single-image path instead.");
+var videoFramesOption = CliOptions.Value("--video-frames", "N", "Frames of the --video clip (default 90).", CliOptions.Int("--video-frames", minimum: 1), 90);
 var command = new RootCommand("""
     Inference speed of an exported-contract ResNet-18 through UlcAg.Inference (ONNX Runtime, CPU):
     batch-1 latency, batched throughput, and end-to-end time per photo (decode, Haar detection, crop,
     model), each the median of several runs, next to PyTorch running the same forward.
     """)
 {
-    resOption, batchOption, runsOption, roundsOption, threadsOption, pythonOption, scriptOption, dirOption, noTorchOption,
+    resOption, batchOption, runsOption, roundsOption, threadsOption, pythonOption, scriptOption, dirOption, noTorchOption, videoOption, videoFramesOption,
 };
 if (!new CliProgram("InferBench", "dotnet run -c Release --project tools/InferBench -- [options]").TryParse(command, args, out var parsed, out var exitCode))
 {
@@ -46,6 +49,11 @@ var dir = parsed.GetValue(dirOption)!;
 var torch = !parsed.GetValue(noTorchOption);
 
 Directory.CreateDirectory(dir);
+if (parsed.GetValue(videoOption))
+{
+    return VideoBench.Run(dir, resolutions[0], threads, parsed.GetValue(videoFramesOption), rounds);
+}
+
 Console.WriteLine($"ONNX Runtime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()}, threads {threads}, batch {batch}, {runs} runs per figure, {rounds} rounds");
 var inv = CultureInfo.InvariantCulture;
 
