@@ -85,7 +85,7 @@ internal static class InferCommand
                 var target = targets.For(result.Input);
                 try
                 {
-                    Annotator.Write(result, target);
+                    Annotator.Write(result, model.Contract.Classes, target);
                     annotated[result] = target;
                 }
                 catch (Exception e) when (e is IOException or ImageDecodeException or OpenCVException)

@@ -36,6 +36,9 @@ public sealed class ExpressionRecognizer
         Detects = detector is not null;
     }
 
+    /// <summary>The model's classes, in output order.</summary>
+    public IReadOnlyList<string> Classes => _model.Contract.Classes;
+
     /// <summary>True when faces are detected; false when whole images are classified.</summary>
     public bool Detects { get; }
 

@@ -2,6 +2,7 @@
 //
 //   dotnet run -c Release --project tools/LoaderBench -- [--images 4096] [--size 112] [--batch 64]
 //       [--workers 2] [--runs 5] [--dir artifacts/loaderbench]
+//   dotnet run -c Release --project tools/LoaderBench -- --cache-build [--photos 2000] [--runs 5]
 //
 // Steps: (1) write synthetic random JPEGs (once), (2) build or reuse their image cache, (3) one
 // untimed epoch to warm the page cache and JIT, (4) time whole epochs and report the median, with
@@ -25,6 +26,11 @@ if (!new CliProgram("LoaderBench", "dotnet run -c Release --project tools/Loader
 
 var options = BenchOptions.From(parsed);
 Directory.CreateDirectory(options.Directory);
+if (options.CacheBuild)
+{
+    return CacheBuildBench.Run(options);
+}
+
 var imageDir = Path.Combine(options.Directory, "images");
 
 // 1. Synthetic images: noise plus random blobs, varied sizes around a typical face crop.

@@ -13,8 +13,11 @@ namespace UlcAg.Data.Cache;
 /// </summary>
 internal static class CacheKey
 {
-    /// <summary>Bumped whenever the crop code changes its output, so old caches are rebuilt.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>
+    /// Bumped whenever the crop code changes its output, so old caches are rebuilt (2: detection looks
+    /// for the largest face only, which BlazeFace finds on the coarsest level that sees a face).
+    /// </summary>
+    public const int FormatVersion = 2;
 
     public static string Compute(DatasetSplit split, CacheSettings settings)
     {

@@ -96,7 +96,7 @@ public sealed unsafe class ImageCache : IDisposable
     /// <param name="split">Samples to cache.</param>
     /// <param name="settings">Crop, detector and error settings.</param>
     /// <param name="directory">Cache directory, created if missing.</param>
-    /// <param name="progress">Receives the number of samples processed so far during a build.</param>
+    /// <param name="progress">Receives the number of samples processed so far during a build: 0 when it starts, then from the worker threads (<see cref="CacheBuildProgress"/> turns it into lines).</param>
     /// <param name="cancellation">Cancels a build.</param>
     /// <exception cref="Faces.ImageDecodeException">An image cannot be decoded under <see cref="IssuePolicy.Fail"/>.</exception>
     /// <exception cref="Faces.FaceDetectorUnavailableException">The configured detector's model file is missing.</exception>

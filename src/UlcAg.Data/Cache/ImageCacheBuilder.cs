@@ -127,7 +127,11 @@ internal static class ImageCacheBuilder
     {
         var size = settings.Faces.Size;
         var done = 0;
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.MaxDegreeOfParallelism), CancellationToken = cancellation };
+        var workers = Math.Max(1, settings.MaxDegreeOfParallelism);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = workers, CancellationToken = cancellation };
+        // The workers share the cores: a detector's own thread pool on top would only contend with them.
+        var detectorThreads = Math.Max(1, Environment.ProcessorCount / workers);
+        progress?.Report(0);
         try
         {
             Parallel.For(
@@ -135,7 +139,7 @@ internal static class ImageCacheBuilder
                 split.Samples.Count,
                 options,
                 // Each worker owns its detector: OpenCV's detectors are not thread-safe.
-                () => settings.Detector?.Create(),
+                () => settings.Detector?.Create(detectorThreads),
                 (i, _, detector) =>
                 {
                     var pipeline = new FacePipeline(settings.Faces, detector);

@@ -33,20 +33,22 @@ public sealed record FaceDetectorSpec(
     public static FaceDetectorSpec YuNet(string modelPath) => new(FaceDetectorKind.YuNet, modelPath);
 
     /// <summary>Creates a new detector instance; the caller disposes it.</summary>
+    /// <param name="threads">BlazeFace: ONNX Runtime intra-op threads, 0 for one per core (a build that runs a detector per core gives each one thread).</param>
     /// <exception cref="FaceDetectorUnavailableException">The model or cascade file is missing or unreadable.</exception>
-    public IFaceDetector Create() => Kind switch
+    public IFaceDetector Create(int threads = 0) => Kind switch
     {
-        FaceDetectorKind.BlazeFace => new BlazeFaceDetector(ModelPath, ScoreThreshold),
+        FaceDetectorKind.BlazeFace => new BlazeFaceDetector(ModelPath, ScoreThreshold, threads: threads),
         FaceDetectorKind.Haar => new HaarFaceDetector(ModelPath, minNeighbors: MinNeighbors),
         FaceDetectorKind.YuNet => new YuNetFaceDetector(
             ModelPath ?? throw new FaceDetectorUnavailableException("The YuNet detector needs the path of its .onnx model file."),
             ScoreThreshold),
-        _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown face detector kind"),
+        _ => throw new InvalidOperationException($"unknown face detector kind {Kind}"),
     };
 
     /// <summary>
     /// Text identifying the detector's behaviour for cache keys: kind, thresholds, and the model
-    /// file's full path, size and modification time (a replaced model invalidates the cache).
+    /// file's full path, size and modification time (a replaced model invalidates the cache); for
+    /// BlazeFace also the short-range model beside it, which finds the faces that fill a photo.
     /// </summary>
     public string KeyText()
     {
@@ -56,12 +58,20 @@ public sealed record FaceDetectorSpec(
             FaceDetectorKind.BlazeFace => BlazeFaceDetector.DefaultModelPath,
             _ => "",
         };
+        var text = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Kind}|{(path.Length == 0 ? "" : Path.GetFullPath(path))}|{Stamp(path)}|{ScoreThreshold:R}|{MinNeighbors}");
+        // BlazeFace finds a dataset photo's face with the short-range model beside the full-range one when it is there.
+        return Kind == FaceDetectorKind.BlazeFace && path.Length > 0
+            ? $"{text}|{Stamp(BlazeFaceDetector.ShortRangeCompanion(path))}"
+            : text;
+    }
+
+    private static string Stamp(string path)
+    {
         var file = new FileInfo(path);
-        var stamp = file.Exists
+        return file.Exists
             ? string.Create(CultureInfo.InvariantCulture, $"{file.Length}:{file.LastWriteTimeUtc.Ticks}")
             : "missing";
-        return string.Create(
-            CultureInfo.InvariantCulture,
-            $"{Kind}|{(path.Length == 0 ? "" : Path.GetFullPath(path))}|{stamp}|{ScoreThreshold:R}|{MinNeighbors}");
     }
 }

@@ -64,7 +64,17 @@ public sealed class FacePipeline
     /// when the image is larger; boxes and landmarks are returned in the original's pixels.
     /// </summary>
     /// <exception cref="InvalidOperationException">The pipeline has no detector.</exception>
-    public IReadOnlyList<DetectedFace> Detect(Mat bgr)
+    public IReadOnlyList<DetectedFace> Detect(Mat bgr) => OnDetectCopy(bgr, (detector, image) => detector.Detect(image));
+
+    /// <summary>
+    /// The largest face only (<see cref="IFaceDetector.DetectLargest"/>), null when none is found; the
+    /// image is scaled as for <see cref="Detect"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The pipeline has no detector.</exception>
+    public DetectedFace? DetectLargest(Mat bgr) =>
+        OnDetectCopy(bgr, (detector, image) => detector.DetectLargest(image) is { } face ? [face] : []) is [var first, ..] ? first : null;
+
+    private IReadOnlyList<DetectedFace> OnDetectCopy(Mat bgr, Func<IFaceDetector, Mat, IReadOnlyList<DetectedFace>> detect)
     {
         ArgumentNullException.ThrowIfNull(bgr);
         if (_detector is null)
@@ -75,7 +85,7 @@ public sealed class FacePipeline
         var longer = Math.Max(bgr.Cols, bgr.Rows);
         if (longer <= Options.MaxDetectSide)
         {
-            return _detector.Detect(bgr);
+            return detect(_detector, bgr);
         }
 
         var f = (double)Options.MaxDetectSide / longer;
@@ -83,7 +93,7 @@ public sealed class FacePipeline
         Cv2.Resize(bgr, small, new Size(Math.Max(1, (int)Math.Round(bgr.Cols * f)), Math.Max(1, (int)Math.Round(bgr.Rows * f))), 0, 0, InterpolationFlags.Area);
         var fx = (float)bgr.Cols / small.Cols;
         var fy = (float)bgr.Rows / small.Rows;
-        var faces = _detector.Detect(small);
+        var faces = detect(_detector, small);
         var scaled = new List<DetectedFace>(faces.Count);
         foreach (var d in faces)
         {
@@ -121,7 +131,8 @@ public sealed class FacePipeline
     /// <summary>
     /// The single crop of a dataset sample, per <see cref="FacePipelineOptions.Mode"/>: given landmarks
     /// (10 or 136 values) win over a given box, which wins over detection (largest face); with none of
-    /// them, or when the detector finds nothing, the whole image is resized.
+    /// them, or when the detector finds nothing, the whole image is resized. Detection looks for the
+    /// largest face only (<see cref="IFaceDetector.DetectLargest"/>).
     /// </summary>
     /// <param name="bgr">8-bit BGR image.</param>
     /// <param name="box">Annotated face box, if any.</param>
@@ -157,10 +168,9 @@ public sealed class FacePipeline
 
         if (_detector is not null)
         {
-            var faces = Detect(bgr);
-            if (faces.Count > 0)
+            if (DetectLargest(bgr) is { } face)
             {
-                return CropDetected(bgr, faces[0]);
+                return CropDetected(bgr, face);
             }
 
             return new AlignedFace(FaceAligner.ResizeTo(bgr, size), FaceCropKind.NoFaceFound, null, 0f, null);

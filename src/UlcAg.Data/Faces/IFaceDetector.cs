@@ -14,4 +14,11 @@ public interface IFaceDetector : IDisposable
     /// Instances are not thread-safe; use one per thread.
     /// </summary>
     IReadOnlyList<DetectedFace> Detect(Mat bgr);
+
+    /// <summary>
+    /// The largest face, or null when there is none: by default the first of <see cref="Detect"/>'s list.
+    /// Detectors that can stop searching once the largest face is found override this (an image cache
+    /// needs only that face); their box may then come from fewer views than <see cref="Detect"/> blends.
+    /// </summary>
+    DetectedFace? DetectLargest(Mat bgr) => Detect(bgr) is [var first, ..] ? first : null;
 }

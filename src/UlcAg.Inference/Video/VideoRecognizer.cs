@@ -66,7 +66,7 @@ public sealed class VideoRecognizer
 
             if (annotated is not null)
             {
-                FrameDrawing.Draw(frame, latest);
+                FrameDrawing.Draw(frame, latest, _recognizer.Classes);
                 annotated.Write(frame);
             }
 

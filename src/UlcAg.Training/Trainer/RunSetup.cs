@@ -124,7 +124,9 @@ internal static class RunSetup
         var cacheDir = Path.GetFullPath(o.Data.CacheDir);
         ImageCache Open(DatasetSplit split)
         {
-            var cache = ImageCache.OpenOrBuild(split, settings, cacheDir, cancellation: ct);
+            // A build prints photos done, rate and time left every few seconds; a reused cache prints only the line below.
+            var lines = new CacheBuildProgress($"  cache {split.Split}", split.Samples.Count, line => progress.Message(line));
+            var cache = ImageCache.OpenOrBuild(split, settings, cacheDir, lines, ct);
             owned.Add(cache);
             var r = cache.Report;
             progress.Message($"  cache {split.Split}: {cache.Count} images {(r.Reused ? "reused" : "built")}{(r.Skipped.Count > 0 ? $", {r.Skipped.Count} skipped" : "")}");
