@@ -33,11 +33,15 @@ public static class AnnotationLayout
     /// <summary>The legend's font scale: from the image's shorter side, 0.45 up to 1.5 (900 pixels per unit).</summary>
     public static double LegendScale(int width, int height) => Math.Clamp(Math.Min(width, height) / 900.0, MinLabelScale, 1.5);
 
+    /// <summary>Index of the bottom-right corner for <see cref="PlaceLegend"/>'s <c>fixedCorner</c>.</summary>
+    public const int BottomRight = 1;
+
     /// <summary>
     /// The legend's place: the corner (top right, bottom right, bottom left, top left, in that order
-    /// of preference) whose rectangle covers the least face area; null when it does not fit the image.
+    /// of preference) whose rectangle covers the least face area, or the given <paramref name="fixedCorner"/>
+    /// (an index in that order); null when it does not fit the image.
     /// </summary>
-    public static Rect? PlaceLegend(int width, int height, Size legend, IReadOnlyList<Rect> faces)
+    public static Rect? PlaceLegend(int width, int height, Size legend, IReadOnlyList<Rect> faces, int? fixedCorner = null)
     {
         ArgumentNullException.ThrowIfNull(faces);
         if (legend.Width <= 0 || legend.Height <= 0 || legend.Width > width || legend.Height > height)
@@ -52,6 +56,11 @@ public static class AnnotationLayout
             new(0, height - legend.Height, legend.Width, legend.Height),
             new(0, 0, legend.Width, legend.Height),
         ];
+        if (fixedCorner is { } chosen)
+        {
+            return corners[chosen];
+        }
+
         var best = corners[0];
         var bestCover = long.MaxValue;
         foreach (var corner in corners)

@@ -8,7 +8,7 @@ namespace UlcAg.Inference;
 /// Draws faces and their expressions onto a picture: each face's box and a label "n Expression p%"
 /// in its class's color, the label's text scaled with the face (<see cref="AnnotationLayout.LabelScale"/>)
 /// and placed where it overlaps no other label and stays inside the picture (<see cref="AnnotationLayout"/>),
-/// and a legend of every class's color. <see cref="Draw(Mat, IReadOnlyList{FaceResult}, IReadOnlyList{string}, Func{int, string}?)"/>
+/// and a legend of every class's color. <see cref="Draw(Mat, IReadOnlyList{FaceResult}, IReadOnlyList{string}, Func{int, string}?, bool)"/>
 /// draws on any frame; <see cref="Write"/> decodes a photo again, draws and writes it.
 /// </summary>
 public static class Annotator
@@ -70,7 +70,12 @@ public static class Annotator
     /// <param name="faces">The faces found in it (a face without a box covers the whole picture).</param>
     /// <param name="classes">The model's classes, for the legend and the colours.</param>
     /// <param name="faceName">The name a label starts with, by face index (default: 1, 2, 3, ...; a video may pass track ids).</param>
-    public static void Draw(Mat bgr, IReadOnlyList<FaceResult> faces, IReadOnlyList<string> classes, Func<int, string>? faceName = null)
+    /// <param name="fixedLegend">
+    /// Draw the legend in the bottom-right corner on every picture, faces or not (video frames, where a
+    /// legend that moved with the faces or came and went would flicker); otherwise it takes the corner
+    /// that covers the least face area, on pictures with faces.
+    /// </param>
+    public static void Draw(Mat bgr, IReadOnlyList<FaceResult> faces, IReadOnlyList<string> classes, Func<int, string>? faceName = null, bool fixedLegend = false)
     {
         ArgumentNullException.ThrowIfNull(bgr);
         ArgumentNullException.ThrowIfNull(faces);
@@ -96,7 +101,8 @@ public static class Annotator
         // The legend first, so that labels keep clear of it.
         var legendScale = AnnotationLayout.LegendScale(bgr.Cols, bgr.Rows);
         var legend = MeasureLegend(classes, legendScale);
-        var legendPlace = faces.Count > 0 ? AnnotationLayout.PlaceLegend(bgr.Cols, bgr.Rows, legend.Size, boxes) : null;
+        var legendPlace = fixedLegend ? AnnotationLayout.PlaceLegend(bgr.Cols, bgr.Rows, legend.Size, [], AnnotationLayout.BottomRight)
+            : faces.Count > 0 ? AnnotationLayout.PlaceLegend(bgr.Cols, bgr.Rows, legend.Size, boxes) : null;
         var reserved = legendPlace is { } l ? new List<Rect> { l } : [];
         var places = AnnotationLayout.PlaceLabels(bgr.Cols, bgr.Rows, boxes, sizes, reserved);
 

@@ -234,4 +234,45 @@ public sealed class CorrectionPolicyTests
         CollectionAssert.AreEqual(fromA.Select(e => (e.Sample, e.NewLabel)).ToArray(), fromB.Select(e => (e.Sample, e.NewLabel)).ToArray());
         CollectionAssert.AreEqual(a.Evidence.Probabilities, b.Evidence.Probabilities);
     }
+
+    [TestMethod]
+    public void ARestoreAfterTheLastEpochTestsWithTheSameTemplatesAndTrustedSamples()
+    {
+        var (truth, given) = World();
+        var a = Policy(new RobustCorrectionOptions { MinTrusted = 3 });
+        a.Update(Outputs(truth, Enumerable.Repeat(6f, truth.Length).ToArray()), new LabelStore(given), 3, true);
+        var b = Policy(new RobustCorrectionOptions { MinTrusted = 3 });
+        b.Restore(a.Snapshot());
+        // No further update: what the final test reads must be what the straight run had.
+        Assert.AreEqual(a.Templates.DistanceKind, b.Templates.DistanceKind);
+        for (var c = 0; c < a.Templates.Classes; c++)
+        {
+            Assert.AreEqual(a.Templates.Has(c), b.Templates.Has(c));
+            if (a.Templates.Has(c)) CollectionAssert.AreEqual(a.Templates.Template(c).ToArray(), b.Templates.Template(c).ToArray());
+        }
+        float[] s = [0.7f, -0.4f, 1.3f];
+        CollectionAssert.AreEqual(a.ToTemplateSpace(s.AsSpan(0, a.Space.Size)), b.ToTemplateSpace(s.AsSpan(0, b.Space.Size)));
+        Assert.HasCount(a.LatestTrusted!.Length, b.LatestTrusted!);
+        for (var c = 0; c < a.LatestTrusted.Length; c++) CollectionAssert.AreEqual(a.LatestTrusted[c].ToArray(), b.LatestTrusted![c].ToArray());
+    }
+
+    [TestMethod]
+    public void ACheckpointFromBeforeTheTemplateSpaceRestoresCosineTemplatesOfStandardizedScores()
+    {
+        var (truth, given) = World();
+        var a = Policy(new RobustCorrectionOptions { MinTrusted = 3 });
+        a.Update(Outputs(truth, Enumerable.Repeat(6f, truth.Length).ToArray()), new LabelStore(given), 3, true);
+        var old = a.Snapshot();
+        var (mean, std) = a.Scale;
+        old.Remove("template_space");
+        old.Remove("trusted");
+        old["scale"] = [.. mean, .. std];
+        var b = Policy(new RobustCorrectionOptions { MinTrusted = 3 });
+        b.Restore(old);
+        Assert.AreEqual(TemplateDistance.Cosine, b.Templates.DistanceKind);
+        Assert.IsFalse(b.Space.Whitened);
+        var s = Enumerable.Range(0, mean.Length).Select(k => 0.5f * k - 1).ToArray();
+        var z = b.ToTemplateSpace(s);
+        for (var k = 0; k < s.Length; k++) Assert.AreEqual((s[k] - mean[k]) / std[k], z[k], 1e-6);
+    }
 }

@@ -66,7 +66,7 @@ public sealed class RobustCorrection
     public SampleEvidence Evidence { get; }
 
     /// <summary>The templates of the latest decision, in <see cref="Space"/>.</summary>
-    public SemanticTemplates Templates { get; }
+    public SemanticTemplates Templates { get; private set; }
 
     /// <summary>Per class, the trusted samples of the latest update, in trust order (null before the first update).</summary>
     public IReadOnlyList<int>[]? LatestTrusted { get; private set; }
@@ -353,7 +353,14 @@ public sealed class RobustCorrection
             _changed[i] = state["changed"][i] != 0;
         }
         // Absent in checkpoints written before they were kept: the next decision computes them again.
-        if (state.TryGetValue("template_space", out var space)) Space = TemplateSpace.Restore(space, Evidence.SemanticSize);
+        var m = Evidence.SemanticSize;
+        if (state.TryGetValue("template_space", out var space)) Space = TemplateSpace.Restore(space, m);
+        else if (state.TryGetValue("scale", out var scale) && m > 0)
+        {
+            // Written before the template space existed: standardized templates, compared by cosine as they were built.
+            Space = TemplateSpace.Scaled(scale[..m], scale[m..]);
+            Templates = new SemanticTemplates(Evidence.Classes, m, momentum: 0, TemplateDistance.Cosine);
+        }
         if (state.TryGetValue("noise_rate", out var rho)) EstimatedNoiseRate = rho[0];
         if (state.TryGetValue("templates", out var templates) && Templates.Size > 0)
         {
@@ -368,7 +375,8 @@ public sealed class RobustCorrection
         var at = 0;
         for (var c = 0; c < classes; c++)
         {
-            var count = (int)flat[at++];
+            var count = at < flat.Length ? (int)flat[at++] : -1;
+            if (count < 0 || at + count > flat.Length) throw new InvalidDataException($"the checkpoint's trusted samples end before class {c} of {classes}");
             trusted[c] = [.. flat.AsSpan(at, count).ToArray().Select(v => (int)v)];
             at += count;
         }

@@ -4,9 +4,10 @@ namespace UlcAg.Training.Correction;
 /// The space the robust policy's templates live in: each AU score standardized over the training set,
 /// then, when whitening, decorrelated by the trusted samples' pooled within-class covariance
 /// (<c>w = L^-1 z</c> with <c>L L^T</c> that covariance, shrunk towards its mean variance). In the whitened
-/// space the nearest template under the Euclidean distance is linear discriminant analysis with equal
-/// class priors: AUs that move together (the ones an expression shows at once) count once, not once per
-/// AU, and a noisy AU score weighs less than a reliable one. Cosine templates of standardized scores
+/// space the nearest template under the Euclidean distance is (regularized) linear discriminant analysis
+/// with equal class priors: AU scores that vary together within a class (an AU branch's correlated errors,
+/// AUs a face shows in varying strength together) count once, not once per AU, and a noisy AU score
+/// weighs less than a reliable one. Cosine templates of standardized scores
 /// (eq. 9 with standardizing) are what a non-whitening space gives.
 /// </summary>
 public sealed class TemplateSpace
@@ -33,6 +34,10 @@ public sealed class TemplateSpace
     /// <summary>The identity on <paramref name="size"/> values (no standardizing, no whitening).</summary>
     public static TemplateSpace Identity(int size) => new(new float[size], Enumerable.Repeat(1f, size).ToArray(), null);
 
+    /// <summary>Standardizing by the given per-AU mean and standard deviation, no whitening.</summary>
+    public static TemplateSpace Scaled(float[] mean, float[] std) =>
+        mean.Length == std.Length ? new(mean, std, null) : throw new ArgumentException($"{mean.Length} means for {std.Length} standard deviations");
+
     /// <summary>
     /// Fits the space to <paramref name="x"/> [N, m]: the scale over every row when <paramref name="standardize"/>,
     /// the whitening over the rows of <paramref name="groups"/> (per class) when <paramref name="whiten"/>.
@@ -43,10 +48,11 @@ public sealed class TemplateSpace
         var (mean, std) = standardize ? ColumnScale(x, n, m) : (new float[m], Enumerable.Repeat(1f, m).ToArray());
         var scaled = new TemplateSpace(mean, std, null);
         if (!whiten || m == 0) return scaled;
-        // Without two trusted rows there is no covariance: the identity factor keeps the space (and its distance) whitened.
-        var covariance = scaled.WithinClassCovariance(x, groups) ?? Identity(m).IdentityCovariance();
-        // Rounded to float once here, so that a checkpoint (floats) restores the very same mapping.
-        return new TemplateSpace(mean, std, [.. Cholesky(covariance, m).Select(v => (double)(float)v)]);
+        // Rounded to float once here, so that a checkpoint (floats) restores the very same mapping. Without a
+        // within-class spread (no class with two trusted rows) the identity factor keeps the space standardized
+        // and its distance Euclidean.
+        var factor = scaled.WithinClassCovariance(x, groups) is { } covariance ? Cholesky(covariance, m) : IdentityMatrix(m);
+        return new TemplateSpace(mean, std, [.. factor.Select(v => (double)(float)v)]);
     }
 
     /// <summary>One vector into the space.</summary>
@@ -111,15 +117,14 @@ public sealed class TemplateSpace
         return new TemplateSpace(snapshot[..size], snapshot[size..(2 * size)], cholesky);
     }
 
-    private double[] IdentityCovariance()
+    private static double[] IdentityMatrix(int m)
     {
-        var m = Size;
         var a = new double[m * m];
         for (var k = 0; k < m; k++) a[k * m + k] = 1;
         return a;
     }
 
-    /// <summary>The pooled within-class covariance of the groups' scaled rows, shrunk; null without two rows.</summary>
+    /// <summary>The pooled within-class covariance of the groups' scaled rows, shrunk; null when the rows do not vary within their classes.</summary>
     private double[]? WithinClassCovariance(float[] x, IReadOnlyList<IReadOnlyList<int>> groups)
     {
         var m = Size;
@@ -142,9 +147,9 @@ public sealed class TemplateSpace
             }
             rows += z.Count;
         }
-        if (rows < 2) return null;
         var meanVariance = 0.0;
-        for (var k = 0; k < m; k++) meanVariance += covariance[k * m + k] / rows / m;
+        for (var k = 0; k < m; k++) meanVariance += rows == 0 ? 0 : covariance[k * m + k] / rows / m;
+        if (meanVariance <= 0) return null;
         for (var a = 0; a < m; a++)
         {
             for (var b = 0; b <= a; b++)
