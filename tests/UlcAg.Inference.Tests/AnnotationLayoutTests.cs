@@ -217,7 +217,8 @@ public sealed class AnnotationLayoutTests
         }
     }
 
-    private static FaceResult Face(Rect box, int classIndex)
+    /// <summary>A face of one class (probability 0.9) in a box; FrameDrawingTests draws it too.</summary>
+    internal static FaceResult Face(Rect box, int classIndex)
     {
         var probabilities = new float[ContractModels.Expressions.Length];
         probabilities[classIndex] = 0.9f;

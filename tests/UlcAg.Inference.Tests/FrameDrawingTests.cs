@@ -1,6 +1,4 @@
 using OpenCvSharp;
-using UlcAg.Data;
-using UlcAg.Data.Faces;
 using UlcAg.Inference.Video;
 
 namespace UlcAg.Inference.Tests;
@@ -17,9 +15,9 @@ public sealed class FrameDrawingTests
         FrameDrawing.Draw(empty, [], ContractModels.Expressions);
         // Faces in every corner but the bottom-right one would pull a per-picture legend elsewhere.
         FrameDrawing.Draw(withFaces, [
-            new TrackedFace(1, Face(new Rect(10, 10, 120, 120), 0)),
-            new TrackedFace(2, Face(new Rect(500, 10, 130, 130), 3)),
-            new TrackedFace(3, Face(new Rect(20, 200, 110, 110), 5)),
+            new TrackedFace(1, AnnotationLayoutTests.Face(new Rect(10, 10, 120, 120), 0)),
+            new TrackedFace(2, AnnotationLayoutTests.Face(new Rect(500, 10, 130, 130), 3)),
+            new TrackedFace(3, AnnotationLayoutTests.Face(new Rect(20, 200, 110, 110), 5)),
         ], ContractModels.Expressions);
 
         using var emptyGray = empty.CvtColor(ColorConversionCodes.BGR2GRAY);
@@ -31,13 +29,5 @@ public sealed class FrameDrawingTests
         using var diff = new Mat();
         Cv2.Absdiff(a, b, diff);
         Assert.AreEqual(0, Cv2.CountNonZero(diff.CvtColor(ColorConversionCodes.BGR2GRAY)), "the legend differs between frames");
-    }
-
-    private static FaceResult Face(Rect box, int classIndex)
-    {
-        var probabilities = new float[ContractModels.Expressions.Length];
-        probabilities[classIndex] = 0.9f;
-        return new FaceResult(new FaceBox(box.X, box.Y, box.Width, box.Height), FaceCropKind.ThreePoint, 0.9f,
-            new ExpressionPrediction(classIndex, ContractModels.Expressions[classIndex], probabilities, 0.8f));
     }
 }

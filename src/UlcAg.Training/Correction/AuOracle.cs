@@ -34,7 +34,7 @@ public static class AuOracle
         if (labels.Clean is not { } clean || clean.Any(c => c is null)) return null;
         if (train.Samples.Any(s => s.RenderedAus is null) || testS.Count == 0 || testS.Any(t => t.Sample.RenderedAus is null)) return null;
         var evidence = policy.Evidence;
-        int n = evidence.Samples, m = evidence.SemanticSize, auCount = train.Samples[0].RenderedAus!.Length;
+        int m = evidence.SemanticSize, auCount = train.Samples[0].RenderedAus!.Length;
         var rendered = train.Samples.SelectMany(s => s.RenderedAus!).ToArray();
         var rows = trusted.SelectMany(t => t).ToList();
 
