@@ -5,12 +5,14 @@
 #   python3-opencv  tests only: Debian's own OpenCV (4.6) for Python. The tests load both exported
 #                   models in its DNN module (tools/deploy-check/classify_opencv.py) and compare them
 #                   with ONNX Runtime, so that the exports stay loadable by that older importer.
+#   python3-pil     tests only: Pillow (9.4), which the Python ONNX Runtime example of docs/deploy.md
+#                   (tools/deploy-check/classify.py) reads and resizes the crops with.
 # With --runtime, only the run-time packages (tools/setup.sh).
 set -euo pipefail
 packages=(libgtk-3-0 opencv-data)
 case "${1:-}" in
   --runtime) ;;
-  "") packages+=(python3-opencv) ;;
+  "") packages+=(python3-opencv python3-pil) ;;
   *) echo "install-deps: unknown argument '$1'; usage: bash tools/install-deps.sh [--runtime]" >&2; exit 2 ;;
 esac
 need=()

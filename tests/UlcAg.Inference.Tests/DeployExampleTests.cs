@@ -8,7 +8,9 @@ namespace UlcAg.Inference.Tests;
 /// The examples of docs/deploy.md run, and agree with <see cref="ExpressionModel"/>: the C# one is
 /// compiled here (and must equal the document's text); the JavaScript one runs in Node.js with
 /// onnxruntime-node when tools/deploy-check has its packages (npm ci --prefix tools/deploy-check --ignore-scripts);
-/// the Python OpenCV one runs in <see cref="PythonOpenCvTests"/> and <see cref="TrainedExportTests"/>.
+/// the Python OpenCV one runs in <see cref="PythonOpenCvTests"/> and <see cref="TrainedExportTests"/>, and
+/// the Python ONNX Runtime one in <see cref="TrainedExportTests"/> (on a stand-in onnxruntime). The
+/// examples in tools/deploy-check must equal the document's text.
 /// </summary>
 [TestClass]
 public sealed class DeployExampleTests
@@ -28,19 +30,14 @@ public sealed class DeployExampleTests
     }
 
     [TestMethod]
-    public void JavaScriptExample_IsTheDocumentsText()
+    [DataRow("classify.mjs", "js")]
+    [DataRow("classify_opencv.py", "python")]
+    [DataRow("classify.py", "python")]
+    public void DeployCheckExample_IsTheDocumentsText(string file, string language)
     {
         var doc = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md")).ReplaceLineEndings("\n");
-        var code = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "tools", "deploy-check", "classify.mjs")).ReplaceLineEndings("\n");
-        StringAssert.Contains(doc, "```js\n" + code + "```");
-    }
-
-    [TestMethod]
-    public void PythonOpenCvExample_IsTheDocumentsText()
-    {
-        var doc = File.ReadAllText(Path.Combine(DeployCheck.RepoRoot(), "docs", "deploy.md")).ReplaceLineEndings("\n");
-        var code = File.ReadAllText(DeployCheck.OpenCvExample).ReplaceLineEndings("\n");
-        StringAssert.Contains(doc, "```python\n" + code + "```");
+        var code = File.ReadAllText(Path.Combine(DeployCheck.Folder, file)).ReplaceLineEndings("\n");
+        StringAssert.Contains(doc, $"```{language}\n{code}```");
     }
 
     [TestMethod]

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using OpenCvSharp;
 using UlcAg.Data.Faces;
 using UlcAg.Data.Synthetic;
@@ -13,18 +16,19 @@ namespace UlcAg.Inference.Tests;
 /// (48 px, the packaged ImageNet backbone, as `dotnet ulcag-train` trains by default) writes
 /// model.onnx and model.float32.onnx; both load in <see cref="ExpressionModel"/>, carry every
 /// metadata key of docs/artifacts.md with its value, classify through `dotnet ulcag-infer`, and
-/// give the same numbers in OpenCV's DNN module (Python).
+/// give the same numbers in OpenCV's DNN module (Python) and in the Python ONNX Runtime example.
 /// </summary>
 [TestClass]
 public sealed class TrainedExportTests
 {
     public TestContext TestContext { get; set; } = null!;
 
-    /// <summary>The run folder and its input size, and four synthetic test faces as crop files.</summary>
+    /// <summary>The run folder and its input size, four synthetic test faces as crop files, and two more at twice that size.</summary>
     private static readonly TempDirectory Temp = new();
     private const int Size = 48;
     private static string _run = null!;
     private static List<string> _crops = null!;
+    private static List<string> _doubleCrops = null!;
 
     [ClassInitialize]
     public static void TrainOnce(TestContext context)
@@ -60,6 +64,17 @@ public sealed class TrainedExportTests
             var path = Path.Combine(Temp.Path, $"face{i}.png");
             Cv2.ImWrite(path, crop);
             _crops.Add(path);
+        }
+
+        // Two more at twice the input size, which the Python example shrinks: a lossless PNG and a JPEG.
+        _doubleCrops = [];
+        foreach (var (i, extension) in new[] { (4, ".png"), (5, ".jpg") })
+        {
+            using var face = Cv2.ImDecode(generator.Generate(SynthSplit.Test, i).Jpeg, ImreadModes.Color);
+            using var crop = face.Resize(new Size(2 * Size, 2 * Size), interpolation: InterpolationFlags.Area);
+            var path = Path.Combine(Temp.Path, $"face{i}{extension}");
+            Cv2.ImWrite(path, crop);
+            _doubleCrops.Add(path);
         }
     }
 
@@ -153,6 +168,98 @@ public sealed class TrainedExportTests
         TestContext.WriteLine($"{file}: max |OpenCV - ONNX Runtime| = {worst:E2}");
     }
 
+    /// <summary>
+    /// The Python ONNX Runtime example (tools/deploy-check/classify.py) runs with real Pillow and numpy
+    /// and a stand-in onnxruntime backed by OpenCV's DNN module (tools/deploy-check/ort_standin), and
+    /// prints ONNX Runtime's class, alpha and probabilities for the same pixels, to its printed
+    /// decimals plus OpenCV's 1e-4. Pillow leaves the crops at the input size as they are and halves
+    /// the others with its BOX filter, which <see cref="HalveAsPillowBoxDoes"/> repeats exactly. (Not
+    /// ExpressionModel's INTER_AREA: it rounds once where Pillow rounds twice, one level apart on a
+    /// third of the pixels, which moved a probability of this run's model by up to 0.013 over 32 test faces.)
+    /// </summary>
+    [TestMethod]
+    [DataRow("model.onnx")]
+    [DataRow("model.float32.onnx")]
+    public void Export_InThePythonOnnxRuntimeExample_PrintsOnnxRuntimesAnswers(string file)
+    {
+        var (python, versions) = DeployCheck.RequirePillowPython();
+        TestContext.WriteLine($"{python}: {versions}");
+        var path = Path.Combine(_run, file);
+        List<string> crops = [.. _crops, .. _doubleCrops];
+        using var model = ExpressionModel.Load(path);
+        var classes = model.Contract.Classes;
+        var pixels = crops.Select(c =>
+        {
+            using var read = Cv2.ImRead(c);
+            return read.Rows == Size ? read.Clone() : HalveAsPillowBoxDoes(read);
+        }).ToList();
+        IReadOnlyList<ExpressionPrediction> expected;
+        try
+        {
+            expected = model.Predict(pixels);
+        }
+        finally
+        {
+            pixels.ForEach(p => p.Dispose());
+        }
+
+        // The stand-in first on the module path; no __pycache__ left in tools/deploy-check.
+        var environment = new Dictionary<string, string> { ["PYTHONPATH"] = DeployCheck.OnnxRuntimeStandIn, ["PYTHONDONTWRITEBYTECODE"] = "1" };
+        var lines = DeployCheck.Run(python, [DeployCheck.OnnxRuntimeExample, path, .. crops], DeployCheck.Folder, "Skipped: python3 cannot be started.", environment);
+
+        Assert.HasCount(crops.Count, lines);
+        var worst = 0.0;
+        for (var i = 0; i < crops.Count; i++)
+        {
+            var line = PrintedLine.Parse(lines[i]);
+            var where = $"{file}, {Path.GetFileName(crops[i])}";
+            Assert.AreEqual(crops[i], line.File, where);
+            Assert.AreEqual(expected[i].Label, line.Label, where);
+            Assert.AreEqual(string.Join(", ", classes), string.Join(", ", line.Probabilities.Select(p => p.Class)), where);
+
+            // Printed to 3 and 2 decimals: half their last digit, plus OpenCV's 1e-4.
+            for (var k = 0; k < classes.Count; k++)
+            {
+                var difference = Math.Abs(line.Probabilities[k].Value - expected[i].Probabilities[k]);
+                Assert.IsLessThanOrEqualTo(0.0005 + 1e-4, difference, $"{where}, {classes[k]}: printed {line.Probabilities[k].Value:F3}, ONNX Runtime {expected[i].Probabilities[k]}");
+                worst = Math.Max(worst, difference);
+            }
+
+            var alpha = Math.Abs(line.Alpha - expected[i].Alpha!.Value);
+            Assert.IsLessThanOrEqualTo(0.005 + 1e-4, alpha, $"{where}, alpha: printed {line.Alpha:F2}, ONNX Runtime {expected[i].Alpha}");
+        }
+
+        TestContext.WriteLine($"{file}: max |printed probability - ONNX Runtime| = {worst:F5}");
+    }
+
+    /// <summary>
+    /// Pillow's <c>resize((w / 2, h / 2), Image.Resampling.BOX)</c> of an 8-bit image: a horizontal pass,
+    /// then a vertical one, each the mean of two pixels rounded half up (its fixed-point weights are exactly 1/2).
+    /// </summary>
+    private static Mat HalveAsPillowBoxDoes(Mat image)
+    {
+        Assert.IsTrue(image.IsContinuous() && image.Depth() == MatType.CV_8U, "an 8-bit image in one block");
+        int width = image.Cols, height = image.Rows, channels = image.Channels();
+        var source = new byte[height * width * channels];
+        Marshal.Copy(image.Data, source, 0, source.Length);
+        var half = new byte[(height / 2) * (width / 2) * channels];
+        int Mean(int a, int b) => (a + b + 1) >> 1;
+        int RowMean(int y, int x, int c) => Mean(source[((y * width) + x) * channels + c], source[((y * width) + x + 1) * channels + c]);
+        for (var y = 0; y < height / 2; y++)
+        {
+            for (var x = 0; x < width / 2; x++)
+            {
+                for (var c = 0; c < channels; c++)
+                {
+                    half[(((y * (width / 2)) + x) * channels) + c] = (byte)Mean(RowMean(2 * y, 2 * x, c), RowMean((2 * y) + 1, 2 * x, c));
+                }
+            }
+        }
+
+        using var wrapped = Mat.FromPixelData(height / 2, width / 2, image.Type(), half);
+        return wrapped.Clone();
+    }
+
     [TestMethod]
     [DataRow("model.onnx")]
     [DataRow("model.float32.onnx")]
@@ -185,4 +292,29 @@ public sealed class TrainedExportTests
             crops.ForEach(c => c.Dispose());
         }
     }
+}
+
+/// <summary>
+/// A line of the Python ONNX Runtime example: <c>{file}: {class} (alpha {a:.2f}) {name} {p:.3f}, ...</c>.
+/// </summary>
+internal sealed partial record PrintedLine(string File, string Label, double Alpha, IReadOnlyList<(string Class, double Value)> Probabilities)
+{
+    public static PrintedLine Parse(string line)
+    {
+        var match = LineFormat().Match(line);
+        Assert.IsTrue(match.Success, $"not the example's output format: {line}");
+        var probabilities = match.Groups["scores"].Value.Split(", ").Select(score =>
+        {
+            var m = ScoreFormat().Match(score);
+            Assert.IsTrue(m.Success, $"not '{{class}} {{p:.3f}}': {score} in {line}");
+            return (m.Groups["class"].Value, double.Parse(m.Groups["p"].Value, CultureInfo.InvariantCulture));
+        }).ToList();
+        return new PrintedLine(match.Groups["file"].Value, match.Groups["label"].Value, double.Parse(match.Groups["alpha"].Value, CultureInfo.InvariantCulture), probabilities);
+    }
+
+    [GeneratedRegex(@"^(?<file>.+): (?<label>\S+) \(alpha (?<alpha>\d\.\d\d)\) (?<scores>.+)$")]
+    private static partial Regex LineFormat();
+
+    [GeneratedRegex(@"^(?<class>\S+) (?<p>\d\.\d{3})$")]
+    private static partial Regex ScoreFormat();
 }
