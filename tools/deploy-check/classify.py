@@ -15,7 +15,7 @@ if "ulcag.classes" not in meta:
 classes = json.loads(meta["ulcag.classes"])
 size = int(meta["ulcag.input_size"])
 
-# Raw 0-255 RGB pixels, [N, H, W, 3]; the model normalizes. BOX averages pixel areas like OpenCV's INTER_AREA (identically at whole-number scales).
+# Raw 0-255 RGB pixels, [N, H, W, 3]; the model normalizes. BOX averages pixel areas like OpenCV's INTER_AREA (to rounding at whole-number scales).
 batch = np.stack([
     np.asarray(Image.open(path).convert("RGB").resize((size, size), Image.Resampling.BOX), dtype=np.uint8)
     for path in crops
