@@ -13,8 +13,8 @@ internal sealed class ConfigTestFiles : IDisposable
 
     public string Root { get; }
 
-    /// <summary>The repository's models/ folder (found above the test binaries).</summary>
-    public static string ModelsDirectory
+    /// <summary>The repository's root folder, the one holding UlcAg.sln (found above the test binaries).</summary>
+    public static string RepoRoot
     {
         get
         {
@@ -22,13 +22,16 @@ internal sealed class ConfigTestFiles : IDisposable
             {
                 if (File.Exists(Path.Combine(dir.FullName, "UlcAg.sln")))
                 {
-                    return Path.Combine(dir.FullName, "models");
+                    return dir.FullName;
                 }
             }
 
             throw new InvalidOperationException("UlcAg.sln not found above " + AppContext.BaseDirectory);
         }
     }
+
+    /// <summary>The repository's models/ folder.</summary>
+    public static string ModelsDirectory => Path.Combine(RepoRoot, "models");
 
     public static PresetCatalog Presets => new([ModelsDirectory]);
 

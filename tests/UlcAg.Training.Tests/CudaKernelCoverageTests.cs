@@ -1,6 +1,7 @@
 using Onnx;
 using UlcAg.Graph;
 using UlcAg.Network.Models;
+using UlcAg.Tools.TrainBench;
 using UlcAg.Training.Tests.Cuda;
 using Kind = UlcAg.Training.Tests.Cuda.CudaPlacement.FallbackKind;
 
@@ -79,6 +80,21 @@ public sealed class CudaKernelCoverageTests
                 graphs.Add(CudaGraphs.Export($"{net.Method.Name()}/{size}px", net, float32: false));
                 graphs.Add(CudaGraphs.Export($"{net.Method.Name()}/{size}px", net, float32: true));
             }
+        }
+        AssertAllOnGpu(graphs);
+    }
+
+    [TestMethod]
+    public void TheGpuBenchmarksTrainStepRunsOnTheGpu()
+    {
+        // tools/gpu-benchmark.sh measures TrainBench --device cuda at 112 and 224 px, batch 32 and 128.
+        var options = BenchOptions.From(BenchOptions.Command().Parse(["--device", "cuda"]));
+        Assert.AreEqual(ConvLowering.None, options.Lowering, "--device cuda emits ONNX Conv, as the trainer does there");
+        var graphs = new List<CudaGraphs.Graph>();
+        foreach (var (res, batch) in new[] { (112, 32), (224, 128) })
+        {
+            var model = ResNetGraphs.TrainStep(res, batch, options.Graph).Model;
+            graphs.Add(new CudaGraphs.Graph($"TrainBench --device cuda: train step at {res} px, batch {batch}", ModelProto.Parser.ParseFrom(model)));
         }
         AssertAllOnGpu(graphs);
     }

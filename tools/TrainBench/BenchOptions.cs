@@ -1,6 +1,7 @@
 using System.CommandLine;
 using UlcAg.Cli;
 using UlcAg.Graph;
+using Device = UlcAg.Runtime.Device;
 using GraphOptimizationLevel = Microsoft.ML.OnnxRuntime.GraphOptimizationLevel;
 
 namespace UlcAg.Tools.TrainBench;
@@ -14,9 +15,24 @@ internal sealed record BenchOptions
         1e-4) and of a forward pass, batch-1 latency, and peak resident memory.
         """;
 
+    /// <summary>Exit code when the device cannot be used (no GPU package in this build, no CUDA libraries, no GPU).</summary>
+    public const int DeviceUnavailableExitCode = 3;
+
+    /// <summary>The exit codes, as <c>--help</c> prints them.</summary>
+    public const string ExitCodes = """
+        Exit codes: 0 measured; 1 --check found a difference; 2 the command line cannot be run;
+        3 the device cannot be used (a build without the GPU package, CUDA libraries missing, no GPU).
+
+        """;
+
     private static readonly Option<List<int>> ResOption = CliOptions.List("--res", "N...", "Input resolutions (default 112 224).", CliOptions.Int("--res", minimum: 1), severalPerOccurrence: true);
     private static readonly Option<int> BatchOption = CliOptions.Value("--batch", "N", "Images per step (default 32).", CliOptions.Int("--batch", minimum: 1), 32);
     private static readonly Option<int> RunsOption = CliOptions.Value("--runs", "N", "Timed steps per figure (default 5).", CliOptions.Int("--runs", minimum: 1), 5);
+    private static readonly Option<int> WarmupOption = CliOptions.Value("--warmup", "N", "Untimed train steps before the timed ones (default 2).", CliOptions.Int("--warmup", minimum: 0), 2);
+    private static readonly Option<Device> DeviceOption = CliOptions.Value("--device", "cpu|cuda[:N]",
+        "Where the steps run (default cpu). On cuda the graphs are built as the trainer builds them for that device " +
+        "(ONNX Conv) and the state lives in device memory; needs a build with the GPU package (-p:UlcAgGpu=true).",
+        text => Device.TryParse(text, out var device) ? device : throw new UsageException($"--device takes cpu, cuda or cuda:N, got '{text}'"), Device.Cpu);
     private static readonly Option<int> ThreadsOption = CliOptions.Value("--threads", "N", "ONNX Runtime intra-op threads (default 2).", CliOptions.Int("--threads", minimum: 1), 2);
     private static readonly Option<string?> ConvOption = GraphOption("conv", "onnx|gemm", "Convolutions as ONNX Conv or lowered to gathers + GEMMs (default gemm).");
     private static readonly Option<string?> ChunkOption = GraphOption("chunk-mb", "N", "Largest im2col piece, MiB.");
@@ -56,9 +72,14 @@ internal sealed record BenchOptions
     public IReadOnlyList<int> Resolutions { get; private init; } = [112, 224];
     public int Batch { get; private init; } = 32;
     public int Runs { get; private init; } = 5;
+    public int Warmup { get; private init; } = 2;
     public int Threads { get; private init; } = 2;
-    /// <summary>How the measured graphs are built.</summary>
-    public GraphSettings Graph { get; private init; } = new(UlcAg.Runtime.Device.Cpu.PreferredConvLowering);
+
+    /// <summary>Where the sessions run.</summary>
+    public Device Device { get; private init; } = Device.Cpu;
+
+    /// <summary>How the measured graphs are built: the device's convolutions, then the graph options in command-line order.</summary>
+    public GraphSettings Graph { get; private init; } = new(Device.Cpu.PreferredConvLowering);
 
     /// <summary>A second train-step graph whose steps alternate with the first's (<c>--compare KEY=VALUE,...</c>).</summary>
     public GraphSettings? Compare { get; private init; }
@@ -94,7 +115,7 @@ internal sealed record BenchOptions
     /// <summary>The benchmark's command line.</summary>
     public static RootCommand Command() => new(About)
     {
-        ResOption, BatchOption, RunsOption, ThreadsOption, ConvOption, ChunkOption, KeepOption, WinogradOption, CompareOption,
+        ResOption, BatchOption, RunsOption, WarmupOption, DeviceOption, ThreadsOption, ConvOption, ChunkOption, KeepOption, WinogradOption, CompareOption,
         ProfileOption, SaveOptimizedOption, TrainOnlyOption, CpuTimeOption, NoArenaOption, ParallelOption, NoMemPatternOption,
         OptLevelOption, OrtOption, CheckOption, EvalPassOption,
     };
@@ -103,7 +124,13 @@ internal sealed record BenchOptions
     public static BenchOptions From(ParseResult result)
     {
         var defaults = new BenchOptions();
-        var graph = defaults.Graph;
+        var device = result.GetValue(DeviceOption)!;
+        var check = result.GetValue(CheckOption);
+        var evalPass = result.GetValue(EvalPassOption);
+        if (device.IsCuda && (check || evalPass is not null))
+            throw new UsageException("--check and --eval-pass compare CPU lowerings and run on the CPU only; leave out --device");
+        // As the trainer builds its graphs for the device (RunSetup: Device.PreferredConvLowering).
+        var graph = new GraphSettings(device.PreferredConvLowering);
         GraphSettings? compare = null;
         foreach (var (option, value) in CliOptions.InOrder(result, ConvOption, ChunkOption, KeepOption, WinogradOption, CompareOption))
         {
@@ -118,6 +145,8 @@ internal sealed record BenchOptions
             Resolutions = result.GetValue(ResOption) is { Count: > 0 } res ? res : defaults.Resolutions,
             Batch = result.GetValue(BatchOption),
             Runs = result.GetValue(RunsOption),
+            Warmup = result.GetValue(WarmupOption),
+            Device = device,
             Threads = result.GetValue(ThreadsOption),
             Graph = graph,
             Compare = compare,
@@ -129,8 +158,8 @@ internal sealed record BenchOptions
             Parallel = result.GetValue(ParallelOption),
             NoMemoryPattern = result.GetValue(NoMemPatternOption),
             OptimizationLevel = result.GetValue(OptLevelOption),
-            Check = result.GetValue(CheckOption),
-            EvalPassBatch = result.GetValue(EvalPassOption),
+            Check = check,
+            EvalPassBatch = evalPass,
             SessionConfig = result.GetValue(OrtOption) ?? [],
         };
     }

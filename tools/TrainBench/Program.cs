@@ -1,10 +1,15 @@
 // ResNet-18 (torchvision topology, 7 classes) train step and forward pass through ONNX Runtime,
 // the same work as ../shared/reference/torch_resnet18_bench.py measures for PyTorch:
 // images/second of a train step (forward, cross-entropy, backward, SGD momentum 0.9, weight decay
-// 1e-4) and of a forward pass at batch 32, batch-1 latency, and peak resident memory.
+// 1e-4) and of a forward pass at batch 32, batch-1 latency, and peak resident memory. On a GPU,
+// tools/gpu-benchmark.sh alternates its train step with torch_train_bench.py (beside this file).
 //
 //   dotnet run -c Release --project tools/TrainBench -- --res 112 224 --batch 32 --runs 5
 //
+// --device cpu|cuda[:N] (default cpu; on cuda the graphs use ONNX Conv as the trainer's do there, the
+// state lives in device memory, and the GPU package is needed: -p:UlcAgGpu=true; without it, or
+// without CUDA, the benchmark stops with the trainer's message and exit code 3),
+// --warmup N (untimed train steps before the timed ones, default 2),
 // --conv onnx|gemm (default gemm: ConvLowering.NhwcGemm), --keep-mb N (forward im2col matrices
 // the backward pass may reuse), --train-only, --profile PREFIX,
 // --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
@@ -29,71 +34,100 @@ using UlcAg.Network.Layers;
 using UlcAg.Runtime;
 using UlcAg.Tools.TrainBench;
 
-if (!new CliProgram("TrainBench", "dotnet run -c Release --project tools/TrainBench -- [options]").TryParse(BenchOptions.Command(), args, out var parsed, out var exitCode))
+var program = new CliProgram("TrainBench", "dotnet run -c Release --project tools/TrainBench -- [options]") { Epilogue = () => BenchOptions.ExitCodes };
+if (!program.TryParse(BenchOptions.Command(), args, out var parsed, out var exitCode))
     return exitCode;
-var options = BenchOptions.From(parsed);
-if (options.Check) return LoweringCheck.Run(options.Resolutions[0], options.Batch, options.Threads) ? 0 : 1;
-if (options.EvalPassBatch is { } evalBatch)
+BenchOptions options;
+try
 {
-    EvalPassBench.Run(options.Resolutions[0], options.Batch, evalBatch, options.Runs, options.Threads);
-    return 0;
+    options = BenchOptions.From(parsed);
 }
-
+catch (UsageException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    Console.Error.WriteLine(program.Hint);
+    return CliProgram.UsageExitCode;
+}
 var batch = options.Batch;
-Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, threads {options.Threads}, batch {batch}, {options.Graph}");
-if (options.Compare is { } other)
+try
 {
-    foreach (var res in options.Resolutions) Compare(res, options.Graph, other);
+    return Measure();
+}
+catch (DeviceException e)
+{
+    // As the trainer reports it: one line, no stack trace.
+    Console.Error.WriteLine($"error: {e.Message}");
+    return BenchOptions.DeviceUnavailableExitCode;
+}
+
+int Measure()
+{
+    // Before any graph is built: a device that cannot be used says so at once.
+    options.Device.CreateSessionOptions(options.Threads).Dispose();
+    if (options.Check) return LoweringCheck.Run(options.Resolutions[0], batch, options.Threads) ? 0 : 1;
+    if (options.EvalPassBatch is { } evalBatch)
+    {
+        EvalPassBench.Run(options.Resolutions[0], batch, evalBatch, options.Runs, options.Threads);
+        return 0;
+    }
+
+    Console.WriteLine($"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, device {options.Device}, threads {options.Threads}, batch {batch}, {options.Graph}");
+    if (options.Compare is { } other)
+    {
+        foreach (var res in options.Resolutions) Compare(res, options.Graph, other);
+        return 0;
+    }
+    foreach (var res in options.Resolutions)
+    {
+        var (opened, specs) = Open(res, options.Graph);
+        using var session = opened;
+        var rng = new Random(0);
+        var cpuBefore = Environment.CpuUsage.TotalTime;
+        // A step returns once the loss is on the host: on CUDA the Run has synchronized its stream
+        // and the loss was copied out, so each timed step includes all of its GPU work.
+        var trainTimes = Timing.Times(options.Runs, 0, session.Step);
+        var cpuPerStep = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds / options.Runs;
+        var train = trainTimes[options.Runs / 2];
+        if (options.Profile is not null) Console.WriteLine($"profile: {session.EndProfiling()}");
+        // The fastest step is the one least disturbed by other jobs: a steadier figure than the
+        // median for comparisons on a shared machine.
+        var trainText = $"train {batch / train:F1} img/s (fastest step {batch / trainTimes[0]:F1})" + (options.CpuTime ? $", cpu {cpuPerStep:F0} ms/step" : "");
+        if (options.TrainOnly)
+        {
+            Console.WriteLine($"res {res}: {trainText}");
+            continue;
+        }
+
+        var state = session.ReadState();
+        double ForwardSeconds(int n, int runs, int warmup)
+        {
+            using var runner = new ModelRunner(ResNetGraphs.Forward(res, n, options.Lowering), options.Device, options.Threads);
+            var images = new byte[n * res * res * 3];
+            rng.NextBytes(images);
+            var feeds = specs.ToDictionary(s => s.Name, s => ((Array)state[s.Name], s.Shape));
+            feeds["images"] = (images, [n, res, res, 3]);
+            return Timing.Median(runs, warmup, () => runner.Run(feeds));
+        }
+        var forward = ForwardSeconds(batch, options.Runs, 2);
+        var one = ForwardSeconds(1, Math.Max(options.Runs, 10), 3);
+        Console.WriteLine($"res {res}: {trainText} | forward b{batch} {batch / forward:F1} img/s | forward b1 {one * 1000:F1} ms");
+    }
+    Console.WriteLine($"peak RSS {ProcessMemory.PeakResidentMiB():F0} MiB");
     return 0;
 }
-foreach (var res in options.Resolutions)
-{
-    var (opened, specs) = Open(res, options.Graph);
-    using var session = opened;
-    var rng = new Random(0);
-    var cpuBefore = Environment.CpuUsage.TotalTime;
-    var trainTimes = Timing.Times(options.Runs, 0, session.Step);
-    var cpuPerStep = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds / options.Runs;
-    var train = trainTimes[options.Runs / 2];
-    if (options.Profile is not null) Console.WriteLine($"profile: {session.EndProfiling()}");
-    // The fastest step is the one least disturbed by other jobs: a steadier figure than the
-    // median for comparisons on a shared machine.
-    var trainText = $"train {batch / train:F1} img/s (fastest step {batch / trainTimes[0]:F1})" + (options.CpuTime ? $", cpu {cpuPerStep:F0} ms/step" : "");
-    if (options.TrainOnly)
-    {
-        Console.WriteLine($"res {res}: {trainText}");
-        continue;
-    }
 
-    var state = session.ReadState();
-    double ForwardSeconds(int n, int runs, int warmup)
-    {
-        using var runner = new ModelRunner(ResNetGraphs.Forward(res, n, options.Lowering), Device.Cpu, options.Threads);
-        var images = new byte[n * res * res * 3];
-        rng.NextBytes(images);
-        var feeds = specs.ToDictionary(s => s.Name, s => ((Array)state[s.Name], s.Shape));
-        feeds["images"] = (images, [n, res, res, 3]);
-        return Timing.Median(runs, warmup, () => runner.Run(feeds));
-    }
-    var forward = ForwardSeconds(batch, options.Runs, 2);
-    var one = ForwardSeconds(1, Math.Max(options.Runs, 10), 3);
-    Console.WriteLine($"res {res}: {trainText} | forward b{batch} {batch / forward:F1} img/s | forward b1 {one * 1000:F1} ms");
-}
-Console.WriteLine($"peak RSS {ProcessMemory.PeakResidentMiB():F0} MiB");
-return 0;
-
-// A train-step session with random images and labels, warmed up by two steps.
+// A train-step session with random images and labels, warmed up by --warmup steps.
 (TrainingSession Session, IReadOnlyList<UlcAg.Network.Weights.ParameterSpec> Specs) Open(int res, GraphSettings settings)
 {
     var (model, specs) = ResNetGraphs.TrainStep(res, batch, settings);
     var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
-    var session = new TrainingSession(model, Device.Cpu, init, options.Threads, o => Configure(o, res));
+    var session = new TrainingSession(model, options.Device, init, options.Threads, o => Configure(o, res));
     var rng = new Random(0);
     rng.NextBytes(session.Feed<byte>("images"));
     var labels = session.Feed<long>("labels");
     for (var i = 0; i < labels.Length; i++) labels[i] = rng.Next(ResNetGraphs.Classes);
     session.Feed<float>(Optimizer.LearningRateInput("default"))[0] = 0.01f;
-    for (var i = 0; i < 2; i++) session.Step();
+    for (var i = 0; i < options.Warmup; i++) session.Step();
     return (session, specs);
 }
 
