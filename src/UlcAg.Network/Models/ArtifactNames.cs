@@ -38,6 +38,8 @@ public static class ArtifactNames
     public const string Lambda1 = "lambda1";
     public const string Lambda2 = "lambda2";
     public const string RrMargin = "rr_margin";
+    /// <summary>Micro-batch graph of an accumulating step with the AU branch: float scalar, the effective batch's number of samples with AU labels (L_au's denominator).</summary>
+    public const string AuCount = "au_count";
 
     public const string Loss = "loss";
     public const string LossCls = "loss_cls";
