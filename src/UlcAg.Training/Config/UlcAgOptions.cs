@@ -68,6 +68,8 @@ public sealed record UlcAgOptions
     /// </summary>
     internal static void CheckGroups(ConfigChecker check, string key, double ratio, TrainLoopOptions train)
     {
+        // A micro-batch that does not fit the batch is reported under train.micro_batch_size alone.
+        if (train.MicroBatchSize is { } m && (m < 2 || m > train.BatchSize || train.BatchSize % m != 0)) return;
         var batchSize = train.MicroBatch;
         var what = train.MicroBatchSize is null ? "train.batch_size" : "train.micro_batch_size";
         var high = (int)Math.Round(batchSize * ratio);
