@@ -19,19 +19,22 @@ namespace UlcAg.Runtime;
 /// nothing is copied. On another device (<see cref="IDeviceMemory"/>: CUDA's allocator, or a
 /// test's) state, feeds and results are device tensors, bound once; a step copies the feeds in
 /// with one <see cref="IDeviceMemory.CopyToDevice"/> and the results out with one
-/// <see cref="IDeviceMemory.CopyToHost"/>, and state never leaves the device.
+/// <see cref="IDeviceMemory.CopyToHost"/>, and state never leaves the device. Several graphs may
+/// share their state (<see cref="AccumulatingTrainingSession"/>: micro-batch graph and apply graph).
 /// </summary>
-public sealed class TrainingSession : IDisposable
+public sealed class TrainingSession : ITrainStepSession
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+    private readonly StateStore _store;
+    private readonly bool _ownsStore;
     private readonly StateSlot[] _state;
-    private readonly Dictionary<string, StateSlot> _stateByName;
+    private readonly StateSlot[] _reads = [];
+    private readonly Dictionary<string, string> _nextNames;
     private readonly Dictionary<string, BoundBuffer> _feeds;
     private readonly Dictionary<string, BoundBuffer> _results;
     private readonly OrtIoBinding[] _bindings;
     private readonly IDeviceMemory? _memory;
-    private readonly bool _ownsMemory;
     private readonly OrtValue[] _feedHost = [], _feedDevice = [], _resultHost = [], _resultDevice = [];
     private int _current;
 
@@ -44,6 +47,18 @@ public sealed class TrainingSession : IDisposable
     /// </summary>
     public TrainingSession(byte[] model, Device device, IReadOnlyDictionary<string, float[]>? initialState = null, int threads = 0,
         Action<SessionOptions>? configure = null, IDeviceMemory? memory = null)
+        : this(model, device, shared: null, threads, configure, memory)
+    {
+        WriteState(initialState ?? new Dictionary<string, float[]>());
+    }
+
+    /// <summary>
+    /// A session whose state lives in <paramref name="shared"/>, beside other graphs' state: an input
+    /// that names state already in the store is read from it even where this graph does not update
+    /// it (an accumulating step's micro-batch graph reads the parameters the apply graph updates).
+    /// Each state tensor keeps its own ping-pong position, so a step binds the state afresh.
+    /// </summary>
+    internal TrainingSession(byte[] model, Device device, StateStore? shared, int threads, Action<SessionOptions>? configure, IDeviceMemory? memory)
     {
         Device = device;
         using var options = device.CreateSessionOptions(threads);
@@ -52,23 +67,26 @@ public sealed class TrainingSession : IDisposable
         var pairs = ParseStatePairs(_session);
         var inputs = _session.InputMetadata;
         var outputs = _session.OutputMetadata;
+        _nextNames = pairs.ToDictionary(p => p.Input, p => p.Output);
 
-        _memory = memory;
-        if (_memory is null && device.IsCuda)
-        {
-            _memory = new CudaMemory(_session, device);
-            _ownsMemory = true;
-        }
+        _ownsStore = shared is null;
+        _store = shared ?? new StateStore();
+        // The store's memory (CUDA's allocator comes from the first session that needs it) holds the state of every graph sharing it.
+        _store.Memory ??= memory;
+        if (_store.Memory is null && device.IsCuda) _store.UseOwnMemory(new CudaMemory(_session, device));
+        _memory = _store.Memory;
         _state = pairs.Select(p =>
         {
             if (!inputs.TryGetValue(p.Input, out var meta)) throw new ArgumentException($"state input '{p.Input}' is not an input of the model");
             if (!outputs.ContainsKey(p.Output)) throw new ArgumentException($"state output '{p.Output}' is not an output of the model");
             if (meta.ElementDataType != TensorElementType.Float) throw new ArgumentException($"state '{p.Input}' must be float32");
-            return new StateSlot(p.Input, p.Output, meta.Dimensions.Select(d => (long)d).ToArray(), _memory);
+            return _store.Add(p.Input, meta.Dimensions.Select(d => (long)d).ToArray());
         }).ToArray();
-        _stateByName = _state.ToDictionary(s => s.Name);
-        var stateOutputs = _state.Select(s => s.NextName).ToHashSet();
-        _feeds = inputs.Where(kv => !_stateByName.ContainsKey(kv.Key)).ToDictionary(kv => kv.Key, kv => new BoundBuffer(kv.Key, kv.Value));
+        var own = _state.Select(s => s.Name).ToHashSet();
+        if (!_ownsStore) _reads = inputs.Keys.Where(n => !own.Contains(n) && _store.Contains(n)).Select(_store.Slot).ToArray();
+        var stateInputs = _state.Concat(_reads).Select(s => s.Name).ToHashSet();
+        var stateOutputs = _state.Select(s => NextName(s)).ToHashSet();
+        _feeds = inputs.Where(kv => !stateInputs.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => new BoundBuffer(kv.Key, kv.Value));
         _results = outputs.Where(kv => !stateOutputs.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => new BoundBuffer(kv.Key, kv.Value));
         if (_memory is not null)
         {
@@ -79,17 +97,15 @@ public sealed class TrainingSession : IDisposable
             _resultDevice = _results.Values.Select(r => _memory.Allocate(r.ElementType, r.Shape)).ToArray();
         }
 
-        if (initialState is not null) WriteState(initialState);
-        else WriteState(new Dictionary<string, float[]>());
-
-        _bindings = new OrtIoBinding[2];
-        for (var set = 0; set < 2; set++)
+        // A session of its own binds the two ping-pong sets once; a shared store's state is bound before each step.
+        _bindings = new OrtIoBinding[_ownsStore ? 2 : 1];
+        for (var set = 0; set < _bindings.Length; set++)
         {
             var b = _session.CreateIoBinding();
-            foreach (var s in _state)
+            foreach (var s in _ownsStore ? _state : [])
             {
                 b.BindInput(s.Name, s.Values[set]);
-                b.BindOutput(s.NextName, s.Values[1 - set]);
+                b.BindOutput(NextName(s), s.Values[1 - set]);
             }
             if (_memory is null)
             {
@@ -110,7 +126,7 @@ public sealed class TrainingSession : IDisposable
     public IReadOnlyCollection<string> FeedNames => _feeds.Keys;
     public IReadOnlyCollection<string> ResultNames => _results.Keys;
     public IEnumerable<string> StateNames => _state.Select(s => s.Name);
-    public long[] StateShape(string name) => Slot(name).Shape.ToArray();
+    public long[] StateShape(string name) => _store.Slot(name).Shape.ToArray();
 
     /// <summary>Number of steps run.</summary>
     public long Steps { get; private set; }
@@ -127,7 +143,16 @@ public sealed class TrainingSession : IDisposable
     /// <summary>Runs one train step: reads the current state set, writes the other, swaps.</summary>
     public void Step()
     {
-        var binding = _bindings[_current];
+        var binding = _bindings[_ownsStore ? _current : 0];
+        if (!_ownsStore)
+        {
+            foreach (var s in _reads) binding.BindInput(s.Name, s.Values[s.Current]);
+            foreach (var s in _state)
+            {
+                binding.BindInput(s.Name, s.Values[s.Current]);
+                binding.BindOutput(NextName(s), s.Values[1 - s.Current]);
+            }
+        }
         if (_memory is null)
         {
             // Host memory: the feed buffers themselves are bound (rebinding keeps ONNX Runtime reading them).
@@ -143,99 +168,48 @@ public sealed class TrainingSession : IDisposable
             _memory.CopyToHost(_resultDevice, _resultHost);
         }
         _current = 1 - _current;
+        foreach (var s in _state) s.Current = 1 - s.Current;
         Steps++;
     }
+
+    /// <summary>The host buffer behind feed <paramref name="name"/>, or null when the model has no such feed.</summary>
+    internal BoundBuffer? FeedBuffer(string name) => _feeds.GetValueOrDefault(name);
+
+    /// <summary>The host buffer behind result <paramref name="name"/>, or null when the model has no such result.</summary>
+    internal BoundBuffer? ResultBuffer(string name) => _results.GetValueOrDefault(name);
+
+    /// <summary>A metadata_props entry of the model, or null.</summary>
+    internal string? Metadata(string key) => _session.ModelMetadata.CustomMetadataMap.GetValueOrDefault(key);
 
     /// <summary>Ends ONNX Runtime profiling (when enabled through the session options) and returns the trace file.</summary>
     public string EndProfiling() => _session.EndProfiling();
 
     /// <summary>Copies the current value of every state tensor to the host.</summary>
-    public Dictionary<string, float[]> ReadState()
-    {
-        if (_memory is not null) return Download(_state);
-        return _state.ToDictionary(s => s.Name, s => (float[])s.Host[_current]!.Clone());
-    }
+    public Dictionary<string, float[]> ReadState() => _store.Read(_state);
 
     /// <summary>The current value of one state tensor.</summary>
-    public float[] ReadState(string name)
-    {
-        var slot = Slot(name);
-        return _memory is null ? (float[])slot.Host[_current]!.Clone() : Download([slot])[name];
-    }
+    public float[] ReadState(string name) => _store.Read([_store.Slot(name)])[name];
 
     /// <summary>Overwrites state; entries absent from <paramref name="values"/> become zero.</summary>
-    public void WriteState(IReadOnlyDictionary<string, float[]> values)
-    {
-        foreach (var key in values.Keys)
-        {
-            if (!_stateByName.ContainsKey(key)) throw new ArgumentException($"'{key}' is not state of this model; state is: {string.Join(", ", _stateByName.Keys.Take(8))}...");
-        }
-        var full = new Dictionary<string, float[]>();
-        foreach (var s in _state)
-        {
-            var data = values.GetValueOrDefault(s.Name) ?? new float[s.Size];
-            if (data.Length != s.Size) throw new ArgumentException($"state '{s.Name}' has {s.Size} elements ({string.Join("x", s.Shape)}), got {data.Length}");
-            full[s.Name] = data;
-        }
-        if (_memory is not null)
-        {
-            var host = _state.Select(s => OrtValue.CreateTensorValueFromMemory(full[s.Name], s.Shape)).ToArray();
-            try
-            {
-                _memory.CopyToDevice(host, _state.Select(s => s.Values[_current]).ToArray());
-            }
-            finally
-            {
-                foreach (var h in host) h.Dispose();
-            }
-            return;
-        }
-        foreach (var s in _state) full[s.Name].AsSpan().CopyTo(s.Host[_current]);
-    }
+    public void WriteState(IReadOnlyDictionary<string, float[]> values) => _store.Write(_state, values);
 
     /// <summary>
     /// Where each state tensor lives: the allocator name of its memory (ONNX Runtime's "Cpu",
     /// "Cuda", ...) and the device id, for both ping-pong sets.
     /// </summary>
-    public IEnumerable<(string Name, string Allocator, int DeviceId)> StateLocations()
-    {
-        foreach (var s in _state)
-        {
-            foreach (var v in s.Values)
-            {
-                var info = v.GetTensorMemoryInfo();
-                yield return (s.Name, info.Name, info.Id);
-            }
-        }
-    }
+    public IEnumerable<(string Name, string Allocator, int DeviceId)> StateLocations() => StateStore.Locations(_state);
 
     public void Dispose()
     {
         foreach (var b in _bindings ?? []) b?.Dispose();
-        foreach (var s in _state) s.Dispose();
         foreach (var t in _feeds.Values.Concat(_results.Values)) t.Dispose();
         foreach (var v in _feedDevice.Concat(_resultDevice)) v.Dispose();
-        if (_ownsMemory) _memory?.Dispose();
+        if (_ownsStore) _store.Dispose();
         _runOptions.Dispose();
         _session.Dispose();
     }
 
-    private Dictionary<string, float[]> Download(IReadOnlyList<StateSlot> slots)
-    {
-        var result = slots.ToDictionary(s => s.Name, s => new float[s.Size]);
-        var host = slots.Select(s => OrtValue.CreateTensorValueFromMemory(result[s.Name], s.Shape)).ToArray();
-        try
-        {
-            _memory!.CopyToHost(slots.Select(s => s.Values[_current]).ToArray(), host);
-        }
-        finally
-        {
-            foreach (var h in host) h.Dispose();
-        }
-        return result;
-    }
-
-    private StateSlot Slot(string name) => _stateByName.TryGetValue(name, out var s) ? s : throw new KeyNotFoundException($"no state named '{name}'");
+    private string NextName(StateSlot s) => _nextNames[s.Name];
 
     private static BoundBuffer Host(Dictionary<string, BoundBuffer> map, string name, string what)
         => map.TryGetValue(name, out var t) ? t : throw new KeyNotFoundException($"no {what} named '{name}'; {what}s are: {string.Join(", ", map.Keys)}");
@@ -250,42 +224,6 @@ public sealed class TrainingSession : IDisposable
             return (parts[0], parts[1]);
         }).ToList();
     }
-
-    /// <summary>One state tensor: two device buffers (CPU: over pinned host arrays).</summary>
-    private sealed class StateSlot : IDisposable
-    {
-        public StateSlot(string name, string nextName, long[] shape, IDeviceMemory? memory)
-        {
-            Name = name;
-            NextName = nextName;
-            Shape = shape;
-            Size = shape.Aggregate(1L, (a, b) => a * b);
-            for (var i = 0; i < 2; i++)
-            {
-                if (memory is null)
-                {
-                    Host[i] = new float[Size];
-                    Values[i] = OrtValue.CreateTensorValueFromMemory(Host[i]!, shape);
-                }
-                else
-                {
-                    Values[i] = memory.Allocate(TensorElementType.Float, shape);
-                }
-            }
-        }
-
-        public string Name { get; }
-        public string NextName { get; }
-        public long[] Shape { get; }
-        public long Size { get; }
-        public OrtValue[] Values { get; } = new OrtValue[2];
-        public float[]?[] Host { get; } = new float[]?[2];
-
-        public void Dispose()
-        {
-            foreach (var v in Values) v?.Dispose();
-        }
-    }
 }
 
 /// <summary>A fixed host buffer bound as a feed or a result.</summary>
@@ -294,12 +232,17 @@ internal sealed class BoundBuffer : IDisposable
     private readonly Array _buffer;
 
     public BoundBuffer(string name, NodeMetadata meta)
+        : this(name, meta.ElementDataType, meta.Dimensions.Select(d => d < 0 ? throw new ArgumentException($"'{name}' has a dynamic dimension; train steps need static shapes") : (long)d).ToArray())
+    {
+    }
+
+    public BoundBuffer(string name, TensorElementType type, long[] shape)
     {
         Name = name;
-        ElementType = meta.ElementDataType;
-        Shape = meta.Dimensions.Select(d => d < 0 ? throw new ArgumentException($"'{name}' has a dynamic dimension; train steps need static shapes") : (long)d).ToArray();
+        ElementType = type;
+        Shape = shape;
         var size = (int)Shape.Aggregate(1L, (a, b) => a * b);
-        (_buffer, Value) = meta.ElementDataType switch
+        (_buffer, Value) = type switch
         {
             TensorElementType.Float => Make(new float[size]),
             TensorElementType.Int64 => Make(new long[size]),
@@ -314,6 +257,9 @@ internal sealed class BoundBuffer : IDisposable
     public TensorElementType ElementType { get; }
     public long[] Shape { get; }
     public OrtValue Value { get; }
+
+    /// <summary>The host array (of the element type's CLR type).</summary>
+    public Array Buffer => _buffer;
 
     public Span<T> Span<T>() where T : unmanaged
         => _buffer is T[] typed ? typed : throw new ArgumentException($"'{Name}' holds {_buffer.GetType().GetElementType()!.Name}, not {typeof(T).Name}");

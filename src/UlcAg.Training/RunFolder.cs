@@ -8,6 +8,8 @@ public sealed class RunFolder(string root)
 {
     public const string ConfigFile = "config.yaml";
     public const string TrainStepFile = "train_step.onnx";
+    /// <summary>The optimizer graph of a step that accumulates gradients (train_step.onnx is then its micro-batch graph).</summary>
+    public const string ApplyStepFile = "apply_step.onnx";
     public const string EvalFile = "eval.onnx";
     public const string ModelFile = "model.onnx";
     public const string ModelFloat32File = "model.float32.onnx";
@@ -25,6 +27,7 @@ public sealed class RunFolder(string root)
 
     public string Config => In(ConfigFile);
     public string TrainStep => In(TrainStepFile);
+    public string ApplyStep => In(ApplyStepFile);
     public string Eval => In(EvalFile);
     public string Model => In(ModelFile);
     public string ModelFloat32 => In(ModelFloat32File);

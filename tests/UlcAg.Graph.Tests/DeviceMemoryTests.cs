@@ -19,11 +19,22 @@ public sealed class DeviceMemoryTests
 
     private static byte[] Model() => ToyCnn.TrainStepModel(Batch, new Sgd([new ParamGroup("default", 1e-4)], momentum: 0.9));
 
-    private static void Feed(TrainingSession s, (float[] Images, long[] Labels) batch)
+    private static void Feed(ITrainStepSession s, (float[] Images, long[] Labels) batch)
     {
         batch.Images.CopyTo(s.Feed<float>("images"));
         batch.Labels.CopyTo(s.Feed<long>("labels"));
         s.Feed<float>(Optimizer.LearningRateInput("default"))[0] = 0.05f;
+    }
+
+    /// <summary>One step of the same new batch in both sessions, the device's counts cleared before.</summary>
+    private static void StepBoth(CountingMemory device, ITrainStepSession session, ITrainStepSession reference, Random rng)
+    {
+        device.Clear();
+        var batch = ToyCnn.Batch(rng, Batch);
+        Feed(session, batch);
+        Feed(reference, batch);
+        session.Step();
+        reference.Step();
     }
 
     private static long Bytes(TrainingSession s, IEnumerable<string> names, Func<string, int> elementSize)
@@ -46,12 +57,7 @@ public sealed class DeviceMemoryTests
         var rng = new Random(4);
         for (var step = 1; step <= 4; step++)
         {
-            device.Clear();
-            var batch = ToyCnn.Batch(rng, Batch);
-            Feed(session, batch);
-            Feed(reference, batch);
-            session.Step();
-            reference.Step();
+            StepBoth(device, session, reference, rng);
             Assert.AreEqual(1, device.ToDevice.Count, $"step {step}: one copy to the device");
             Assert.AreEqual(session.FeedNames.Count, device.ToDevice[0].Tensors);
             Assert.AreEqual(feedBytes, device.ToDevice[0].Bytes, $"step {step}: only the feeds go in");
@@ -70,6 +76,34 @@ public sealed class DeviceMemoryTests
         var expected = reference.ReadState();
         foreach (var name in session.StateNames) CollectionAssert.AreEqual(expected[name], state[name], name);
         Assert.AreEqual(0, device.ToDevice.Count);
+    }
+
+    [TestMethod]
+    public void AnAccumulatedStepKeepsItsGradientsOnTheDevice()
+    {
+        // Batch 8 as 4 micro-batches of 2: per micro-batch only its feeds go in and its results come out; the
+        // accumulated gradients, like the weights, never cross (the same binding CUDA's memory gets).
+        const int micro = 2;
+        var (microModel, apply) = ToyCnn.AccumulatingModels(micro, Batch, new Sgd([new ParamGroup("default", 1e-4)], momentum: 0.9));
+        using var device = new CountingMemory();
+        using var session = new AccumulatingTrainingSession(microModel, apply, Device.Cpu, ToyCnn.InitialState(3), threads: 1, memory: device);
+        using var reference = new AccumulatingTrainingSession(microModel, apply, Device.Cpu, ToyCnn.InitialState(3), threads: 1);
+        var stateBytes = session.StateNames.Sum(n => session.StateShape(n).Aggregate(1L, (a, b) => a * b) * 4);
+        var gradientBytes = ToyCnn.ParameterShapes.Sum(p => p.Shape.Aggregate(1L, (a, b) => a * b) * 4);
+        Assert.AreEqual(stateBytes + gradientBytes, device.ToDevice.Sum(c => c.Bytes), "the initial state and the zero accumulators go in once");
+        var microFeedBytes = (long)micro * ToyCnn.Size * ToyCnn.Size * 4 + micro * 8;
+        var microResultBytes = 4L + micro * ToyCnn.Classes * 4;
+        var rng = new Random(4);
+        for (var step = 1; step <= 3; step++)
+        {
+            StepBoth(device, session, reference, rng);
+            Assert.AreEqual(Batch / micro * microFeedBytes + 4, device.ToDevice.Sum(c => c.Bytes), $"step {step}: only the micro-batches' feeds and the learning rate go in");
+            Assert.AreEqual(Batch / micro * microResultBytes, device.ToHost.Sum(c => c.Bytes), $"step {step}: only the micro-batches' results come out");
+            Assert.AreEqual(reference.Result<float>("loss")[0], session.Result<float>("loss")[0]);
+            CollectionAssert.AreEqual(reference.Result<float>("logits").ToArray(), session.Result<float>("logits").ToArray());
+        }
+        var expected = reference.ReadState();
+        foreach (var (name, value) in session.ReadState()) CollectionAssert.AreEqual(expected[name], value, name);
     }
 
     [TestMethod]

@@ -249,4 +249,24 @@ public sealed class ConfigErrorTests
             .Build().Options;
         Assert.AreEqual(0.02, o.Train.AuxLr);
     }
+
+    [TestMethod]
+    public void AMicroBatchMustDivideTheBatch()
+    {
+        using var files = new ConfigTestFiles();
+        (string Yaml, string Key, string Text)[] cases =
+        [
+            ("train:\n  batch_size: 64\n  micro_batch_size: 24\n", "train.micro_batch_size",
+                "is 24, which does not divide train.batch_size 64; expected a divisor of the batch size, e.g. 16 or 32"),
+            ("train: {batch_size: 64, micro_batch_size: 128}\n", "train.micro_batch_size", "is 128; expected a whole number from 2 to 64"),
+            ("train: {batch_size: 64, micro_batch_size: 1}\n", "train.micro_batch_size", "is 1; expected a whole number from 2 to 64"),
+            // L_rr splits each micro-batch, so phi must leave both groups occupied there.
+            ("train: {batch_size: 64, micro_batch_size: 4}\nulcag: {rr_ratio: 0.9}\n", "ulcag.rr_ratio",
+                "0.9 of train.micro_batch_size 4 puts 4 of 4 samples in the high-confidence group; expected at least one sample in each group"),
+        ];
+        foreach (var (yaml, key, text) in cases) Assert.AreEqual(text, Single(Fails(files, yaml), key).Text, yaml);
+        Assert.AreEqual(3, Single(Fails(files, cases[0].Yaml), cases[0].Key).Location!.Line, "the line of micro_batch_size");
+        Assert.AreEqual(8, files.Builder().AddYaml("train: {batch_size: 64, micro_batch_size: 8}\n", "ok").Build().Options.Train.AccumulationSteps);
+        Assert.AreEqual(1, files.Builder().AddYaml("train: {batch_size: 64}\n", "ok").Build().Options.Train.AccumulationSteps, "no accumulation by default");
+    }
 }

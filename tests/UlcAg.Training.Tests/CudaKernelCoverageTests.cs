@@ -56,6 +56,8 @@ public sealed class CudaKernelCoverageTests
             "model:\n  gcn_self_weight: false\n",
             "train:\n  optimizer: adam\n",
             "train:\n  optimizer: adamw\n",
+            "train:\n  micro_batch_size: 16\n",
+            "train:\n  optimizer: adam\n  micro_batch_size: 32\n",
         ];
         using var files = new ConfigTestFiles();
         var graphs = new List<CudaGraphs.Graph>();

@@ -28,6 +28,37 @@ public static class ToyCnn
     {
         var g = new GraphBuilder("tiny_train");
         configure?.Invoke(g);
+        var (loss, logits, parameters, state) = Loss(g, batch);
+        var transitions = TrainStep.Build(g, loss, parameters, optimizer, state, [("loss", loss), ("logits", logits)]);
+        return g.ToBytes(new OnnxExportOptions { Metadata = new Dictionary<string, string>([TrainStep.StateMetadata(transitions)]) });
+    }
+
+    /// <summary>
+    /// The train step of batch <paramref name="batch"/> as micro-batches of <paramref name="micro"/>
+    /// with accumulated gradients: the micro-batch graph (loss scaled to its share of the batch's
+    /// mean) and the apply graph.
+    /// </summary>
+    public static (byte[] Micro, byte[] Apply) AccumulatingModels(int micro, int batch, Optimizer optimizer)
+    {
+        var g = new GraphBuilder("tiny_micro");
+        var (loss, logits, parameters, state) = Loss(g, micro);
+        var share = loss * ((double)micro / batch);
+        var transitions = TrainStep.BuildAccumulate(g, share, parameters, state, [("loss", share), ("logits", logits)]);
+        var microModel = g.ToBytes(new OnnxExportOptions
+        {
+            Metadata = new Dictionary<string, string>([
+                TrainStep.StateMetadata(transitions),
+                new(TrainStep.AccumulationMetadataKey, $"{micro}\t{batch}"),
+                new(TrainStep.PerSampleMetadataKey, "images\nlabels\nlogits"),
+            ]),
+        });
+        var ga = new GraphBuilder("tiny_apply");
+        var applied = TrainStep.BuildApply(ga, parameters, optimizer);
+        return (microModel, ga.ToBytes(new OnnxExportOptions { Metadata = new Dictionary<string, string>([TrainStep.StateMetadata(applied)]) }));
+    }
+
+    private static (Value Loss, Value Logits, Parameter[] Parameters, List<StateTransition> State) Loss(GraphBuilder g, int batch)
+    {
         var x = g.Input("images", DType.Float, batch, 1, Size, Size);
         var labels = g.Input("labels", DType.Int64, batch);
         var p = ParameterShapes.ToDictionary(s => s.Name, s => g.Input(s.Name, DType.Float, s.Shape));
@@ -44,8 +75,7 @@ public static class ToyCnn
         var h2 = g.Relu(Bn(g.Conv(h1, p["conv2.weight"], null, 2, 1), "bn2"));
         var logits = g.Linear(g.Flatten(g.GlobalAveragePool(h2)), p["fc.weight"], p["fc.bias"]);
         var loss = -g.MeanAll(g.ReduceSum(g.LogSoftmax(logits) * g.OneHot(labels, Classes), [1]));
-        var transitions = TrainStep.Build(g, loss, p.Values.Select(v => new Parameter(v)).ToArray(), optimizer, state, [("loss", loss), ("logits", logits)]);
-        return g.ToBytes(new OnnxExportOptions { Metadata = new Dictionary<string, string>([TrainStep.StateMetadata(transitions)]) });
+        return (loss, logits, p.Values.Select(v => new Parameter(v)).ToArray(), state);
     }
 
     /// <summary>He-initialized parameters, unit BN scale, zero biases, running var 1.</summary>

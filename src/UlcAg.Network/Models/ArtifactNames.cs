@@ -20,6 +20,13 @@ namespace UlcAg.Network.Models;
 /// <see cref="Logits"/> [N,C], <see cref="Semantic"/> [N,S] (AU branch only); then
 /// <c>{state}.next</c> for every state input (listed in the metadata key
 /// <c>ulcag.train_state</c>).</para>
+/// <para>With gradient accumulation (<see cref="UlcAgNetwork.BuildAccumulatingTrainStep"/>)
+/// <b>train_step.onnx</b> is the micro-batch graph: the inputs above at the micro-batch size, plus
+/// <see cref="AuCount"/> with the AU branch and without the learning rates; the weights are read
+/// only; its state is the running statistics and <c>{param}.grad</c>, one gradient accumulator per
+/// parameter; its loss outputs are the micro-batch's shares of the batch's loss.
+/// <b>apply_step.onnx</b> takes the learning rates, weights, optimizer state and accumulators and
+/// outputs their next values (the accumulators zero).</para>
 /// <para><b>eval.onnx</b>: inputs <see cref="Images"/> (any N), <see cref="Adjacency"/> (AU
 /// branch only), then the weights by name; outputs <see cref="Logits"/>, <see cref="Alpha"/>,
 /// <see cref="Semantic"/> (AU branch only). Batch norm uses running statistics.</para>
@@ -38,6 +45,8 @@ public static class ArtifactNames
     public const string Lambda1 = "lambda1";
     public const string Lambda2 = "lambda2";
     public const string RrMargin = "rr_margin";
+    /// <summary>Micro-batch graph of an accumulating step with the AU branch: float scalar, the effective batch's number of samples with AU labels (L_au's denominator).</summary>
+    public const string AuCount = "au_count";
 
     public const string Loss = "loss";
     public const string LossCls = "loss_cls";

@@ -8,7 +8,16 @@ public sealed record MethodLosses(Value Cls, Value Rr, Value Au);
 /// <summary>The paper's losses (eq. 3, 4, 7) written with LogSoftmax, one-hot and reductions.</summary>
 public static class Losses
 {
-    public static MethodLosses Compute(GraphBuilder g, NetworkOptions o, UlcAgNetwork.Outputs outs, Value labels, Value gamma, Value? auTargets, Value? auMask, Value margin)
+    /// <summary>
+    /// The loss terms of one batch. For a micro-batch of an accumulating step, <paramref name="share"/>
+    /// is micro/effective batch size: the means over the batch (L_cls, and L_rr taken within the
+    /// micro-batch) become this micro-batch's share of the effective batch's mean, and
+    /// <paramref name="auCount"/> (the effective batch's number of samples with AU labels) replaces
+    /// the batch's own count in L_au's mean; summed over the micro-batches, each term is the
+    /// effective batch's.
+    /// </summary>
+    public static MethodLosses Compute(GraphBuilder g, NetworkOptions o, UlcAgNetwork.Outputs outs, Value labels, Value gamma, Value? auTargets, Value? auMask, Value margin,
+        double share = 1, Value? auCount = null)
     {
         var zero = g.Scalar(0);
         var logits = outs.Logits;
@@ -28,8 +37,9 @@ public static class Losses
             cls = CrossEntropy(g, logits, labels, o.Classes);
         }
         var rr = o.Method.HasRankRegularization() ? RankRegularization(g, alpha!, o.RrRatio, margin) : zero;
-        var au = outs.AuScores is not null ? AuLoss(g, outs.AuScores, auTargets!, auMask!, o.AuLossAlpha ? alpha : null, o.AlphaThroughAuLoss) : zero;
-        return new MethodLosses(cls, rr, au);
+        var au = outs.AuScores is not null ? AuLoss(g, outs.AuScores, auTargets!, auMask!, o.AuLossAlpha ? alpha : null, o.AlphaThroughAuLoss, auCount) : zero;
+        if (share == 1) return new MethodLosses(cls, rr, au);
+        return new MethodLosses(cls * share, ReferenceEquals(rr, zero) ? zero : rr * share, au);
     }
 
     /// <summary>Mean cross-entropy of int64 <paramref name="labels"/> under <paramref name="logits"/> [N, C].</summary>
@@ -55,13 +65,15 @@ public static class Losses
     /// eq. 7: sum over AUs of binary cross-entropy, weighted by alpha (stop-gradient unless
     /// <paramref name="alphaGradient"/>), averaged over the samples that have AU labels.
     /// BCE from scores s and targets z, stably: max(s, 0) - s z + log(1 + exp(-|s|)).
+    /// <paramref name="count"/>, when given, is the number of labelled samples to average over
+    /// (an accumulating step's effective batch); otherwise the batch's own count.
     /// </summary>
-    public static Value AuLoss(GraphBuilder g, Value scores, Value targets, Value mask, Value? alpha, bool alphaGradient)
+    public static Value AuLoss(GraphBuilder g, Value scores, Value targets, Value mask, Value? alpha, bool alphaGradient, Value? count = null)
     {
         var bce = g.Relu(scores) - scores * targets + g.Log(g.Exp(-g.Abs(scores)) + 1.0);
         var perSample = g.ReduceSum(bce, [1]);
         var weight = alpha is null ? mask : mask * (alphaGradient ? alpha : g.StopGradient(alpha));
-        var count = g.Max(g.SumAll(mask), g.Scalar(1));
-        return g.SumAll(perSample * weight) / count;
+        var denominator = g.Max(count ?? g.SumAll(mask), g.Scalar(1));
+        return g.SumAll(perSample * weight) / denominator;
     }
 }

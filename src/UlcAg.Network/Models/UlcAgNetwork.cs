@@ -27,9 +27,16 @@ public sealed record OptimizerSettings(OptimizerKind Kind, double Momentum, doub
 }
 
 /// <summary>A compiled train step and the weights it carries.</summary>
-/// <param name="Model">The ONNX model bytes (train_step.onnx).</param>
+/// <param name="Model">The ONNX model bytes (train_step.onnx): the whole step, or with <see cref="Apply"/> the micro-batch graph.</param>
 /// <param name="Weights">Every network weight (parameters and running statistics) with its shape.</param>
-public sealed record TrainStepArtifact(byte[] Model, IReadOnlyList<ParameterSpec> Weights);
+public sealed record TrainStepArtifact(byte[] Model, IReadOnlyList<ParameterSpec> Weights)
+{
+    /// <summary>
+    /// The optimizer graph of a step that accumulates gradients over micro-batches (apply_step.onnx),
+    /// or null when <see cref="Model"/> is the whole step in one graph.
+    /// </summary>
+    public byte[]? Apply { get; init; }
+}
 
 /// <summary>
 /// ULC-AG (and the methods compared with it) as graphs: the shared forward pass, the losses of
@@ -107,13 +114,7 @@ public static class UlcAgNetwork
     public static TrainStepArtifact BuildTrainStep(NetworkOptions o, int batch, OptimizerSettings optimizer)
     {
         var (g, m, outs, losses, total) = BuildLoss(o, batch);
-        var alpha = outs.Alpha ?? g.Expand(g.Scalar(1), new Shape(batch));
-        var results = new List<(string, Value)>
-        {
-            (N.Loss, total), (N.LossCls, losses.Cls), (N.LossRr, losses.Rr), (N.LossAu, losses.Au),
-            (N.Alpha, g.StopGradient(alpha)), (N.Logits, g.StopGradient(outs.Logits)),
-        };
-        if (outs.Semantic is not null) results.Add((N.Semantic, g.StopGradient(outs.Semantic)));
+        var results = StepResults(g, outs, losses, total, batch);
         var transitions = TrainStep.Build(g, total, m.Parameters, optimizer.Create(), m.BufferUpdates, results);
         var model = g.ToBytes(new OnnxExportOptions
         {
@@ -123,14 +124,72 @@ public static class UlcAgNetwork
         return new TrainStepArtifact(model, m.Specs);
     }
 
+    /// <summary>
+    /// The train step of batch <paramref name="batch"/> as <paramref name="microBatch"/>-sized
+    /// micro-batches whose gradients accumulate before one optimizer update (gradient accumulation):
+    /// <see cref="TrainStepArtifact.Model"/> is the micro-batch graph (forward, the micro-batch's
+    /// share of the loss, backward, gradient accumulators as state; parameters read only),
+    /// <see cref="TrainStepArtifact.Apply"/> the update. The micro-batch graph takes the same inputs as
+    /// the single-graph step at the micro-batch size, plus <see cref="ArtifactNames.AuCount"/> with
+    /// the AU branch; the learning rates go to the apply graph. Its loss outputs are the
+    /// micro-batch's shares: their sum over the micro-batches is the effective batch's loss.
+    /// Batch norm normalizes with each micro-batch's own statistics.
+    /// </summary>
+    public static TrainStepArtifact BuildAccumulatingTrainStep(NetworkOptions o, int batch, int microBatch, OptimizerSettings optimizer)
+    {
+        if (microBatch < 2 || batch % microBatch != 0 || batch == microBatch)
+            throw new ArgumentException($"an accumulating step needs a micro-batch of at least 2 that divides the batch into several parts; got batch {batch}, micro-batch {microBatch}");
+        var (g, m, outs, losses, total) = BuildLoss(o, microBatch, batch);
+        var results = StepResults(g, outs, losses, total, microBatch);
+        var transitions = TrainStep.BuildAccumulate(g, total, m.Parameters, m.BufferUpdates, results);
+        string[] perSample = [N.Images, N.Labels, N.ClassWeights, .. o.Method.HasAuxBranch() ? [N.AuTargets, N.AuMask] : Array.Empty<string>(),
+            N.Alpha, N.Logits, .. outs.Semantic is null ? Array.Empty<string>() : [N.Semantic]];
+        var micro = g.ToBytes(new OnnxExportOptions
+        {
+            DocString = $"UlcAg train step, micro-batch part: {o.Method.Name()}, micro-batch {microBatch} of batch {batch}, input {o.InputSize}",
+            Metadata = new Dictionary<string, string>([
+                TrainStep.StateMetadata(transitions),
+                new(TrainStep.AccumulationMetadataKey, $"{microBatch}\t{batch}"),
+                new(TrainStep.PerSampleMetadataKey, string.Join("\n", perSample)),
+            ]),
+        });
+        var ga = new GraphBuilder("apply_step");
+        var applied = TrainStep.BuildApply(ga, m.Parameters, optimizer.Create());
+        var apply = ga.ToBytes(new OnnxExportOptions
+        {
+            DocString = $"UlcAg train step, optimizer part: {o.Method.Name()}, batch {batch} as {batch / microBatch} micro-batches of {microBatch}",
+            Metadata = new Dictionary<string, string>([TrainStep.StateMetadata(applied)]),
+        });
+        return new TrainStepArtifact(micro, m.Specs) { Apply = apply };
+    }
+
+    /// <summary>What a train step outputs besides the state: the loss terms, alpha, logits and s.</summary>
+    private static List<(string, Value)> StepResults(GraphBuilder g, Outputs outs, MethodLosses losses, Value total, int batch)
+    {
+        var alpha = outs.Alpha ?? g.Expand(g.Scalar(1), new Shape(batch));
+        var results = new List<(string, Value)>
+        {
+            (N.Loss, total), (N.LossCls, losses.Cls), (N.LossRr, losses.Rr), (N.LossAu, losses.Au),
+            (N.Alpha, g.StopGradient(alpha)), (N.Logits, g.StopGradient(outs.Logits)),
+        };
+        if (outs.Semantic is not null) results.Add((N.Semantic, g.StopGradient(outs.Semantic)));
+        return results;
+    }
+
     /// <summary>A forward pass in train mode and the method's loss; the train step and the gradient checks build on it.</summary>
     public sealed record LossGraph(GraphBuilder Graph, ModelContext Context, Outputs Outputs, MethodLosses Terms, Value Total);
 
-    /// <summary>Records the train-mode forward pass and eq. 11's total loss for batch <paramref name="batch"/>; inputs as in <see cref="ArtifactNames"/>.</summary>
-    public static LossGraph BuildLoss(NetworkOptions o, int batch)
+    /// <summary>
+    /// Records the train-mode forward pass and eq. 11's total loss for batch <paramref name="batch"/>;
+    /// inputs as in <see cref="ArtifactNames"/>. With <paramref name="effectiveBatch"/> larger than
+    /// <paramref name="batch"/>, the batch is a micro-batch of it and the loss is its share
+    /// (<see cref="Losses.Compute"/>).
+    /// </summary>
+    public static LossGraph BuildLoss(NetworkOptions o, int batch, int? effectiveBatch = null)
     {
         o.Validate();
         if (batch < 2) throw new ArgumentException("the train step needs a batch of at least 2");
+        var effective = effectiveBatch ?? batch;
         var g = new GraphBuilder("train_step") { ConvLowering = o.ConvLowering };
         var m = new ModelContext(g, GraphMode.Train);
         var images = g.Input(N.Images, DType.UInt8, batch, o.InputSize, o.InputSize, 3);
@@ -143,9 +202,10 @@ public static class UlcAgNetwork
         var lambda1 = g.Input(N.Lambda1, DType.Float);
         var lambda2 = g.Input(N.Lambda2, DType.Float);
         var margin = g.Input(N.RrMargin, DType.Float);
+        var auCount = aux && effective != batch ? g.Input(N.AuCount, DType.Float) : null;
 
         var outs = Forward(m, ImageInput.FromUInt8Nhwc(g, images, o.Normalization), adjacency, o);
-        var losses = Losses.Compute(g, o, outs, labels, gamma, auTargets, auMask, margin);
+        var losses = Losses.Compute(g, o, outs, labels, gamma, auTargets, auMask, margin, (double)batch / effective, auCount);
         // eq. 11: L = lambda1 / 2 (L_cls + L_rr) + lambda2 L_au
         var total = lambda1 * 0.5 * (losses.Cls + losses.Rr) + lambda2 * losses.Au;
         return new LossGraph(g, m, outs, losses, total);

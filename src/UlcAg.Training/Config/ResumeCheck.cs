@@ -17,13 +17,15 @@ public static class ResumeCheck
 
     /// <summary>
     /// The keys a resumed run may change: the schedule's length and rates (e.g. a lower
-    /// <c>train.lr</c> after a divergence), checkpoint frequency, and where and how fast it runs.
+    /// <c>train.lr</c> after a divergence), checkpoint frequency, and where and how fast it runs
+    /// (the micro-batch too: a checkpoint is never taken inside an accumulation, so it holds the
+    /// same tensors with or without one).
     /// None of them changes which samples, labels or tensor shapes the checkpoint refers to.
     /// </summary>
     public static IReadOnlyList<string> SafeKeys { get; } =
     [
         "train.epochs", "train.lr", "train.aux_lr", "train.lr_milestones", "train.lr_gamma", "train.checkpoint_every",
-        "train.workers", "train.eval_batch_size", "device", "threads", "output", "run_name", "data.cache_dir",
+        "train.workers", "train.eval_batch_size", "train.micro_batch_size", "device", "threads", "output", "run_name", "data.cache_dir",
     ];
 
     /// <summary>Every key outside <see cref="SafeKeys"/> whose value differs, naming both values.</summary>

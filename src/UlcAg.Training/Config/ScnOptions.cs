@@ -31,7 +31,7 @@ public sealed record ScnOptions
         check.AtLeast("relabel_start_epoch", RelabelStartEpoch, 0);
         if (options.Method == Method.Scn && ratioInRange)
         {
-            UlcAgOptions.CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
+            UlcAgOptions.CheckGroups(check, "rr_ratio", RrRatio, options.Train);
         }
     }
 }

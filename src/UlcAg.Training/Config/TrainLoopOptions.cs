@@ -14,6 +14,20 @@ public sealed record TrainLoopOptions
     /// <summary>YAML <c>batch_size</c>: images per step; the last partial batch of an epoch is dropped (512 in the paper, on two GPUs).</summary>
     public int BatchSize { get; init; } = 64;
 
+    /// <summary>
+    /// YAML <c>micro_batch_size</c>: images per forward and backward run. Smaller than
+    /// <see cref="BatchSize"/>, the step accumulates the gradient of batch_size / micro_batch_size
+    /// micro-batches before one update, so that a large batch fits in memory; null (the default)
+    /// runs the whole batch at once. docs/training.md says how each per-batch quantity is defined then.
+    /// </summary>
+    public int? MicroBatchSize { get; init; }
+
+    /// <summary>Images per forward and backward run: <see cref="MicroBatchSize"/>, or the whole batch.</summary>
+    public int MicroBatch => MicroBatchSize ?? BatchSize;
+
+    /// <summary>Micro-batches per step (1 without accumulation).</summary>
+    public int AccumulationSteps => BatchSize / MicroBatch;
+
     /// <summary>YAML <c>optimizer</c>: the update rule.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Sgd;
 
@@ -50,7 +64,14 @@ public sealed record TrainLoopOptions
     internal void Check(ConfigChecker check)
     {
         check.Between("epochs", Epochs, 1, 100_000);
-        check.Between("batch_size", BatchSize, 2, 65_536);
+        var batchInRange = check.Between("batch_size", BatchSize, 2, 65_536);
+        if (MicroBatchSize is { } micro && batchInRange && check.Between("micro_batch_size", micro, 2, BatchSize))
+        {
+            var divisors = Enumerable.Range(2, BatchSize - 1).Where(d => BatchSize % d == 0).ToList();
+            var near = divisors.OrderBy(d => Math.Abs(d - micro)).Take(2).Order();
+            check.Require(BatchSize % micro == 0, "micro_batch_size",
+                $"is {micro}, which does not divide train.batch_size {BatchSize}; expected a divisor of the batch size, e.g. {string.Join(" or ", near)}");
+        }
         check.Between("momentum", Momentum, 0, 1, maxOpen: true);
         check.Between("weight_decay", WeightDecay, 0, 1);
         check.Between("lr", Lr, 0, 10, minOpen: true);

@@ -53,7 +53,7 @@ public sealed record UlcAgOptions
 
         if (ratioInRange)
         {
-            CheckGroups(check, "rr_ratio", RrRatio, options.Train.BatchSize);
+            CheckGroups(check, "rr_ratio", RrRatio, options.Train);
         }
 
         if (options.Method != Method.TargetOnly && RelabelStartEpoch >= options.Train.Epochs)
@@ -62,11 +62,18 @@ public sealed record UlcAgOptions
         }
     }
 
-    /// <summary>Rank regularization (eq. 4) needs at least one sample in each of the high and low groups.</summary>
-    internal static void CheckGroups(ConfigChecker check, string key, double ratio, int batchSize)
+    /// <summary>
+    /// Rank regularization (eq. 4) needs at least one sample in each of the high and low groups of
+    /// the batch it splits: the micro-batch when the step accumulates gradients.
+    /// </summary>
+    internal static void CheckGroups(ConfigChecker check, string key, double ratio, TrainLoopOptions train)
     {
+        // A micro-batch that does not fit the batch is reported under train.micro_batch_size alone.
+        if (train.MicroBatchSize is { } m && (m < 2 || m > train.BatchSize || train.BatchSize % m != 0)) return;
+        var batchSize = train.MicroBatch;
+        var what = train.MicroBatchSize is null ? "train.batch_size" : "train.micro_batch_size";
         var high = (int)Math.Round(batchSize * ratio);
         check.Require(ConfidenceGroups.BothGroupsOccupied(batchSize, ratio), key, string.Create(CultureInfo.InvariantCulture,
-            $"{ratio} of train.batch_size {batchSize} puts {high} of {batchSize} samples in the high-confidence group; expected at least one sample in each group"));
+            $"{ratio} of {what} {batchSize} puts {high} of {batchSize} samples in the high-confidence group; expected at least one sample in each group"));
     }
 }

@@ -38,7 +38,10 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         .. AuxBranch ? [(Metrics.LossTerms.Au, N.LossAu)] : Array.Empty<(string, string)>(),
     ];
 
-    public override IReadOnlyList<string> Feeds => AuxBranch ? [N.AuTargets, N.AuMask, N.Adjacency] : [];
+    public override IReadOnlyList<string> Feeds => !AuxBranch ? [] : Accumulating ? [N.AuTargets, N.AuMask, N.Adjacency, N.AuCount] : [N.AuTargets, N.AuMask, N.Adjacency];
+
+    /// <summary>The step accumulates gradients over micro-batches, whose L_au averages over the whole batch's labelled samples.</summary>
+    private bool Accumulating => Options.Train.AccumulationSteps > 1;
 
     public override IReadOnlyList<string> Results => AuxBranch ? [N.Semantic] : [];
 
@@ -76,6 +79,7 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         var targets = binding.Feed<float>(N.AuTargets);
         var mask = binding.Feed<float>(N.AuMask);
         var m = Run.Network.AuCount;
+        var labelled = 0;
         for (var i = 0; i < batch.Count; i++)
         {
             var aus = Run.Train.Samples[batch.Indices[i]].Aus;
@@ -83,7 +87,10 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
             var row = targets.Slice(i * m, m);
             if (aus is null) row.Clear();
             else aus.AsSpan(0, m).CopyTo(row);
+            if (aus is not null) labelled++;
         }
+        // eq. 7's mean over the whole batch's labelled samples, in every micro-batch.
+        if (Accumulating) binding.SetScalar(N.AuCount, labelled);
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class RunContext : IDisposable
     public required ImageCache TestCache { get; init; }
     public required NetworkOptions Network { get; init; }
     public required TrainStepArtifact Step { get; init; }
-    public required TrainingSession Session { get; init; }
+    public required ITrainStepSession Session { get; init; }
     public required StepBinding Binding { get; init; }
     /// <summary>The eval graph at the eval batch size, lowered for the device (<c>eval.onnx</c> is its portable, any-batch form).</summary>
     public required EvalRunner Eval { get; init; }

@@ -26,7 +26,7 @@ internal static class RunSetup
     {
         var folder = new RunFolder(o.RunDirectory);
         var owned = new List<IDisposable> { RunLock.Acquire(folder) };
-        TrainingSession? session = null;
+        ITrainStepSession? session = null;
         try
         {
             var resuming = RunFolderStart.Prepare(folder, o.ResumeFrom is not null, progress);
@@ -56,8 +56,14 @@ internal static class RunSetup
                 normalization: pretrained?.Normalization ?? Normalization.ImageNet,
                 convLowering: device.PreferredConvLowering));
             var optimizer = new OptimizerSettings(o.Train.Optimizer, o.Train.Momentum, o.Train.WeightDecay);
-            var step = UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer);
+            var accumulating = o.Train.AccumulationSteps > 1;
+            var step = accumulating
+                ? UlcAgNetwork.BuildAccumulatingTrainStep(net, o.Train.BatchSize, o.Train.MicroBatch, optimizer)
+                : UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer);
             AtomicFile.WriteAllBytes(folder.TrainStep, step.Model);
+            if (step.Apply is not null) AtomicFile.WriteAllBytes(folder.ApplyStep, step.Apply);
+            else File.Delete(folder.ApplyStep);
+            if (accumulating) progress.Message($"step: batch {o.Train.BatchSize} as {o.Train.AccumulationSteps} micro-batches of {o.Train.MicroBatch} (gradient accumulation)");
             AtomicFile.WriteAllBytes(folder.Eval, UlcAgNetwork.BuildEval(net));
 
             // Initial (or resumed) state.
@@ -73,7 +79,9 @@ internal static class RunSetup
             {
                 initial = InitialWeights(step.Weights, pretrained, o.Seed, progress);
             }
-            session = new TrainingSession(step.Model, device, initial, o.Threads);
+            session = step.Apply is null
+                ? new TrainingSession(step.Model, device, initial, o.Threads)
+                : new AccumulatingTrainingSession(step.Model, step.Apply, device, initial, o.Threads);
             var eval = new EvalRunner(net, o.Train.EvalBatchSize, device, o.Threads);
             owned.Add(eval);
             var binding = new StepBinding(session, StepFeeds(method, step.Weights), [N.Loss, N.Alpha, N.Logits, .. method.LossTerms.Select(t => t.Output), .. method.Results]);

@@ -9,11 +9,11 @@ namespace UlcAg.Training.Trainer;
 /// </summary>
 public sealed class StepBinding
 {
-    private readonly TrainingSession _session;
+    private readonly ITrainStepSession _session;
     private readonly HashSet<string> _feeds;
 
     /// <exception cref="TrainingException">The step has no input or output of a declared name.</exception>
-    public StepBinding(TrainingSession session, IEnumerable<string> feeds, IEnumerable<string> results)
+    public StepBinding(ITrainStepSession session, IEnumerable<string> feeds, IEnumerable<string> results)
     {
         _session = session;
         _feeds = [.. feeds];
@@ -26,7 +26,7 @@ public sealed class StepBinding
     /// <summary>Sets scalar input <paramref name="name"/>.</summary>
     public void SetScalar(string name, double value) => Feed<float>(name)[0] = (float)value;
 
-    /// <summary>The host buffer of input <paramref name="name"/>, written before <see cref="TrainingSession.Step"/>.</summary>
+    /// <summary>The host buffer of input <paramref name="name"/>, written before <see cref="ITrainStepSession.Step"/>.</summary>
     public Span<T> Feed<T>(string name) where T : unmanaged
         => _feeds.Contains(name) ? _session.Feed<T>(name) : throw new InvalidOperationException($"input '{name}' was not declared when the step was bound");
 

@@ -30,11 +30,23 @@ internal static class CudaGraphs
         return (o, net);
     }
 
-    /// <summary>train_step.onnx, eval.onnx and the trainer's fixed-batch eval graph of one run.</summary>
+    /// <summary>
+    /// train_step.onnx (with gradient accumulation: the micro-batch graph, and apply_step.onnx),
+    /// eval.onnx and the trainer's fixed-batch eval graph of one run.
+    /// </summary>
     public static IEnumerable<Graph> Training(string name, TrainOptions o, NetworkOptions net)
     {
         var optimizer = new OptimizerSettings(o.Train.Optimizer, o.Train.Momentum, o.Train.WeightDecay);
-        yield return new Graph($"{name}: train step (batch {o.Train.BatchSize})", Parse(UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer).Model));
+        if (o.Train.AccumulationSteps > 1)
+        {
+            var step = UlcAgNetwork.BuildAccumulatingTrainStep(net, o.Train.BatchSize, o.Train.MicroBatch, optimizer);
+            yield return new Graph($"{name}: train step, micro-batch graph ({o.Train.MicroBatch} of {o.Train.BatchSize})", Parse(step.Model));
+            yield return new Graph($"{name}: train step, apply graph", Parse(step.Apply!));
+        }
+        else
+        {
+            yield return new Graph($"{name}: train step (batch {o.Train.BatchSize})", Parse(UlcAgNetwork.BuildTrainStep(net, o.Train.BatchSize, optimizer).Model));
+        }
         yield return new Graph($"{name}: eval.onnx", Parse(UlcAgNetwork.BuildEval(net)));
         yield return new Graph($"{name}: eval graph (batch {o.Train.EvalBatchSize})", Parse(UlcAgNetwork.BuildEval(net, o.Train.EvalBatchSize)));
     }
