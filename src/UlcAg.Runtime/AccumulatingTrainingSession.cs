@@ -147,10 +147,13 @@ public sealed class AccumulatingTrainingSession : ITrainStepSession
 
     public void Dispose()
     {
-        _micro?.Dispose();
-        _apply?.Dispose();
+        // The state first, the sessions last, as TrainingSession disposes its own: on CUDA the state
+        // was allocated by the apply session's allocator, which must outlive it. A state value still
+        // bound to a session is freed when that session releases its bindings, before the session.
         foreach (var b in _batchFeeds.Values.Concat(_batchResults.Values).Concat(_sums.Values)) b.Dispose();
         _store.Dispose();
+        _micro?.Dispose();
+        _apply?.Dispose();
     }
 
     /// <summary>A host buffer like <paramref name="micro"/>'s with the effective batch on the first axis.</summary>
