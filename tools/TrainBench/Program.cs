@@ -10,10 +10,12 @@
 // --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
 // --opt-level basic|extended|all, --chunk-mb N (largest im2col piece),
 // --winograd 4|2|off (3x3 stride-1 convolutions as Winograd F(4x4,3x3) or F(2x2,3x3), default 4),
+// --budget MIB|all (forward intermediates the backward pass may reuse; the rest are recomputed),
+// --mem-pattern on|off, --arena on|off|same (ONNX Runtime's memory pattern and CPU arena),
 // --ort KEY=VALUE, --threads N,
-// --compare KEY=VALUE[,KEY=VALUE] (a second train step with these graph settings, its steps
+// --compare KEY=VALUE[,KEY=VALUE] (a second train step with these settings, its steps
 // alternating with the first's so that both see the same machine; keys conv, chunk-mb, keep-mb,
-// winograd),
+// winograd, budget, mem-pattern, arena),
 // --check (one train step with ONNX Conv, with perturbed weights and lowered, compared; uses
 // the first --res and --batch, e.g. --check --res 112 --batch 8),
 // --eval-pass EVAL_BATCH (the robust correction's clean pass against training: the ULC-AG train step
@@ -52,7 +54,31 @@ foreach (var res in options.Resolutions)
     using var session = opened;
     var rng = new Random(0);
     var cpuBefore = Environment.CpuUsage.TotalTime;
-    var trainTimes = Timing.Times(options.Runs, 0, session.Step);
+    Action step = session.Step;
+    if (Environment.GetEnvironmentVariable("TB_SAMPLE") is { } samplePath)
+    {
+        step = () =>
+        {
+            var samples = new List<(double, long)>();
+            var done = false;
+            var sw = System.Diagnostics.Stopwatch.StartNew();
+            var t = new Thread(() =>
+            {
+                while (!Volatile.Read(ref done))
+                {
+                    var statm = File.ReadAllText("/proc/self/statm").Split(' ');
+                    samples.Add((sw.Elapsed.TotalMilliseconds, long.Parse(statm[1], System.Globalization.CultureInfo.InvariantCulture) * 4096 >> 20));
+                    Thread.Sleep(1);
+                }
+            });
+            t.Start();
+            session.Step();
+            Volatile.Write(ref done, true);
+            t.Join();
+            File.WriteAllLines(samplePath, samples.Select(x => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{x.Item1:F1} {x.Item2}")));
+        };
+    }
+    var trainTimes = Timing.Times(options.Runs, 0, step);
     var cpuPerStep = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds / options.Runs;
     var train = trainTimes[options.Runs / 2];
     if (options.Profile is not null) Console.WriteLine($"profile: {session.EndProfiling()}");
@@ -87,13 +113,19 @@ return 0;
 {
     var (model, specs) = ResNetGraphs.TrainStep(res, batch, settings);
     var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
-    var session = new TrainingSession(model, Device.Cpu, init, options.Threads, o => Configure(o, res));
+    var session = new TrainingSession(model, Device.Cpu, init, options.Threads, o =>
+    {
+        Configure(o, res);
+        settings.Apply(o);
+    });
     var rng = new Random(0);
     rng.NextBytes(session.Feed<byte>("images"));
     var labels = session.Feed<long>("labels");
     for (var i = 0; i < labels.Length; i++) labels[i] = rng.Next(ResNetGraphs.Classes);
     session.Feed<float>(Optimizer.LearningRateInput("default"))[0] = 0.01f;
-    for (var i = 0; i < 2; i++) session.Step();
+    void Diag(string what) { if (Environment.GetEnvironmentVariable("TB_DIAG") is not null) Console.Error.WriteLine($"[diag] {what}: RSS {ProcessMemory.ResidentMiB():F0} MiB, peak {ProcessMemory.PeakResidentMiB():F0} MiB"); }
+    Diag("loaded");
+    for (var i = 0; i < 2; i++) { session.Step(); Diag($"step {i + 1}"); }
     return (session, specs);
 }
 
