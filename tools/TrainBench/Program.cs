@@ -54,31 +54,7 @@ foreach (var res in options.Resolutions)
     using var session = opened;
     var rng = new Random(0);
     var cpuBefore = Environment.CpuUsage.TotalTime;
-    Action step = session.Step;
-    if (Environment.GetEnvironmentVariable("TB_SAMPLE") is { } samplePath)
-    {
-        step = () =>
-        {
-            var samples = new List<(double, long)>();
-            var done = false;
-            var sw = System.Diagnostics.Stopwatch.StartNew();
-            var t = new Thread(() =>
-            {
-                while (!Volatile.Read(ref done))
-                {
-                    var statm = File.ReadAllText("/proc/self/statm").Split(' ');
-                    samples.Add((sw.Elapsed.TotalMilliseconds, long.Parse(statm[1], System.Globalization.CultureInfo.InvariantCulture) * 4096 >> 20));
-                    Thread.Sleep(1);
-                }
-            });
-            t.Start();
-            session.Step();
-            Volatile.Write(ref done, true);
-            t.Join();
-            File.WriteAllLines(samplePath, samples.Select(x => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{x.Item1:F1} {x.Item2}")));
-        };
-    }
-    var trainTimes = Timing.Times(options.Runs, 0, step);
+    var trainTimes = Timing.Times(options.Runs, 0, session.Step);
     var cpuPerStep = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds / options.Runs;
     var train = trainTimes[options.Runs / 2];
     if (options.Profile is not null) Console.WriteLine($"profile: {session.EndProfiling()}");
@@ -123,9 +99,7 @@ return 0;
     var labels = session.Feed<long>("labels");
     for (var i = 0; i < labels.Length; i++) labels[i] = rng.Next(ResNetGraphs.Classes);
     session.Feed<float>(Optimizer.LearningRateInput("default"))[0] = 0.01f;
-    void Diag(string what) { if (Environment.GetEnvironmentVariable("TB_DIAG") is not null) Console.Error.WriteLine($"[diag] {what}: RSS {ProcessMemory.ResidentMiB():F0} MiB, peak {ProcessMemory.PeakResidentMiB():F0} MiB"); }
-    Diag("loaded");
-    for (var i = 0; i < 2; i++) { session.Step(); Diag($"step {i + 1}"); }
+    for (var i = 0; i < 2; i++) session.Step();
     return (session, specs);
 }
 

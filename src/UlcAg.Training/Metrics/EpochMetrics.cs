@@ -59,7 +59,7 @@ public sealed record EpochMetrics
     public double? ImagesPerSecond { get; init; }
 
     /// <summary>The process's peak resident memory so far (VmHWM) in MiB at the end of the epoch; null where the system does not report it.</summary>
-    public double? PeakResidentMiB { get; init; }
+    public double? PeakRssMib { get; init; }
 
     /// <summary>Wall time of the epoch, training and evaluation.</summary>
     public double? Seconds { get; init; }

@@ -134,7 +134,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             ValTemplateAccuracy = branches.TemplateAccuracy,
             EstimatedNoise = run.Method.EstimatedNoiseRate,
             ImagesPerSecond = t.SeenHere / Math.Max(1e-9, t.TrainSeconds),
-            PeakResidentMiB = double.IsNaN(ProcessMemory.PeakResidentMiB()) ? null : Math.Round(ProcessMemory.PeakResidentMiB()),
+            PeakRssMib = double.IsNaN(ProcessMemory.PeakResidentMiB()) ? null : Math.Round(ProcessMemory.PeakResidentMiB()),
             Seconds = t.Watch.Elapsed.TotalSeconds,
         };
         return new EpochEnd(metrics, weights);
