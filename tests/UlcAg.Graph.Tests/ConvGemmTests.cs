@@ -115,10 +115,11 @@ public sealed class ConvGemmTests
     [TestMethod]
     public void KeptColumnsAreGatheredOnce()
     {
-        int Gathers(long budget)
+        int Gathers(long budget, long keepBytes = long.MaxValue)
         {
             var g = Lower(new GraphBuilder());
             g.ConvLoweringKeepColumnsBytes = budget;
+            g.ConvLoweringKeepBytes = keepBytes;
             g.ConvLoweringWinogradTile = 0;
             var x = g.Input("x", DType.Float, 2, 16, 6, 6);
             var w = g.Input("w", DType.Float, 16, 16, 3, 3);
@@ -133,7 +134,14 @@ public sealed class ConvGemmTests
         var all = Gathers(1 << 20);
         Assert.AreEqual(all + 1, Gathers(41_472), "a budget of one matrix keeps the second convolution's (its rule runs first)");
         Assert.AreEqual(all + 2, Gathers(0));
+        // The overall budget (train.memory_budget) bounds them as well.
+        Assert.AreEqual(all + 1, Gathers(1 << 20, keepBytes: 41_472));
+        Assert.AreEqual(all + 2, Gathers(1 << 20, keepBytes: 0));
     }
+
+    [TestMethod]
+    public void KeepBytesRejectsNegativeBudgets()
+        => Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new GraphBuilder().ConvLoweringKeepBytes = -1);
 
     [TestMethod]
     public void NonSquareInputGradients()

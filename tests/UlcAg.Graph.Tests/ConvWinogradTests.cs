@@ -53,6 +53,18 @@ public sealed class ConvWinogradTests
 
     // Close to ONNX Conv relative to the outputs' scale (sums of 144-2,304 products of values
     // in [-0.5, 0.5]).
+    // With no memory budget the backward pass makes V again instead of keeping the forward's.
+    [TestMethod]
+    [DataRow(2)]
+    [DataRow(4)]
+    public void RecomputedTilesGradients(int tile)
+        => GradCheck.Check([[3, 16, 5, 6], [16, 16, 3, 3], [8, 16, 3, 3]], (g, x) =>
+        {
+            Lower(g, tile).ConvLoweringKeepBytes = 0;
+            var h = g.Sigmoid(g.Conv(x[0], x[1], null, 1, 1));
+            return g.Conv(h, x[2], null, 1, 1);
+        }, init: Small);
+
     [TestMethod]
     [DataRow(2, 6, 6, 16, 8)]
     [DataRow(2, 7, 7, 32, 8)]

@@ -17,15 +17,7 @@ public sealed class UlcAgNetworkTests
         var o = NetworkFixture.Tiny(Method.UlcAg);
         var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings(OptimizerKind.Sgd, 0.9, 1e-4));
         using var session = new TrainingSession(step.Model, Device.Cpu, NetworkFixture.Weights(o).ToDictionary(kv => kv.Key, kv => kv.Value.Data));
-        foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, 3))
-        {
-            switch (data)
-            {
-                case byte[] b: b.CopyTo(session.Feed<byte>(name)); break;
-                case long[] l: l.CopyTo(session.Feed<long>(name)); break;
-                case float[] f: f.CopyTo(session.Feed<float>(name)); break;
-            }
-        }
+        FeedBatch(session, o, 3);
         // Learning rate 0: the weights stay, so both steps see the same terms.
         foreach (var group in new[] { N.GroupBackbone, N.GroupTarget, N.GroupAux }) session.Feed<float>(UlcAg.Graph.Optim.Optimizer.LearningRateInput(group))[0] = 0;
         (float Cls, float Rr, float Au) first = default;
@@ -51,15 +43,7 @@ public sealed class UlcAgNetworkTests
             var step = UlcAgNetwork.BuildTrainStep(o, NetworkFixture.Batch, new OptimizerSettings(OptimizerKind.Sgd, 0.9, 1e-4));
             var weights = NetworkFixture.Weights(o);
             using var session = new TrainingSession(step.Model, Device.Cpu, weights.ToDictionary(kv => kv.Key, kv => kv.Value.Data));
-            foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, 3))
-            {
-                switch (data)
-                {
-                    case byte[] b: b.CopyTo(session.Feed<byte>(name)); break;
-                    case long[] l: l.CopyTo(session.Feed<long>(name)); break;
-                    case float[] f: f.CopyTo(session.Feed<float>(name)); break;
-                }
-            }
+            FeedBatch(session, o, 3);
             foreach (var group in new[] { N.GroupBackbone, N.GroupTarget, N.GroupAux })
             {
                 var lr = UlcAg.Graph.Optim.Optimizer.LearningRateInput(group);
@@ -126,6 +110,47 @@ public sealed class UlcAgNetworkTests
     }
 
     [TestMethod]
+    public void MemoryBudgetRecomputesWithoutChangingTheStep()
+    {
+        // train.memory_budget: with nothing kept, the backward pass makes the lowered
+        // convolutions' Winograd tiles and im2col matrices again. The step's results and next
+        // state are those of the default (everything kept), to rounding.
+        var o = NetworkFixture.Tiny(Method.UlcAg, alphaGradient: true) with { Width = 16, ConvLowering = ConvLowering.NhwcGemm };
+        var weights = NetworkFixture.Weights(o, seed: 5).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
+        (Dictionary<string, float[]> Results, Dictionary<string, float[]> State, int Gathers) Step(long keepBytes)
+        {
+            var step = UlcAgNetwork.BuildTrainStep(o with { KeepForBackwardBytes = keepBytes }, NetworkFixture.Batch, new OptimizerSettings(OptimizerKind.Sgd, 0.9, 1e-4));
+            using var session = new TrainingSession(step.Model, Device.Cpu, weights);
+            foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, 3))
+            {
+                switch (data)
+                {
+                    case byte[] b: b.CopyTo(session.Feed<byte>(name)); break;
+                    case long[] l: l.CopyTo(session.Feed<long>(name)); break;
+                    case float[] f: f.CopyTo(session.Feed<float>(name)); break;
+                }
+            }
+            foreach (var group in new[] { N.GroupBackbone, N.GroupTarget, N.GroupAux }) session.Feed<float>(UlcAg.Graph.Optim.Optimizer.LearningRateInput(group))[0] = 0.05f;
+            session.Feed<float>(N.Lambda1)[0] = 1;
+            session.Feed<float>(N.Lambda2)[0] = 1;
+            session.Step();
+            var graph = Onnx.ModelProto.Parser.ParseFrom(step.Model).Graph;
+            var floats = graph.Output.Where(x => x.Type.TensorType.ElemType == (int)Onnx.TensorProto.Types.DataType.Float).Select(x => x.Name).ToHashSet();
+            var results = session.ResultNames.Where(floats.Contains).ToDictionary(r => r, r => session.Result<float>(r).ToArray());
+            return (results, session.ReadState(), graph.Node.Count(n => n.OpType == "Gather"));
+        }
+        var all = Step(long.MaxValue);
+        var none = Step(0);
+        Assert.IsGreaterThan(all.Gathers, none.Gathers, "with no budget the backward pass gathers its tiles and columns again");
+        foreach (var (name, a) in all.Results.Concat(all.State))
+        {
+            var b = none.Results.GetValueOrDefault(name) ?? none.State[name];
+            Assert.HasCount(a.Length, b, name);
+            for (var i = 0; i < a.Length; i++) Assert.AreEqual(a[i], b[i], 1e-5 * Math.Max(1, Math.Abs(a[i])), $"{name}[{i}]");
+        }
+    }
+
+    [TestMethod]
     public void WholeLossGradientMatchesFiniteDifferences()
     {
         // Every term on: weighted CE, rank regularization, AU loss with alpha differentiated.
@@ -146,6 +171,20 @@ public sealed class UlcAgNetworkTests
             "layer4.0.conv1.weight", "layer4.1.conv2.weight", "aux.nodes.weight", "aux.gcn1.weight", "aux.gcn1.self_weight",
             "aux.gcn2.weight", "aux.gcn2.self_weight", "aux.classifier.weight", "aux.classifier.bias",
         ]);
+    }
+
+    /// <summary>Copies <see cref="NetworkFixture.BatchFeeds"/> into the session's feed buffers.</summary>
+    private static void FeedBatch(TrainingSession session, NetworkOptions o, int seed)
+    {
+        foreach (var (name, (data, _)) in NetworkFixture.BatchFeeds(o, seed))
+        {
+            switch (data)
+            {
+                case byte[] b: b.CopyTo(session.Feed<byte>(name)); break;
+                case long[] l: l.CopyTo(session.Feed<long>(name)); break;
+                case float[] f: f.CopyTo(session.Feed<float>(name)); break;
+            }
+        }
     }
 
     /// <summary>The gradient of the total loss along a random direction of each of <paramref name="sample"/>'s tensors against central differences.</summary>

@@ -58,6 +58,22 @@ public sealed class ConfigErrorTests
     }
 
     [TestMethod]
+    public void MemoryBudgetIsAllOrWholeMebibytes()
+    {
+        using var files = new ConfigTestFiles();
+        Assert.AreEqual(long.MaxValue, files.Builder().Build().Options.Train.MemoryBudgetBytes, "the default keeps everything");
+        var set = files.Builder().AddFile(files.Write("ok.yaml", "train:\n  memory_budget: 256\n"), "ok.yaml").Build().Options.Train;
+        Assert.AreEqual(256L << 20, set.MemoryBudgetBytes);
+        Assert.AreEqual(0L, files.Builder().AddFile(files.Write("zero.yaml", "train: {memory_budget: 0}\n"), "zero.yaml").Build().Options.Train.MemoryBudgetBytes);
+        foreach (var bad in new[] { "lots", "-5", "1.5", "2000000" })
+        {
+            var m = Single(Fails(files, $"train:\n  memory_budget: {bad}\n"), "train.memory_budget");
+            Assert.AreEqual($"is '{bad}'; expected 'all' or a whole number of MiB, 0..1048576", m.Text);
+            Assert.AreEqual(2, m.Location!.Line);
+        }
+    }
+
+    [TestMethod]
     public void UnknownEnumWordsListTheChoices()
     {
         using var files = new ConfigTestFiles();

@@ -221,6 +221,7 @@ public sealed class TrainerCheckpointTests
         var entry = JsonNode.Parse(line)!.AsObject();
         entry.Remove("seconds");
         entry.Remove("images_per_second");
+        entry.Remove("peak_rss_mib");
         return entry.ToJsonString();
     }).ToList();
 

@@ -39,8 +39,13 @@ internal sealed record BenchOptions
     private static readonly Option<string?> KeepOption = GraphOption("keep-mb", "N", "Forward im2col matrices the backward pass may reuse, MiB.");
     private static readonly Option<string?> WinogradOption = GraphOption("winograd", "4|2|off",
         "3x3 stride-1 convolutions as Winograd F(4x4,3x3) or F(2x2,3x3), or im2col (default 4).");
+    private static readonly Option<string?> BudgetOption = GraphOption("budget", "MIB|all",
+        "Forward intermediates (Winograd tiles, im2col matrices) the backward pass may reuse, MiB; the rest are recomputed (default all, as train.memory_budget).");
+    private static readonly Option<string?> MemPatternOption = GraphOption("mem-pattern", "on|off", "ONNX Runtime's memory pattern for the train step (default: as TrainingSession sets it).");
+    private static readonly Option<string?> ArenaOption = GraphOption("arena", "on|off|same",
+        "ONNX Runtime's CPU arena: the session's own (on, default), none, or one shared arena growing by what is asked (same).");
     private static readonly Option<string?> CompareOption = CliOptions.Value<string?>("--compare", "KEY=VALUE[,KEY=VALUE]",
-        "A second train step with these graph settings (keys conv, chunk-mb, keep-mb, winograd) on top of the ones before it, " +
+        "A second train step with these settings (keys conv, chunk-mb, keep-mb, winograd, budget, mem-pattern, arena) on top of the ones before it, " +
         "its steps alternating with the first's so that both see the same machine.",
         text => Checked(() => Compared(new GraphSettings(ConvLowering.None), text), text), null);
     private static readonly Option<string?> ProfileOption = CliOptions.Text("--profile", "PREFIX", "Write an ONNX Runtime profile of the train step.");
@@ -115,7 +120,7 @@ internal sealed record BenchOptions
     /// <summary>The benchmark's command line.</summary>
     public static RootCommand Command() => new(About)
     {
-        ResOption, BatchOption, RunsOption, WarmupOption, DeviceOption, ThreadsOption, ConvOption, ChunkOption, KeepOption, WinogradOption, CompareOption,
+        ResOption, BatchOption, RunsOption, WarmupOption, DeviceOption, ThreadsOption, ConvOption, ChunkOption, KeepOption, WinogradOption, BudgetOption, MemPatternOption, ArenaOption, CompareOption,
         ProfileOption, SaveOptimizedOption, TrainOnlyOption, CpuTimeOption, NoArenaOption, ParallelOption, NoMemPatternOption,
         OptLevelOption, OrtOption, CheckOption, EvalPassOption,
     };
@@ -132,7 +137,7 @@ internal sealed record BenchOptions
         // As the trainer builds its graphs for the device (RunSetup: Device.PreferredConvLowering).
         var graph = new GraphSettings(device.PreferredConvLowering);
         GraphSettings? compare = null;
-        foreach (var (option, value) in CliOptions.InOrder(result, ConvOption, ChunkOption, KeepOption, WinogradOption, CompareOption))
+        foreach (var (option, value) in CliOptions.InOrder(result, ConvOption, ChunkOption, KeepOption, WinogradOption, BudgetOption, MemPatternOption, ArenaOption, CompareOption))
         {
             if (option == CompareOption)
                 compare = Compared(graph, value);
@@ -186,7 +191,8 @@ internal sealed record BenchOptions
 }
 
 /// <summary>The <see cref="GraphBuilder"/> settings a benchmark varies.</summary>
-internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = null, long? KeepColumnsBytes = null, int? WinogradTile = null)
+internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = null, long? KeepColumnsBytes = null, int? WinogradTile = null,
+    long? KeepBytes = null, bool? MemoryPattern = null, ArenaChoice? Arena = null)
 {
     public void Apply(GraphBuilder g)
     {
@@ -194,11 +200,50 @@ internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = n
         if (ChunkBytes is { } chunk) g.ConvLoweringChunkBytes = chunk;
         if (KeepColumnsBytes is { } keep) g.ConvLoweringKeepColumnsBytes = keep;
         if (WinogradTile is { } tile) g.ConvLoweringWinogradTile = tile;
+        if (KeepBytes is { } all) g.ConvLoweringKeepBytes = all;
     }
 
-    /// <summary>These settings with <paramref name="key"/> (conv, chunk-mb, keep-mb, winograd) set to <paramref name="value"/>.</summary>
+    /// <summary>The session options these settings change (memory pattern, CPU arena).</summary>
+    public void Apply(Microsoft.ML.OnnxRuntime.SessionOptions o)
+    {
+        // As the trainer: a memory budget also drops the memory pattern, unless told otherwise.
+        if (MemoryPattern is { } pattern) o.EnableMemoryPattern = pattern;
+        else if (KeepBytes is { } budget && budget != long.MaxValue) o.EnableMemoryPattern = false;
+        switch (Arena)
+        {
+            case ArenaChoice.Off:
+                o.EnableCpuMemArena = false;
+                break;
+            case ArenaChoice.SameAsRequested:
+                SharedArena.Register();
+                o.AddSessionConfigEntry("session.use_env_allocators", "1");
+                break;
+        }
+    }
+
+    /// <summary>These settings with <paramref name="key"/> (conv, chunk-mb, keep-mb, winograd, budget, mem-pattern, arena) set to <paramref name="value"/>.</summary>
     public GraphSettings With(string key, string value) => key switch
     {
+        "budget" => this with { KeepBytes = value == "all" ? long.MaxValue : MiB(key, value) },
+        "mem-pattern" => this with
+        {
+            MemoryPattern = value switch
+            {
+                "on" => true,
+                "off" => false,
+                _ => throw new ArgumentException($"mem-pattern takes on or off, got '{value}'"),
+            },
+        },
+        "arena" => this with
+        {
+            Arena = value switch
+            {
+                "on" => ArenaChoice.On,
+                "off" => ArenaChoice.Off,
+                "same" => ArenaChoice.SameAsRequested,
+                _ => throw new ArgumentException($"arena takes on, off or same (one shared arena growing by what is asked), got '{value}'"),
+            },
+        },
         "conv" => this with
         {
             Lowering = value switch
@@ -220,12 +265,38 @@ internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = n
                 _ => throw new ArgumentException($"winograd takes 2, 4 (output tile) or off, got '{value}'"),
             },
         },
-        _ => throw new ArgumentException($"unknown graph setting '{key}' (conv, chunk-mb, keep-mb, winograd)"),
+        _ => throw new ArgumentException($"unknown graph setting '{key}' (conv, chunk-mb, keep-mb, winograd, budget, mem-pattern, arena)"),
     };
 
     public override string ToString() => $"convolutions {Lowering}" + (ChunkBytes is { } c ? $", chunks {c >> 20} MiB" : "") + (KeepColumnsBytes is { } k ? $", kept columns {k >> 20} MiB" : "")
-        + (WinogradTile is { } w ? $", Winograd {(w == 0 ? "off" : $"F({w}x{w},3x3)")}" : "");
+        + (WinogradTile is { } w ? $", Winograd {(w == 0 ? "off" : $"F({w}x{w},3x3)")}" : "")
+        + (KeepBytes is { } b ? $", budget {(b == long.MaxValue ? "all" : $"{b >> 20} MiB")}" : "")
+        + (MemoryPattern is { } p ? $", memory pattern {(p ? "on" : "off")}" : "") + (Arena is { } a ? $", arena {a}" : "");
 
     private static long MiB(string key, string value)
         => long.TryParse(value, out var v) && v >= 0 ? v << 20 : throw new ArgumentException($"{key} takes a number of MiB, got '{value}'");
+}
+
+/// <summary>ONNX Runtime's CPU arena: its own per session (on), none (off), or one shared arena that grows by exactly what is asked.</summary>
+internal enum ArenaChoice
+{
+    On,
+    Off,
+    SameAsRequested,
+}
+
+/// <summary>One CPU arena for the process that grows by what is asked (kSameAsRequested), registered once.</summary>
+internal static class SharedArena
+{
+    private static bool _registered;
+
+    public static void Register()
+    {
+        if (_registered) return;
+        using var info = new Microsoft.ML.OnnxRuntime.OrtMemoryInfo(Microsoft.ML.OnnxRuntime.OrtMemoryInfo.allocatorCPU,
+            Microsoft.ML.OnnxRuntime.OrtAllocatorType.ArenaAllocator, 0, Microsoft.ML.OnnxRuntime.OrtMemType.Default);
+        using var config = new Microsoft.ML.OnnxRuntime.OrtArenaCfg(0, 1, -1, -1);
+        Microsoft.ML.OnnxRuntime.OrtEnv.Instance().CreateAndRegisterAllocator(info, config);
+        _registered = true;
+    }
 }

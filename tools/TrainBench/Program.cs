@@ -15,10 +15,12 @@
 // --save-optimized PREFIX, --cpu-time, --no-arena, --no-mem-pattern, --parallel,
 // --opt-level basic|extended|all, --chunk-mb N (largest im2col piece),
 // --winograd 4|2|off (3x3 stride-1 convolutions as Winograd F(4x4,3x3) or F(2x2,3x3), default 4),
+// --budget MIB|all (forward intermediates the backward pass may reuse; the rest are recomputed),
+// --mem-pattern on|off, --arena on|off|same (ONNX Runtime's memory pattern and CPU arena),
 // --ort KEY=VALUE, --threads N,
-// --compare KEY=VALUE[,KEY=VALUE] (a second train step with these graph settings, its steps
+// --compare KEY=VALUE[,KEY=VALUE] (a second train step with these settings, its steps
 // alternating with the first's so that both see the same machine; keys conv, chunk-mb, keep-mb,
-// winograd),
+// winograd, budget, mem-pattern, arena),
 // --check (one train step with ONNX Conv, with perturbed weights and lowered, compared; uses
 // the first --res and --batch, e.g. --check --res 112 --batch 8),
 // --eval-pass EVAL_BATCH (the robust correction's clean pass against training: the ULC-AG train step
@@ -121,7 +123,11 @@ int Measure()
 {
     var (model, specs) = ResNetGraphs.TrainStep(res, batch, settings);
     var init = Initializers.Default(specs, seed: 0).ToDictionary(kv => kv.Key, kv => kv.Value.Data);
-    var session = new TrainingSession(model, options.Device, init, options.Threads, o => Configure(o, res));
+    var session = new TrainingSession(model, options.Device, init, options.Threads, o =>
+    {
+        Configure(o, res);
+        settings.Apply(o);
+    });
     var rng = new Random(0);
     rng.NextBytes(session.Feed<byte>("images"));
     var labels = session.Feed<long>("labels");

@@ -51,13 +51,43 @@ public sealed partial class GraphBuilder
     /// </summary>
     public long ConvLoweringKeepColumnsBytes { get; set; } = 512L << 20;
 
-    private long _keptColumnBytes;
+    /// <summary>
+    /// With <see cref="ConvLowering.NhwcGemm"/>, how many bytes of forward intermediates in all
+    /// the backward pass may reuse instead of making them again: Winograd's transformed input
+    /// tiles (see <see cref="ConvLoweringWinogradTile"/>; 2.25 times an activation, or more at
+    /// small maps) and im2col matrices (also within <see cref="ConvLoweringKeepColumnsBytes"/>).
+    /// They are kept in the order the gradient rules run, from the last convolution to the first;
+    /// the rest are recomputed, so a smaller figure lowers the train step's peak memory and costs
+    /// time, never changing the math. Unlimited by default (the fastest steps).
+    /// </summary>
+    public long ConvLoweringKeepBytes
+    {
+        get => _keepBytes;
+        set => _keepBytes = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "a number of bytes, 0 or more");
+    }
 
-    /// <summary>True when the im2col matrices of <paramref name="geo"/> fit in what is left of <see cref="ConvLoweringKeepColumnsBytes"/> (and are then counted).</summary>
+    private long _keepBytes = long.MaxValue;
+    private long _keptBytes, _keptColumnBytes;
+
+    /// <summary>
+    /// True when <paramref name="bytes"/> of forward intermediates fit in what is left of
+    /// <see cref="ConvLoweringKeepBytes"/> (and are then counted).
+    /// </summary>
+    internal bool KeepForBackward(long bytes)
+    {
+        if (_keptBytes > _keepBytes - bytes) return false;
+        _keptBytes += bytes;
+        return true;
+    }
+
+    /// <summary>
+    /// True when the im2col matrices of <paramref name="geo"/> fit in what is left of
+    /// <see cref="ConvLoweringKeepColumnsBytes"/> and <see cref="ConvLoweringKeepBytes"/> (and are then counted).
+    /// </summary>
     internal bool KeepColumns(ConvGeometry geo)
     {
         var bytes = geo.N * geo.Ho * geo.Wo * geo.Taps * geo.C * 4;
-        if (geo.IsPointwise || _keptColumnBytes + bytes > ConvLoweringKeepColumnsBytes) return false;
+        if (geo.IsPointwise || _keptColumnBytes + bytes > ConvLoweringKeepColumnsBytes || !KeepForBackward(bytes)) return false;
         _keptColumnBytes += bytes;
         return true;
     }
@@ -89,13 +119,15 @@ public sealed partial class GraphBuilder
     /// The im2col matrix [N*Ho*Wo, taps*C] of an NCHW input, in <see cref="ConvGeometry.Chunks"/>
     /// pieces of whole images. <paramref name="copy"/> names a separate copy of the index table,
     /// so that ONNX Runtime does not merge this gather with an equal one (a recomputation in the
-    /// backward pass must stay one).
+    /// backward pass must stay one). The forward's gathers (no copy) have a shape of their own,
+    /// [n, 1, Ho*Wo, taps, C], so that ONNX Runtime's allocation plan does not hold a freed one
+    /// until a backward gather of the same shape (see <see cref="WinogradTiles"/>).
     /// </summary>
     internal IReadOnlyList<Value> Im2Col(Value x, ConvGeometry geo, string copy = "")
     {
         if (geo.IsPointwise) return BatchChunks(ToRows(x), geo.Chunks).Select(r => Reshape(r, r.Shape[0] * r.Shape[1], geo.C)).ToArray();
         var key = $"im2col {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation} {copy}";
-        var table = IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices);
+        var table = IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices, leadingAxis: copy.Length == 0);
         return BatchChunks(PaddedRows(x), geo.Chunks).Select(r => Reshape(Gather(r, table, 1), r.Shape[0] * geo.Ho * geo.Wo, geo.Taps * geo.C)).ToArray();
     }
 
@@ -144,12 +176,16 @@ public sealed partial class GraphBuilder
     /// </summary>
     internal Value GatherRows(Value rows, Value table) => Gather(Pad(rows, [0, 0, 0, 0, 1, 0]), table, 1);
 
-    /// <summary>A constant int64 table [rows, width], shared by every convolution with the same key.</summary>
-    internal Value IndexTable(string key, long rows, long width, Func<long[]> build)
+    /// <summary>
+    /// A constant int64 table [rows, width] (with <paramref name="leadingAxis"/> [1, rows, width],
+    /// for a gather of a shape of its own), shared by every convolution with the same key.
+    /// </summary>
+    internal Value IndexTable(string key, long rows, long width, Func<long[]> build, bool leadingAxis = false)
     {
+        key += leadingAxis ? " [1]" : "";
         if (!_indexTables.TryGetValue(key, out var table))
         {
-            table = Constant(TensorData.Of(build(), rows, width));
+            table = Constant(leadingAxis ? TensorData.Of(build(), 1, rows, width) : TensorData.Of(build(), rows, width));
             _indexTables[key] = table;
         }
         return table;

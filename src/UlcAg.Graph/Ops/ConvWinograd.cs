@@ -24,7 +24,7 @@ public sealed partial class GraphBuilder
     public const string ConvWinogradOp = "ConvWinograd";
 
     private readonly Dictionary<(Value, int), Value> _winogradTiles = [];
-    private readonly Dictionary<(Value, int), Value> _winogradWeights = [];
+    private readonly Dictionary<(Value, int, bool), Value> _winogradWeights = [];
     private readonly Dictionary<int, WinogradConstants> _winogradConstants = [];
 
     /// <summary>
@@ -55,8 +55,13 @@ public sealed partial class GraphBuilder
         {
             var k = WinogradMatrices(m);
             var tiles = geo.TileCount(m);
+            // The weight transform first: ONNX Runtime's execution order runs a node's inputs from
+            // the last created to the first, so U^T is made just before the product (not before
+            // the whole forward pass, alive all through it).
+            var ut = WinogradWeights(weight, geo, m);
             var v = WinogradTiles(x, geo, m);
-            var products = Reshape(MatMul(v, TransposeLast2(WinogradWeights(weight, geo, m))), k.Patch, tiles * geo.O);
+            // Forward-only shapes (a leading axis of 1, see WinogradTiles) for the products and z.
+            var products = Reshape(MatMul(Reshape(v, 1, k.Patch, tiles, geo.C), TransposeLast2(ut)), 1, k.Patch, tiles * geo.O);
             var z = Reshape(MatMul(k.A, products), m * m * tiles, geo.O);
             var outputs = IndexTable($"winograd{m}-out {geo.N}x{geo.H}x{geo.W}", geo.N * geo.Ho * geo.Wo, 1, () => geo.WinogradOutputIndices(m));
             var y = Reshape(Gather(z, outputs), geo.N * geo.Ho * geo.Wo, geo.O);
@@ -66,35 +71,50 @@ public sealed partial class GraphBuilder
         return node.Outputs[0];
     }
 
-    /// <summary>V = Bk D [P, T, C], the transformed input patches, made once per input value (the backward pass reuses it).</summary>
-    internal Value WinogradTiles(Value x, ConvGeometry geo, int m)
+    /// <summary>
+    /// V = Bk D [P, T, C], the transformed input patches, made once per input value; the backward
+    /// pass reuses it, or with <paramref name="recompute"/> makes its own (from a separate copy of
+    /// the index table, so that ONNX Runtime does not merge the two gathers), and the forward's
+    /// then dies right after the product.
+    /// <para>
+    /// The forward's gathered patches and V have shapes of their own ([1, P, T, C], a leading axis
+    /// of 1) that no backward tensor has. ONNX Runtime's allocation plan hands a freed buffer to
+    /// the next tensor of exactly the same shape, and holds it until then: a forward temporary
+    /// shaped like a backward tensor would stay allocated, unused, from the forward pass to the
+    /// backward pass (the forward's V until its recomputation, which then saved nothing).
+    /// </para>
+    /// </summary>
+    internal Value WinogradTiles(Value x, ConvGeometry geo, int m, bool recompute = false)
     {
-        if (!_winogradTiles.TryGetValue((x, m), out var v))
+        if (recompute || !_winogradTiles.TryGetValue((x, m), out var v))
         {
             var k = WinogradMatrices(m);
             var tiles = geo.TileCount(m);
             var rows = Reshape(PaddedRows(x), geo.N * (geo.H * geo.W + 1), geo.C);
-            var table = IndexTable($"winograd{m}-in {geo.N}x{geo.H}x{geo.W}", k.Patch, tiles, () => geo.WinogradInputIndices(m));
-            var d = Reshape(Gather(rows, table), k.Patch, tiles * geo.C);
+            var table = IndexTable($"winograd{m}-in {geo.N}x{geo.H}x{geo.W}" + (recompute ? " backward" : ""), k.Patch, tiles, () => geo.WinogradInputIndices(m), leadingAxis: !recompute);
+            var d = Reshape(Gather(rows, table), [.. recompute ? Array.Empty<long>() : [1L], k.Patch, tiles * geo.C]);
             v = Reshape(MatMul(k.B, d), k.Patch, tiles, geo.C);
-            _winogradTiles[(x, m)] = v;
+            if (!recompute) _winogradTiles[(x, m)] = v;
         }
         return v;
     }
 
     /// <summary>
-    /// U^T = [P, O, C]: Gk times the weight's taps, computed as Gk W^T from the weight's own
-    /// layout [O*C, 9], once per weight (forward and backward share it). ONNX Runtime runs each
-    /// product of a swapped operand (here and for M = V U) as one FusedMatMul, so no weight is
-    /// ever permuted: a 4-D permutation of a 512x512x3x3 weight takes 30-50 ms on a 2-core machine.
+    /// U^T = [P, O, C]: Gk times the weight's taps, one Gemm Gk W^T from the weight's own layout
+    /// [O*C, 9] (Gemm reads the swapped operand in place, and ONNX Runtime runs the product
+    /// M = V U with U^T as one FusedMatMul, so no weight is ever permuted: a 4-D permutation of
+    /// a 512x512x3x3 weight takes 30-50 ms on a 2-core machine). The forward pass makes it once
+    /// per weight; the backward pass (<paramref name="backward"/>) makes its own from a separate
+    /// copy of Gk, cheaper than keeping it alive in between (4 times the weight: 38 MB for a
+    /// 512x512 convolution).
     /// </summary>
-    internal Value WinogradWeights(Value weight, ConvGeometry geo, int m)
+    internal Value WinogradWeights(Value weight, ConvGeometry geo, int m, bool backward = false)
     {
-        if (!_winogradWeights.TryGetValue((weight, m), out var ut))
+        if (!_winogradWeights.TryGetValue((weight, m, backward), out var ut))
         {
             var k = WinogradMatrices(m);
-            ut = Reshape(MatMul(k.G, TransposeLast2(Reshape(weight, geo.O * geo.C, 9))), k.Patch, geo.O, geo.C);
-            _winogradWeights[(weight, m)] = ut;
+            ut = Reshape(Gemm(backward ? k.GBackward : k.G, Reshape(weight, geo.O * geo.C, 9), transB: true), k.Patch, geo.O, geo.C);
+            _winogradWeights[(weight, m, backward)] = ut;
         }
         return ut;
     }
@@ -141,6 +161,7 @@ public sealed partial class GraphBuilder
             B = g.Constant(Kron(bt, transpose: false, zeroRow: false));
             BTransposedWithZeros = g.Constant(Kron(bt, transpose: true, zeroRow: true));
             G = g.Constant(Kron(gm, transpose: false, zeroRow: false));
+            GBackward = g.Constant(Kron(gm, transpose: false, zeroRow: false));
             A = g.Constant(Kron(at, transpose: false, zeroRow: false));
             ATransposed = g.Constant(Kron(at, transpose: true, zeroRow: false));
         }
@@ -154,6 +175,9 @@ public sealed partial class GraphBuilder
         public Value BTransposedWithZeros { get; }
 
         public Value G { get; }
+
+        /// <summary>A separate copy of <see cref="G"/> for the backward pass's weight transforms (see <see cref="WinogradWeights"/>).</summary>
+        public Value GBackward { get; }
         public Value A { get; }
         public Value ATransposed { get; }
 
@@ -200,13 +224,14 @@ internal static class ConvWinogradGradients
         var dz = g.Reshape(g.Gather(padded, inverse), m * m, tiles * geo.O);
         var dm = g.Reshape(g.MatMul(k.ATransposed, dz), k.Patch, tiles, geo.O);
 
-        // dU^T = dM^T V [P, O, C]; dW as [O*C, 9] = (dU^T as [P, O*C])^T Gk.
-        var v = g.WinogradTiles(x, geo, m);
+        // dU^T = dM^T V [P, O, C]; dW as [O*C, 9] = (dU^T as [P, O*C])^T Gk. V is the forward's
+        // while the memory budget keeps it, else made again here.
+        var v = g.WinogradTiles(x, geo, m, recompute: !g.KeepForBackward(k.Patch * tiles * geo.C * sizeof(float)));
         var dut = g.Reshape(g.MatMul(g.TransposeLast2(dm), v), k.Patch, geo.O * geo.C);
         // A Gemm (not MatMul), so that an optimizer's weight decay folds into it (GraphBuilder.AddScaled).
         var dw = g.Reshape(g.Gemm(dut, k.G, transA: true), geo.O, geo.C, 3, 3);
 
-        var dv = g.Reshape(g.MatMul(dm, g.WinogradWeights(w, geo, m)), k.Patch, tiles * geo.C);
+        var dv = g.Reshape(g.MatMul(dm, g.WinogradWeights(w, geo, m, backward: true)), k.Patch, tiles * geo.C);
         var dd = g.Reshape(g.MatMul(k.BTransposedWithZeros, dv), (k.Patch + 1) * tiles, geo.C);
         var (table, width) = geo.WinogradCol2ImIndices(m);
         var col2im = g.IndexTable($"winograd{m}-col2im {geo.N}x{geo.H}x{geo.W}", geo.N * geo.H * geo.W, width, () => table);

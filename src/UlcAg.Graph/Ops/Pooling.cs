@@ -40,7 +40,12 @@ internal static class PoolingGradients
                 ? c.O(1)
                 : throw new GradientException($"{c.Node}: build MaxPool with withIndices: true to differentiate it");
             // Overlapping windows (3x3, stride 2) can pick one input twice: scatter with 'add'.
-            var flat = g.ScatterElementsAdd(g.ZerosLike(g.Reshape(x, x.Shape.Size)), g.Reshape(indices, indices.Shape.Size), g.Reshape(c.GO0, c.GO0.Shape.Size), 0);
+            // The zeros are a run-time value (the first index times 0, exact in int64): ONNX
+            // Runtime folds an Expand of constants into an initializer as large as the input
+            // (103 MB for ResNet-18's stem at 224x224, batch 32) and copies it every step.
+            var flatIndices = g.Reshape(indices, indices.Shape.Size);
+            var zero = g.Cast(g.Slice(flatIndices, [0], [1], [0]) * 0, x.Type);
+            var flat = g.ScatterElementsAdd(g.Expand(zero, new Shape(x.Shape.Size)), flatIndices, g.Reshape(c.GO0, c.GO0.Shape.Size), 0);
             return [g.Reshape(flat, x.Shape)];
         });
         r.Register("GlobalAveragePool", c =>

@@ -59,6 +59,13 @@ public sealed record NetworkOptions
     /// </summary>
     public ConvLowering ConvLowering { get; init; } = ConvLowering.None;
 
+    /// <summary>
+    /// Bytes of forward intermediates of the lowered convolutions that the train step keeps for
+    /// its backward pass (<see cref="UlcAg.Graph.GraphBuilder.ConvLoweringKeepBytes"/>); the rest
+    /// are computed again. Unlimited by default; YAML <c>train.memory_budget</c>.
+    /// </summary>
+    public long KeepForBackwardBytes { get; init; } = long.MaxValue;
+
     /// <summary>Width of s per sample.</summary>
     public int SemanticSize => Semantic == SemanticFeature.AuScores ? AuCount : AuCount * GcnChannels;
 

@@ -190,7 +190,7 @@ public static class UlcAgNetwork
         o.Validate();
         if (batch < 2) throw new ArgumentException("the train step needs a batch of at least 2");
         var effective = effectiveBatch ?? batch;
-        var g = new GraphBuilder("train_step") { ConvLowering = o.ConvLowering };
+        var g = new GraphBuilder("train_step") { ConvLowering = o.ConvLowering, ConvLoweringKeepBytes = o.KeepForBackwardBytes };
         var m = new ModelContext(g, GraphMode.Train);
         var images = g.Input(N.Images, DType.UInt8, batch, o.InputSize, o.InputSize, 3);
         var labels = g.Input(N.Labels, DType.Int64, batch);

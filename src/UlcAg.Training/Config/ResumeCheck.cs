@@ -25,7 +25,7 @@ public static class ResumeCheck
     public static IReadOnlyList<string> SafeKeys { get; } =
     [
         "train.epochs", "train.lr", "train.aux_lr", "train.lr_milestones", "train.lr_gamma", "train.checkpoint_every",
-        "train.workers", "train.eval_batch_size", "train.micro_batch_size", "device", "threads", "output", "run_name", "data.cache_dir",
+        "train.workers", "train.eval_batch_size", "train.micro_batch_size", "train.memory_budget", "device", "threads", "output", "run_name", "data.cache_dir",
     ];
 
     /// <summary>Every key outside <see cref="SafeKeys"/> whose value differs, naming both values.</summary>

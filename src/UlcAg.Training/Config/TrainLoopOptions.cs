@@ -58,6 +58,27 @@ public sealed record TrainLoopOptions
     /// <summary>YAML <c>checkpoint_every</c>: save a checkpoint every N epochs; 0 saves only at the end.</summary>
     public int CheckpointEvery { get; init; } = 1;
 
+    /// <summary>
+    /// YAML <c>memory_budget</c>: MiB of forward intermediates (Winograd tiles, im2col matrices
+    /// of the lowered convolutions) that the train step keeps for its backward pass instead of
+    /// computing them again, or <c>all</c> (keep every one: the fastest steps). A smaller budget
+    /// lowers the step's peak memory and costs speed; the step's results are the same.
+    /// </summary>
+    public string MemoryBudget { get; init; } = AllMemory;
+
+    /// <summary>The value of <see cref="MemoryBudget"/> that keeps everything.</summary>
+    public const string AllMemory = "all";
+
+    /// <summary>The largest budget in MiB (1 TiB).</summary>
+    public const int MaxMemoryBudgetMiB = 1 << 20;
+
+    /// <summary><see cref="MemoryBudget"/> in bytes for the graph compiler; <see cref="long.MaxValue"/> for <c>all</c>.</summary>
+    public long MemoryBudgetBytes => ParseMemoryBudget(MemoryBudget) is { } mib ? (long)mib << 20 : long.MaxValue;
+
+    /// <summary>MiB of a budget text (a whole number), or null for <c>all</c>, for anything else too.</summary>
+    private static int? ParseMemoryBudget(string text)
+        => text != AllMemory && int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mib) && mib <= MaxMemoryBudgetMiB ? mib : null;
+
     /// <summary>The multiplier of the initial learning rates during epoch <paramref name="completedEpochs"/> + 1.</summary>
     public double LrFactor(int completedEpochs) => Math.Pow(LrGamma, LrMilestones.Count(m => m <= completedEpochs));
 
@@ -96,5 +117,7 @@ public sealed record TrainLoopOptions
         check.Between("workers", Workers, 0, 64);
         check.Between("eval_batch_size", EvalBatchSize, 1, 65_536);
         check.AtLeast("checkpoint_every", CheckpointEvery, 0);
+        check.Require(MemoryBudget == AllMemory || ParseMemoryBudget(MemoryBudget) is not null, "memory_budget",
+            $"is '{MemoryBudget}'; expected '{AllMemory}' or a whole number of MiB, 0..{MaxMemoryBudgetMiB}");
     }
 }

@@ -58,6 +58,9 @@ public sealed record EpochMetrics
     /// <summary>Training throughput over the epoch's steps (loader, train step and the work between steps; validation excluded).</summary>
     public double? ImagesPerSecond { get; init; }
 
+    /// <summary>The process's peak resident memory so far (VmHWM) in MiB at the end of the epoch; null where the system does not report it.</summary>
+    public double? PeakRssMib { get; init; }
+
     /// <summary>Wall time of the epoch, training and evaluation.</summary>
     public double? Seconds { get; init; }
 }

@@ -76,6 +76,8 @@ public static class ProgressText
             text.Append("  alpha AUC ").Append(auc.ToString("0.000", CultureInfo.InvariantCulture));
         if (metrics.ImagesPerSecond is { } speed)
             text.Append(Invariant($"  {speed:0.0} img/s"));
+        if (metrics.PeakRssMib is { } peak)
+            text.Append(Invariant($"  peak RSS {peak:0} MiB"));
         return text.ToString();
     }
 

@@ -4,6 +4,7 @@ using UlcAg.Data.Cache;
 using UlcAg.Data.Loading;
 using UlcAg.Graph.Optim;
 using UlcAg.Network.Models;
+using UlcAg.Runtime;
 using UlcAg.Training.Config;
 using UlcAg.Training.Correction;
 using UlcAg.Training.Methods;
@@ -133,6 +134,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
             ValTemplateAccuracy = branches.TemplateAccuracy,
             EstimatedNoise = run.Method.EstimatedNoiseRate,
             ImagesPerSecond = t.SeenHere / Math.Max(1e-9, t.TrainSeconds),
+            PeakRssMib = double.IsNaN(ProcessMemory.PeakResidentMiB()) ? null : Math.Round(ProcessMemory.PeakResidentMiB()),
             Seconds = t.Watch.Elapsed.TotalSeconds,
         };
         return new EpochEnd(metrics, weights);
