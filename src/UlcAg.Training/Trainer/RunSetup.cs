@@ -81,7 +81,7 @@ internal static class RunSetup
             }
             // A memory budget also drops ONNX Runtime's memory pattern (one block for every
             // intermediate of the plan, laid out with gaps): about 1.6 GB less at 224x224, batch 32.
-            Action<SessionOptions>? configure = o.Train.MemoryBudget == TrainLoopOptions.AllMemory ? null : options => options.EnableMemoryPattern = false;
+            Action<Microsoft.ML.OnnxRuntime.SessionOptions>? configure = o.Train.MemoryBudget == TrainLoopOptions.AllMemory ? null : options => options.EnableMemoryPattern = false;
             session = step.Apply is null
                 ? new TrainingSession(step.Model, device, initial, o.Threads, configure)
                 : new AccumulatingTrainingSession(step.Model, step.Apply, device, initial, o.Threads, configure);
