@@ -62,6 +62,10 @@ public sealed class TrainingSession : ITrainStepSession
     {
         Device = device;
         using var options = device.CreateSessionOptions(threads);
+        // ONNX Runtime's memory pattern lays every intermediate of the step out in one block, with
+        // gaps: off, a ResNet-18 step at batch 32 peaks 0.56 GB lower at 112 px and 1.5 GB at 224,
+        // at the same speed (docs/BENCHMARKS.md, "Train-step memory").
+        options.EnableMemoryPattern = false;
         configure?.Invoke(options);
         _session = new InferenceSession(model, options);
         var pairs = ParseStatePairs(_session);

@@ -41,7 +41,7 @@ internal sealed record BenchOptions
         "3x3 stride-1 convolutions as Winograd F(4x4,3x3) or F(2x2,3x3), or im2col (default 4).");
     private static readonly Option<string?> BudgetOption = GraphOption("budget", "MIB|all",
         "Forward intermediates (Winograd tiles, im2col matrices) the backward pass may reuse, MiB; the rest are recomputed (default all, as train.memory_budget).");
-    private static readonly Option<string?> MemPatternOption = GraphOption("mem-pattern", "on|off", "ONNX Runtime's memory pattern for the train step (default: as TrainingSession sets it).");
+    private static readonly Option<string?> MemPatternOption = GraphOption("mem-pattern", "on|off", "ONNX Runtime's memory pattern for the train step (default off, as TrainingSession sets it).");
     private static readonly Option<string?> ArenaOption = GraphOption("arena", "on|off|same",
         "ONNX Runtime's CPU arena: the session's own (on, default), none, or one shared arena growing by what is asked (same).");
     private static readonly Option<string?> CompareOption = CliOptions.Value<string?>("--compare", "KEY=VALUE[,KEY=VALUE]",
@@ -206,9 +206,8 @@ internal sealed record GraphSettings(ConvLowering Lowering, long? ChunkBytes = n
     /// <summary>The session options these settings change (memory pattern, CPU arena).</summary>
     public void Apply(Microsoft.ML.OnnxRuntime.SessionOptions o)
     {
-        // As the trainer: a memory budget also drops the memory pattern, unless told otherwise.
+        // TrainingSession turns the memory pattern off, as the trainer runs it; on only when asked.
         if (MemoryPattern is { } pattern) o.EnableMemoryPattern = pattern;
-        else if (KeepBytes is { } budget && budget != long.MaxValue) o.EnableMemoryPattern = false;
         switch (Arena)
         {
             case ArenaChoice.Off:

@@ -104,9 +104,9 @@ public sealed partial class GraphBuilder
     /// [O*C, 9] (Gemm reads the swapped operand in place, and ONNX Runtime runs the product
     /// M = V U with U^T as one FusedMatMul, so no weight is ever permuted: a 4-D permutation of
     /// a 512x512x3x3 weight takes 30-50 ms on a 2-core machine). The forward pass makes it once
-    /// per weight; the backward pass (<paramref name="backward"/>) makes its own from a separate
-    /// copy of Gk, cheaper than keeping it alive in between (4 times the weight: 38 MB for a
-    /// 512x512 convolution).
+    /// per weight; under a memory budget the backward pass (<paramref name="backward"/>) makes its
+    /// own from a separate copy of Gk rather than keeping it alive in between (4 times the
+    /// weight: 38 MB for a 512x512 convolution); without one it reuses the forward's.
     /// </summary>
     internal Value WinogradWeights(Value weight, ConvGeometry geo, int m, bool backward = false)
     {
@@ -231,7 +231,8 @@ internal static class ConvWinogradGradients
         // A Gemm (not MatMul), so that an optimizer's weight decay folds into it (GraphBuilder.AddScaled).
         var dw = g.Reshape(g.Gemm(dut, k.G, transA: true), geo.O, geo.C, 3, 3);
 
-        var dv = g.Reshape(g.MatMul(dm, g.WinogradWeights(w, geo, m, backward: true)), k.Patch, tiles * geo.C);
+        // Without a memory budget the forward's U^T is reused (the fastest step); with one, made again.
+        var dv = g.Reshape(g.MatMul(dm, g.WinogradWeights(w, geo, m, backward: g.ConvLoweringKeepBytes != long.MaxValue)), k.Patch, tiles * geo.C);
         var dd = g.Reshape(g.MatMul(k.BTransposedWithZeros, dv), (k.Patch + 1) * tiles, geo.C);
         var (table, width) = geo.WinogradCol2ImIndices(m);
         var col2im = g.IndexTable($"winograd{m}-col2im {geo.N}x{geo.H}x{geo.W}", geo.N * geo.H * geo.W, width, () => table);

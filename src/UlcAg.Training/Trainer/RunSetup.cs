@@ -79,12 +79,9 @@ internal static class RunSetup
             {
                 initial = InitialWeights(step.Weights, pretrained, o.Seed, progress);
             }
-            // A memory budget also drops ONNX Runtime's memory pattern (one block for every
-            // intermediate of the plan, laid out with gaps): about 1.6 GB less at 224x224, batch 32.
-            Action<Microsoft.ML.OnnxRuntime.SessionOptions>? configure = o.Train.MemoryBudget == TrainLoopOptions.AllMemory ? null : options => options.EnableMemoryPattern = false;
             session = step.Apply is null
-                ? new TrainingSession(step.Model, device, initial, o.Threads, configure)
-                : new AccumulatingTrainingSession(step.Model, step.Apply, device, initial, o.Threads, configure);
+                ? new TrainingSession(step.Model, device, initial, o.Threads)
+                : new AccumulatingTrainingSession(step.Model, step.Apply, device, initial, o.Threads);
             var eval = new EvalRunner(net, o.Train.EvalBatchSize, device, o.Threads);
             owned.Add(eval);
             var binding = new StepBinding(session, StepFeeds(method, step.Weights), [N.Loss, N.Alpha, N.Logits, .. method.LossTerms.Select(t => t.Output), .. method.Results]);
