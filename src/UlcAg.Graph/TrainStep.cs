@@ -32,9 +32,7 @@ public static class TrainStep
     {
         var grads = Autodiff.Autodiff.Gradients(loss, parameters.Select(p => p.Value).ToArray());
         var transitions = optimizer.Apply(g, parameters, grads).Concat(extraState).ToList();
-        foreach (var (name, value) in results) g.Output(value, name);
-        foreach (var t in transitions) g.Output(t.Next, NextName(t.Input.Name));
-        return transitions;
+        return DeclareOutputs(g, results, transitions);
     }
 
     /// <summary>metadata_props key of an accumulating step's micro-batch graph: "micro TAB effective" batch sizes.</summary>
@@ -76,9 +74,7 @@ public static class TrainStep
                 transitions.Add(new StateTransition(acc, acc + grads[i]));
             }
         }
-        foreach (var (name, value) in results) g.Output(value, name);
-        foreach (var t in transitions) g.Output(t.Next, NextName(t.Input.Name));
-        return transitions;
+        return DeclareOutputs(g, results, transitions);
     }
 
     /// <summary>
@@ -97,6 +93,13 @@ public static class TrainStep
         {
             transitions.AddRange(accs.Select(acc => new StateTransition(acc, g.Expand(zero, acc.Shape))));
         }
+        return DeclareOutputs(g, [], transitions);
+    }
+
+    /// <summary>Declares <paramref name="results"/> in order, then the next value of every state transition, as outputs.</summary>
+    private static List<StateTransition> DeclareOutputs(GraphBuilder g, IReadOnlyList<(string Name, Value Value)> results, List<StateTransition> transitions)
+    {
+        foreach (var (name, value) in results) g.Output(value, name);
         foreach (var t in transitions) g.Output(t.Next, NextName(t.Input.Name));
         return transitions;
     }
