@@ -37,7 +37,7 @@ public sealed class AuBranchProbeTests
 
         // A perfect detector of the rendered AUs: its scores are the rendered AUs themselves.
         var m = data.AuNames.Count;
-        var probe = new AuBranchProbe(new NetworkOptions { AuCount = m }, new SemanticTemplates(data.ClassNames.Count, m, 0.9));
+        var probe = new AuBranchProbe(new NetworkOptions { AuCount = m }, new SemanticTemplates(data.ClassNames.Count, m, 0.9)) { AuNames = data.AuNames };
         foreach (var sample in test)
         {
             probe.Add(new Dictionary<string, Array> { [N.Semantic] = sample.RenderedAus! }, 0, sample);
@@ -46,6 +46,16 @@ public sealed class AuBranchProbeTests
         Assert.AreEqual(1.0, scores.AuAucRendered!.Value, 1e-12, "perfect against the rendered AUs");
         Assert.IsLessThan(0.95, scores.AuAuc!.Value, "the same scores against the pseudo-labels pay for the detector's errors");
         Assert.IsNull(scores.TemplateAccuracy, "no template was built");
+
+        // Per AU: named in the dataset's order, perfect against the rendered AUs wherever both values occur,
+        // the mean is over those AUs, and the share is of faces that show the AU.
+        var perAu = scores.PerAu!;
+        CollectionAssert.AreEqual(data.AuNames.ToArray(), perAu.Select(a => a.Name).ToArray());
+        var known = perAu.Where(a => a.AucRendered is not null).ToList();
+        Assert.IsTrue(known.All(a => a.AucRendered == 1.0));
+        Assert.AreEqual(perAu.Where(a => a.AucLabels is not null).Average(a => a.AucLabels!.Value), scores.AuAuc.Value, 1e-12);
+        for (var j = 0; j < m; j++)
+            Assert.AreEqual(test.Count(s => s.RenderedAus![j] > 0.5f) / (double)test.Count, perAu[j].Present!.Value, 1e-12, perAu[j].Name);
     }
 
     [TestMethod]
@@ -61,5 +71,6 @@ public sealed class AuBranchProbeTests
         var result = probe.Result();
         Assert.AreEqual(1.0, result.AuAuc!.Value, 1e-12);
         Assert.IsNull(result.AuAucRendered, "real datasets do not know the rendered AUs");
+        Assert.IsNull(result.PerAu, "no AU names given");
     }
 }

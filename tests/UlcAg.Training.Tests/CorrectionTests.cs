@@ -39,6 +39,18 @@ public sealed class CorrectionTests
     }
 
     [TestMethod]
+    public void ClassWeightsSwitchedOffFeedOnes()
+    {
+        long[] labels = [0, 0, 0, 1, 2, 2];
+        var gamma = new float[6];
+        ClassWeights.Feed(labels, 3, gamma, enabled: true);
+        Assert.AreEqual(0.5f, gamma[0]);
+        ClassWeights.Feed(labels, 3, gamma, enabled: false);
+        CollectionAssert.AreEqual(Enumerable.Repeat(1f, 6).ToArray(), gamma);
+        Assert.IsTrue(new UlcAg.Training.Config.UlcAgOptions().ClassWeights, "eq. 2 is on by default");
+    }
+
+    [TestMethod]
     public void AdjacencyIsConditionalProbabilityWithRowsSummingToOne()
     {
         // AU0 in 3 samples, AU1 in 2 (both with AU0), AU2 never; one sample unlabelled.

@@ -15,6 +15,12 @@ public sealed record UlcAgOptions
     /// <summary>YAML <c>rr_margin</c>: theta, the rank regularization margin (eq. 4; 0.15 in the paper).</summary>
     public double RrMargin { get; init; } = 0.15;
 
+    /// <summary>
+    /// YAML <c>class_weights</c>: eq. 2's gamma_{y_i} = 1 - N_{y_i} / N scales each sample's logits in
+    /// L_wce (eq. 3); false feeds gamma = 1, so alpha alone scales them (ablation of the target branch).
+    /// </summary>
+    public bool ClassWeights { get; init; } = true;
+
     /// <summary>YAML <c>ramp_beta</c>: beta of the ramp weights lambda1 and lambda2 (eq. 12-13), in epochs.</summary>
     public double RampBeta { get; init; } = 10;
 

@@ -9,4 +9,14 @@ public static class ClassWeights
         foreach (var y in labels) counts[(int)y]++;
         for (var i = 0; i < labels.Length; i++) gamma[i] = 1f - (float)counts[(int)labels[i]] / labels.Length;
     }
+
+    /// <summary>
+    /// What the train step is fed for L_wce (eq. 3): eq. 2's weights, or ones when
+    /// <paramref name="enabled"/> is false (<c>ulcag.class_weights: false</c>, alpha alone scales the logits).
+    /// </summary>
+    public static void Feed(ReadOnlySpan<long> labels, int classes, Span<float> gamma, bool enabled)
+    {
+        if (enabled) PerSample(labels, classes, gamma);
+        else gamma[..labels.Length].Fill(1f);
+    }
 }

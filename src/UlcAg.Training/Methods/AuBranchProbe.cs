@@ -50,17 +50,34 @@ public sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates template
         }
     }
 
-    public override BranchScores Result() =>
-        new(MeanAuAuc(_scores, _labels), _samples > 0 ? (double)_hits / _samples : null, MeanAuAuc(_renderedScores, _rendered), Oracle?.Invoke(_rows));
+    /// <summary>The AUs' names in score order (the dataset's AU columns); per-AU results are left out without them.</summary>
+    public IReadOnlyList<string>? AuNames { get; init; }
 
-    /// <summary>Mean over AUs of the ROC AUC of the scores for the 0/1 labels; AUs with only one label value are left out.</summary>
-    private double? MeanAuAuc(List<float[]> scores, List<float[]> labels)
+    public override BranchScores Result()
     {
-        var aucs = new List<double>();
-        for (var j = 0; j < net.AuCount && scores.Count > 0; j++)
+        var (againstLabels, againstRendered) = (PerAuAuc(_scores, _labels), PerAuAuc(_renderedScores, _rendered));
+        return new(Mean(againstLabels), _samples > 0 ? (double)_hits / _samples : null, Mean(againstRendered), Oracle?.Invoke(_rows))
         {
-            if (RocAuc.Compute(scores.Select(s => (double)s[j]).ToArray(), labels.Select(l => l[j] > 0.5f).ToArray()) is { } a) aucs.Add(a);
-        }
-        return aucs.Count > 0 ? aucs.Average() : null;
+            PerAu = AuNames is { } names && names.Count == net.AuCount && (_scores.Count > 0 || _renderedScores.Count > 0)
+                ? [.. names.Select((name, j) => new AuScore(name, againstLabels[j], againstRendered[j], Share(_rendered, j) ?? Share(_labels, j)))]
+                : null,
+        };
     }
+
+    /// <summary>Per AU, the ROC AUC of the scores for the 0/1 labels; null for an AU with only one label value (or no samples).</summary>
+    private double?[] PerAuAuc(List<float[]> scores, List<float[]> labels)
+    {
+        var aucs = new double?[net.AuCount];
+        for (var j = 0; j < net.AuCount && scores.Count > 0; j++)
+            aucs[j] = RocAuc.Compute(scores.Select(s => (double)s[j]).ToArray(), labels.Select(l => l[j] > 0.5f).ToArray());
+        return aucs;
+    }
+
+    /// <summary>Mean over the AUs that have an AUC; null when none has.</summary>
+    private static double? Mean(double?[] aucs) => aucs.OfType<double>().ToArray() is { Length: > 0 } known ? known.Average() : null;
+
+    private static double? Share(List<float[]> labels, int j) => labels.Count > 0 ? labels.Average(l => l[j] > 0.5f ? 1.0 : 0.0) : null;
 }
+
+/// <summary>One AU's detection on an evaluation split: ROC AUC against the AU labels and against the rendered AUs (null where unknown), and the share of samples showing it.</summary>
+public sealed record AuScore(string Name, double? AucLabels, double? AucRendered, double? Present);

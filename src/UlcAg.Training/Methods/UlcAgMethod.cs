@@ -125,8 +125,9 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         ? new AuBranchProbe(Run.Network, _robust.Templates, _robust.ToTemplateSpace)
         {
             Oracle = finalTest ? rows => AuOracle.Compare(_robust, Options.UlcAg.Robust, Run.Labels, Run.Train, rows) : null,
+            AuNames = finalTest ? Run.Train.AuNames : null,
         }
-        : _templates is null ? null : new AuBranchProbe(Run.Network, _templates);
+        : _templates is null ? null : new AuBranchProbe(Run.Network, _templates) { AuNames = finalTest ? Run.Train.AuNames : null };
 
     public override float[]?[] SaveTemplates() => _templates?.Snapshot() ?? [];
 

@@ -65,6 +65,8 @@ public static class RunReportMarkdown
             rows.Add(["Estimated share of wrong labels (robust correction)", $"{MarkdownText.Percent(estimated.EstimatedNoise)} (epoch {estimated.Epoch})"]);
         if (epochs.LastOrDefault(e => e.AlphaAuc is not null) is { } withAuc)
             rows.Add(["AUC of low alpha for noisy labels", $"{MarkdownText.Number(withAuc.AlphaAuc, "0.000")} (epoch {withAuc.Epoch})"]);
+        if (report.Branches?.AlphaErrorAuc is { } errorAuc)
+            rows.Add([$"AUC of low alpha for {report.TestSplit} faces the classifier gets wrong", MarkdownText.Number(errorAuc, "0.000")]);
         var seconds = epochs.Sum(e => e.Seconds ?? 0);
         if (seconds > 0)
             rows.Add(["Training time", MarkdownText.Duration(seconds)]);
@@ -123,6 +125,12 @@ public static class RunReportMarkdown
         if (b.AuAucRendered is { } rendered) rows.Add(["Mean per-AU ROC AUC against the rendered AUs", MarkdownText.Number(rendered, "0.000")]);
         if (b.TemplateAccuracy is { } templates) rows.Add(["Nearest template names the class (eq. 9)", MarkdownText.Percent(templates)]);
         MarkdownText.Table(text, ["Quantity", "Value"], rows);
+        if (b.PerAu is { } perAu)
+        {
+            text.Append("Each AU's ROC AUC (the AU branch's score for it), and the share of faces that show it:\n\n");
+            MarkdownText.Table(text, ["AU", "AUC against the AU labels", "AUC against the rendered AUs", "Faces showing it"],
+                [.. perAu.Select(a => (IReadOnlyList<string>)[a.Name, MarkdownText.Number(a.AucLabels, "0.000"), MarkdownText.Number(a.AucRendered, "0.000"), MarkdownText.Percent(a.Present)])]);
+        }
         if (b.Oracle is not { } o)
             return;
         text.Append(CultureInfo.InvariantCulture, $"""

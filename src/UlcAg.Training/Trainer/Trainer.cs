@@ -204,21 +204,37 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         var classes = run.Network.Classes;
         var probe = run.Method.CreateEvalProbe(finalTest);
         List<int> truth = [], predicted = [];
+        List<double> alphas = [];
         var confidence = 0.0;
         foreach (var batch in new EvalLoader(cache, run.Eval.BatchSize).Batches())
         {
             var outputs = run.Eval.Run(feeds, batch);
             var logits = (float[])outputs[N.Logits];
+            var alpha = (float[])outputs[N.Alpha];
             for (var i = 0; i < batch.Count; i++)
             {
                 var sample = split.Samples[batch.Indices[i]];
                 truth.Add(sample.Label);
                 predicted.Add(SampleEvidence.ArgMax(logits.AsSpan(i * classes, classes)));
+                alphas.Add(alpha[i]);
                 confidence += DivergenceGuard.TopProbability(logits.AsSpan(i * classes, classes));
                 probe?.Add(outputs, i, sample);
             }
         }
-        return (ConfusionMatrix.FromLabels([.. truth], [.. predicted], classes), probe?.Result() ?? BranchScores.None, confidence / Math.Max(1, truth.Count));
+        var branches = (probe?.Result() ?? BranchScores.None) with { AlphaErrorAuc = AlphaErrorAuc(alphas, truth, predicted) };
+        return (ConfusionMatrix.FromLabels([.. truth], [.. predicted], classes), branches, confidence / Math.Max(1, truth.Count));
+    }
+
+    /// <summary>
+    /// AUC of low alpha for the faces the classifier gets wrong: whether the confidence weight (eq. 1), a
+    /// function of the image alone, flags the images that are hard to classify; null without attention.
+    /// </summary>
+    private double? AlphaErrorAuc(List<double> alphas, List<int> truth, List<int> predicted)
+    {
+        if (!O.Method.HasAttention()) return null;
+        var low = alphas.Select(a => -a).ToArray();
+        var wrong = truth.Select((t, i) => t != predicted[i]).ToArray();
+        return RocAuc.Compute(low, wrong);
     }
 
     /// <summary>The eval graph's inputs besides the images: the weights and the method's own (e.g. the adjacency).</summary>
@@ -243,7 +259,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         batch.Images.CopyTo(run.Binding.Feed<byte>(N.Images));
         var labels = run.Binding.Feed<long>(N.Labels);
         for (var i = 0; i < batch.Count; i++) labels[i] = run.Labels.Current[batch.Indices[i]];
-        ClassWeights.PerSample(labels, run.Network.Classes, run.Binding.Feed<float>(N.ClassWeights));
+        ClassWeights.Feed(labels, run.Network.Classes, run.Binding.Feed<float>(N.ClassWeights), O.UlcAg.ClassWeights);
         run.Method.FeedBatch(run.Binding, batch);
     }
 
@@ -287,6 +303,8 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         AuAuc = t.Branches.AuAuc,
         AuAucRendered = t.Branches.AuAucRendered,
         TemplateAccuracy = t.Branches.TemplateAccuracy,
+        AlphaErrorAuc = t.Branches.AlphaErrorAuc,
+        PerAu = t.Branches.PerAu,
         AuOracle = t.Branches.Oracle,
     };
 
