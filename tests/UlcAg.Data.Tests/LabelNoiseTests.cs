@@ -107,4 +107,56 @@ public sealed class LabelNoiseTests
         Assert.ThrowsExactly<ArgumentException>(() => LabelNoise.Inject(Split(10, classes: 1), new NoiseOptions { Rate = 0.1 }));
         Assert.ThrowsExactly<ArgumentException>(() => LabelNoise.PairMapFromNames(split.ClassNames, new Dictionary<string, string> { ["Joy"] = "Calm" }));
     }
+
+    /// <summary>
+    /// Three classes with AU prototypes [1,0,0], [0,1,0], [0,0,1]; a class-0 face with AUs [1-t, t, 0]
+    /// drifts toward class 1 as t grows. 600 clear faces (t = 0) and 60 ambiguous ones (t = 0.45).
+    /// </summary>
+    private static DatasetSplit AuSplit()
+    {
+        var samples = new List<Sample>();
+        for (var i = 0; i < 660; i++)
+        {
+            var label = i < 600 ? i % 3 : 0;
+            var aus = new float[3];
+            aus[label] = 1;
+            if (i >= 600) (aus[0], aus[1]) = (0.55f, 0.45f);
+            samples.Add(new Sample($"f{i}", new ImageSource.File($"/x/{i}.jpg"), label, Aus: aus));
+        }
+        return new("synthetic", "train", [.. RafDbAdapter.ClassNames.Take(3)], [], samples);
+    }
+
+    [TestMethod]
+    public void AmbiguousFlipsTheFacesNearestAnotherClassToThatClass()
+    {
+        var split = AuSplit();
+        var confusion = AuConfusion.Of(split);
+        Assert.AreEqual(1, confusion.Target[600], "the ambiguous face leans to class 1");
+        Assert.IsLessThan(confusion.Margin[0], confusion.Margin[600], "it is more ambiguous than a clear face of its class");
+
+        var result = LabelNoise.Inject(split, new NoiseOptions { Kind = NoiseKind.Ambiguous, Rate = 0.1, Seed = 3 });
+        Assert.HasCount(66, result.Flipped);
+        foreach (var i in result.Flipped)
+        {
+            Assert.AreEqual(confusion.Target[i], result.Split.Samples[i].Label, $"sample {i} flips to its confusable class");
+            Assert.AreEqual(split.Samples[i].Label, result.Split.Samples[i].CleanLabel);
+        }
+        // Drawn by ambiguity: the ambiguous tenth of the faces takes most of the flips, but not all of them.
+        var ambiguousFlipped = result.Flipped.Count(i => i >= 600);
+        Assert.IsGreaterThan(35, ambiguousFlipped, $"{ambiguousFlipped} of 66 flips fell on the 60 ambiguous faces");
+        Assert.IsLessThan(66, ambiguousFlipped);
+        // Symmetric noise on the same faces flips the ambiguous ones only at their share, 10%.
+        var symmetric = LabelNoise.Inject(split, new NoiseOptions { Rate = 0.1, Seed = 3 });
+        Assert.IsLessThan(20, symmetric.Flipped.Count(i => i >= 600));
+    }
+
+    [TestMethod]
+    public void AmbiguousNoiseNeedsEveryFacesAus()
+    {
+        var split = AuSplit();
+        split = split with { Samples = [.. split.Samples.Select((s, i) => i == 5 ? s with { Aus = null } : s)] };
+        var e = Assert.ThrowsExactly<ArgumentException>(() => LabelNoise.Inject(split, new NoiseOptions { Kind = NoiseKind.Ambiguous, Rate = 0.1 }));
+        StringAssert.Contains(e.Message, "1 of 660 samples of split 'train' have none");
+        StringAssert.Contains(e.Message, "data.au.path");
+    }
 }

@@ -26,14 +26,8 @@ public static class LabelNoise
         var n = split.Samples.Count;
         var flips = (int)Math.Round(options.Rate * n, MidpointRounding.AwayFromZero);
         var random = new Random(options.Seed ?? runSeed);
-        // Partial Fisher-Yates: the first `flips` entries are a uniform random subset.
-        var order = Enumerable.Range(0, n).ToArray();
-        for (var i = 0; i < flips; i++)
-        {
-            var j = random.Next(i, n);
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        var flipped = order[..flips];
+        var confusable = options.Kind == NoiseKind.Ambiguous ? AuConfusion.Of(split) : null;
+        var flipped = confusable is null ? UniformSubset(n, flips, random) : confusable.DrawAmbiguous(flips, random);
         Array.Sort(flipped);
 
         var samples = split.Samples.Select(s => s with { CleanLabel = s.CleanLabel ?? s.Label }).ToArray();
@@ -43,6 +37,8 @@ public static class LabelNoise
             int noisy;
             if (pairs is not null)
                 noisy = pairs[current];
+            else if (confusable is not null)
+                noisy = confusable.Target[i];
             else
             {
                 noisy = random.Next(classCount - 1);
@@ -52,6 +48,18 @@ public static class LabelNoise
             samples[i] = samples[i] with { Label = noisy };
         }
         return new NoiseInjection(split with { Samples = samples }, flipped);
+    }
+
+    /// <summary>A uniform random subset of <paramref name="count"/> of 0..n-1 (partial Fisher-Yates).</summary>
+    private static int[] UniformSubset(int n, int count, Random random)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        for (var i = 0; i < count; i++)
+        {
+            var j = random.Next(i, n);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order[..count];
     }
 
     /// <summary>The default pair map c -> c + 1 (mod K).</summary>

@@ -8,4 +8,11 @@ public enum NoiseKind
 
     /// <summary>A fixed other class per class (asymmetric, "pair flip"): by default c -> c + 1 (mod K).</summary>
     Pairwise,
+
+    /// <summary>
+    /// Instance-dependent: the labels an annotator would most likely confuse, judged by each face's AUs
+    /// (the AUs it shows where known, else its AU labels): a face whose AUs sit close to another class's
+    /// mean AUs is likelier to be flipped, and flips to that class (<see cref="LabelNoise"/>).
+    /// </summary>
+    Ambiguous,
 }
