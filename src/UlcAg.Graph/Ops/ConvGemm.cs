@@ -19,6 +19,7 @@ public sealed partial class GraphBuilder
 
     private readonly Dictionary<string, Value> _indexTables = new(StringComparer.Ordinal);
     private readonly Dictionary<Value, Value> _paddedRows = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Value, Value> _backwardPaddedRows = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>How convolutions with non-constant weights are emitted (see <see cref="Graph.ConvLowering"/>).</summary>
     public ConvLowering ConvLowering { get; set; } = ConvLowering.None;
@@ -128,7 +129,7 @@ public sealed partial class GraphBuilder
         if (geo.IsPointwise) return BatchChunks(ToRows(x), geo.Chunks).Select(r => Reshape(r, r.Shape[0] * r.Shape[1], geo.C)).ToArray();
         var key = $"im2col {geo.H}x{geo.W} k{geo.Kh}x{geo.Kw} s{geo.Stride} p{geo.Pad} d{geo.Dilation} {copy}";
         var table = IndexTable(key, geo.Ho * geo.Wo, geo.Taps, geo.Im2ColIndices, leadingAxis: copy.Length == 0);
-        return BatchChunks(PaddedRows(x), geo.Chunks).Select(r => Reshape(Gather(r, table, 1), r.Shape[0] * geo.Ho * geo.Wo, geo.Taps * geo.C)).ToArray();
+        return BatchChunks(PaddedRows(x, backward: copy.Length != 0), geo.Chunks).Select(r => Reshape(Gather(r, table, 1), r.Shape[0] * geo.Ho * geo.Wo, geo.Taps * geo.C)).ToArray();
     }
 
     /// <summary>
@@ -143,16 +144,24 @@ public sealed partial class GraphBuilder
     }
 
     /// <summary>
-    /// The rows [N, H*W + 1, C] of an NCHW value with a zero row per image, made once per value:
-    /// the forward im2col and its recomputation in the backward pass share them (an activation's
-    /// size, where the gathered columns are nine times that).
+    /// The rows [N, H*W + 1, C] of an NCHW value with a zero row per image, made once per value
+    /// for the forward pass and once more for the backward pass (<paramref name="backward"/>: a
+    /// recomputed im2col matrix or Winograd tiles). Shared, the forward's copy of the input (an
+    /// activation's size: 25 MB for each of layer1's convolutions at 224x224, batch 32) stayed
+    /// alive until the backward pass, beside the input itself, which the backward pass keeps anyway.
+    /// The backward's copy pads a view [1, N, H*W, C], so that it is a node of its own (ONNX
+    /// Runtime would merge two equal Pads) with a buffer of its own shape (see <see cref="WinogradTiles"/>).
     /// </summary>
-    private Value PaddedRows(Value x)
+    private Value PaddedRows(Value x, bool backward = false)
     {
-        if (!_paddedRows.TryGetValue(x, out var padded))
+        var cache = backward ? _backwardPaddedRows : _paddedRows;
+        if (!cache.TryGetValue(x, out var padded))
         {
-            padded = Pad(ToRows(x), [0, 0, 0, 0, 1, 0]);
-            _paddedRows[x] = padded;
+            var rows = ToRows(x);
+            padded = backward
+                ? Reshape(Pad(Reshape(rows, [1, .. rows.Shape.ToArray()]), [0, 0, 0, 0, 0, 0, 1, 0]), rows.Shape[0], rows.Shape[1] + 1, rows.Shape[2])
+                : Pad(rows, [0, 0, 0, 0, 1, 0]);
+            cache[x] = padded;
         }
         return padded;
     }

@@ -90,7 +90,7 @@ public sealed partial class GraphBuilder
         {
             var k = WinogradMatrices(m);
             var tiles = geo.TileCount(m);
-            var rows = Reshape(PaddedRows(x), geo.N * (geo.H * geo.W + 1), geo.C);
+            var rows = Reshape(PaddedRows(x, backward: recompute), geo.N * (geo.H * geo.W + 1), geo.C);
             var table = IndexTable($"winograd{m}-in {geo.N}x{geo.H}x{geo.W}" + (recompute ? " backward" : ""), k.Patch, tiles, () => geo.WinogradInputIndices(m), leadingAxis: !recompute);
             var d = Reshape(Gather(rows, table), [.. recompute ? Array.Empty<long>() : [1L], k.Patch, tiles * geo.C]);
             v = Reshape(MatMul(k.B, d), k.Patch, tiles, geo.C);

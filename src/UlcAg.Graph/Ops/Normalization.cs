@@ -27,10 +27,20 @@ public sealed partial class GraphBuilder
         // variance accurate when |mean| >> std; the normalization itself is one pass.
         var node = Composite(BatchNormTrainOp, [x, gamma, beta], () =>
         {
+            // An NCHW input that no lowered convolution made (the stem's; every one with ONNX Conv)
+            // is centered and normalized as a view [N, C, H*W], so that those buffers have a shape
+            // that no backward tensor has. ONNX Runtime's allocation plan holds a freed buffer for
+            // the next tensor of exactly its shape (see WinogradTiles): in ResNet's stem, x - mean
+            // and the output (103 MB each at 224x224, batch 32) waited, unused, from the forward
+            // pass for this rule's dy * k. A lowered convolution's output keeps its rank, which
+            // the NHWC layout pass turns into rows without a transpose.
+            var view = x.Rank > 3 && x.Producer is not { IsLayoutBoundary: true };
+            var input = view ? Reshape(x, x.Shape[0], c, x.Shape.Size / (x.Shape[0] * c)) : x;
             var mean = ReduceMean(x, axes, keepDims: true);
-            var variance = ReduceSumSquare(x - mean, axes, keepDims: true) * (1.0 / count);
-            var y = BatchNormInference(x, gamma, beta, Reshape(mean, c), Reshape(variance, c), eps);
-            return [y, mean, variance];
+            var centered = view ? input - Reshape(mean, 1, c, 1) : x - mean;
+            var variance = Reshape(ReduceSumSquare(centered, BatchNormAxes(centered), keepDims: true), mean.Shape) * (1.0 / count);
+            var y = BatchNormInference(input, gamma, beta, Reshape(mean, c), Reshape(variance, c), eps);
+            return [view ? Reshape(y, x.Shape) : y, mean, variance];
         }, new Dictionary<string, object> { ["epsilon"] = eps });
         var (batchMean, variance) = (node.Outputs[1], node.Outputs[2]);
 
