@@ -127,14 +127,14 @@ public sealed class LabelNoiseTests
     }
 
     [TestMethod]
-    public void AmbiguousFlipsTheFacesNearestAnotherClassToThatClass()
+    public void ConfusableFlipsTheFacesNearestAnotherClassToThatClass()
     {
         var split = AuSplit();
         var confusion = AuConfusion.Of(split);
         Assert.AreEqual(1, confusion.Target[600], "the ambiguous face leans to class 1");
         Assert.IsLessThan(confusion.Margin[0], confusion.Margin[600], "it is more ambiguous than a clear face of its class");
 
-        var result = LabelNoise.Inject(split, new NoiseOptions { Kind = NoiseKind.Ambiguous, Rate = 0.1, Seed = 3 });
+        var result = LabelNoise.Inject(split, new NoiseOptions { Kind = NoiseKind.Confusable, Rate = 0.1, Seed = 3 });
         Assert.HasCount(66, result.Flipped);
         foreach (var i in result.Flipped)
         {
@@ -143,20 +143,23 @@ public sealed class LabelNoiseTests
         }
         // Drawn by ambiguity: the ambiguous tenth of the faces takes most of the flips, but not all of them.
         var ambiguousFlipped = result.Flipped.Count(i => i >= 600);
-        Assert.IsGreaterThan(35, ambiguousFlipped, $"{ambiguousFlipped} of 66 flips fell on the 60 ambiguous faces");
-        Assert.IsLessThan(66, ambiguousFlipped);
+        Assert.IsTrue(ambiguousFlipped is >= 38 and <= 56, $"{ambiguousFlipped} of 66 flips fell on the 60 ambiguous faces; about three quarters expected");
         // Symmetric noise on the same faces flips the ambiguous ones only at their share, 10%.
         var symmetric = LabelNoise.Inject(split, new NoiseOptions { Rate = 0.1, Seed = 3 });
         Assert.IsLessThan(20, symmetric.Flipped.Count(i => i >= 600));
     }
 
     [TestMethod]
-    public void AmbiguousNoiseNeedsEveryFacesAus()
+    public void ConfusableNoiseNeedsEveryFacesAus()
     {
         var split = AuSplit();
         split = split with { Samples = [.. split.Samples.Select((s, i) => i == 5 ? s with { Aus = null } : s)] };
-        var e = Assert.ThrowsExactly<ArgumentException>(() => LabelNoise.Inject(split, new NoiseOptions { Kind = NoiseKind.Ambiguous, Rate = 0.1 }));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => LabelNoise.Inject(split, new NoiseOptions { Kind = NoiseKind.Confusable, Rate = 0.1 }));
         StringAssert.Contains(e.Message, "1 of 660 samples of split 'train' have none");
         StringAssert.Contains(e.Message, "data.au.path");
+        // No flip, nothing to judge: a zero rate needs no AUs.
+        Assert.IsEmpty(LabelNoise.Inject(split, new NoiseOptions { Kind = NoiseKind.Confusable, Rate = 0 }).Flipped);
+        var oneClass = AuSplit() with { Samples = [.. AuSplit().Samples.Where(s => s.Label == 0)] };
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => AuConfusion.Of(oneClass)).Message, "at least two classes");
     }
 }

@@ -33,6 +33,15 @@ public sealed class ConfigSetTests
     }
 
     [TestMethod]
+    public void AblationSwitchesAndNoiseKindsBind()
+    {
+        Assert.IsTrue(With().UlcAg.ClassWeights, "eq. 2 on by default");
+        var o = With("ulcag.class_weights=false", "data.noise.kind=confusable", "data.noise.rate=0.3");
+        Assert.IsFalse(o.UlcAg.ClassWeights);
+        Assert.AreEqual(UlcAg.Data.Noise.NoiseKind.Confusable, o.Data.Noise.Kind);
+    }
+
+    [TestMethod]
     public void ListsAreFlowSequences()
     {
         var o = With("train.lr_milestones=[5,8]", "augment.scale=[0.6, 0.95]", "data.classes=[Happiness, Sadness, Neutral]");

@@ -2,7 +2,7 @@ namespace UlcAg.Data.Noise;
 
 /// <summary>
 /// Which class each face of a split is most easily confused with, judged by its AUs, and how
-/// ambiguous it is: the basis of <see cref="NoiseKind.Ambiguous"/>. Each class's prototype is the mean
+/// ambiguous it is: the basis of <see cref="NoiseKind.Confusable"/>. Each class's prototype is the mean
 /// AU vector of its samples; a face's confusable class is the nearest other prototype (squared
 /// Euclidean distance), and its margin is how much farther that prototype is than its own class's
 /// (negative when the face sits closer to another class than to its own). A face's AUs are those it
@@ -24,9 +24,11 @@ public sealed class AuConfusion
         var samples = split.Samples;
         var missing = samples.Count(s => (s.RenderedAus ?? s.Aus) is null);
         if (missing > 0)
-            throw new ArgumentException($"Ambiguous label noise judges each face by its AUs, but {missing} of {samples.Count} samples of split '{split.Split}' have none; give AU labels (data.au.path) or choose data.noise.kind symmetric or pairwise.", nameof(split));
+            throw new ArgumentException($"Confusable label noise judges each face by its AUs, but {missing} of {samples.Count} samples of split '{split.Split}' have none; give AU labels (data.au.path) or choose data.noise.kind symmetric or pairwise.", nameof(split));
         var classes = split.ClassNames.Count;
-        var width = (samples[0].RenderedAus ?? samples[0].Aus)!.Length;
+        var width = samples.Count > 0 ? (samples[0].RenderedAus ?? samples[0].Aus)!.Length : 0;
+        if (samples.FirstOrDefault(s => (s.RenderedAus ?? s.Aus)!.Length != width) is { } odd)
+            throw new ArgumentException($"Confusable label noise compares AU vectors, but sample '{odd.Id}' of split '{split.Split}' has {(odd.RenderedAus ?? odd.Aus)!.Length} AUs where the first has {width}.", nameof(split));
         var sums = new double[classes, width];
         var counts = new int[classes];
         foreach (var s in samples)
@@ -37,7 +39,7 @@ public sealed class AuConfusion
         }
         var present = Enumerable.Range(0, classes).Where(c => counts[c] > 0).ToArray();
         if (present.Length < 2)
-            throw new ArgumentException($"Ambiguous label noise needs samples of at least two classes in split '{split.Split}'; it has {present.Length}.", nameof(split));
+            throw new ArgumentException($"Confusable label noise needs samples of at least two classes in split '{split.Split}'; it has {present.Length}.", nameof(split));
 
         var target = new int[samples.Count];
         var margin = new double[samples.Count];
@@ -73,7 +75,9 @@ public sealed class AuConfusion
     public int[] DrawAmbiguous(int count, Random random)
     {
         var n = Margin.Count;
-        var byAmbiguity = Enumerable.Range(0, n).OrderBy(i => Margin[i]).ThenBy(i => i).ToArray();
+        // Faces with equal margins (common with 0/1 AU labels) are ordered at random, not by position.
+        var tieBreak = Enumerable.Range(0, n).Select(_ => random.NextDouble()).ToArray();
+        var byAmbiguity = Enumerable.Range(0, n).OrderBy(i => Margin[i]).ThenBy(i => tieBreak[i]).ToArray();
         var keys = new double[n];
         for (var rank = 0; rank < n; rank++)
         {

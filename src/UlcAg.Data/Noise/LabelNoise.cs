@@ -26,7 +26,7 @@ public static class LabelNoise
         var n = split.Samples.Count;
         var flips = (int)Math.Round(options.Rate * n, MidpointRounding.AwayFromZero);
         var random = new Random(options.Seed ?? runSeed);
-        var confusable = options.Kind == NoiseKind.Ambiguous ? AuConfusion.Of(split) : null;
+        var confusable = options.Kind == NoiseKind.Confusable && flips > 0 ? AuConfusion.Of(split) : null;
         var flipped = confusable is null ? UniformSubset(n, flips, random) : confusable.DrawAmbiguous(flips, random);
         Array.Sort(flipped);
 

@@ -14,5 +14,5 @@ public enum NoiseKind
     /// (the AUs it shows where known, else its AU labels): a face whose AUs sit close to another class's
     /// mean AUs is likelier to be flipped, and flips to that class (<see cref="LabelNoise"/>).
     /// </summary>
-    Ambiguous,
+    Confusable,
 }

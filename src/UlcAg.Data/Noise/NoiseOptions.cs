@@ -14,7 +14,7 @@ public sealed record NoiseOptions
     /// <summary>YAML <c>rate</c>: the fraction of training samples whose label is changed, 0..1: exactly round(Rate * N) samples (halves round away from zero).</summary>
     public double Rate { get; init; }
 
-    /// <summary>YAML <c>kind</c>: a random other class (symmetric) or a fixed other class per class (pairwise).</summary>
+    /// <summary>YAML <c>kind</c>: a random other class (symmetric), a fixed other class per class (pairwise), or the class a face's AUs are most confusable with (confusable, instance-dependent).</summary>
     public NoiseKind Kind { get; init; } = NoiseKind.Symmetric;
 
     /// <summary>YAML <c>list</c>: a noisy label list in RAF-DB format (<c>train_00001.jpg 5</c>) whose labels replace the dataset's; excludes <see cref="Rate"/> &gt; 0.</summary>

@@ -129,14 +129,14 @@ public static class ExperimentSummary
 
     private static string Csv(ExperimentPlan plan, IReadOnlyDictionary<PlannedRun, RunResult> results)
     {
-        var csv = new StringBuilder("run,method,noise_rate,seed,accuracy,mean_class_accuracy,relabeled,relabel_precision,relabel_recall,noisy_still_wrong,wrong_labels_start,wrong_labels_end,alpha_auc,alpha_error_auc,au_auc,au_auc_rendered,template_accuracy,train_seconds\n");
+        var csv = new StringBuilder("run,method,noise_rate,seed,accuracy,mean_class_accuracy,relabeled,relabel_precision,relabel_recall,noisy_still_wrong,wrong_labels_start,wrong_labels_end,alpha_auc,au_auc,au_auc_rendered,template_accuracy,train_seconds,alpha_error_auc\n");
         foreach (var run in plan.Runs.Where(results.ContainsKey))
         {
             var r = results[run];
             csv.AppendLine(string.Join(",", new object?[]
             {
                 run.Name, run.Cell.MethodKey, run.Cell.NoiseRate, run.Seed, r.Test.Accuracy, r.Test.MeanClassAccuracy, r.Test.Relabeled,
-                r.Test.RelabelPrecision, r.Test.RelabelRecall, r.Test.NoisyStillWrong, r.Test.WrongLabelsStart, r.Test.WrongLabelsEnd, r.AlphaAuc, r.Test.AlphaErrorAuc, r.Test.AuAuc, r.Test.AuAucRendered, r.Test.TemplateAccuracy, Math.Round(r.TrainSeconds, 1),
+                r.Test.RelabelPrecision, r.Test.RelabelRecall, r.Test.NoisyStillWrong, r.Test.WrongLabelsStart, r.Test.WrongLabelsEnd, r.AlphaAuc, r.Test.AuAuc, r.Test.AuAucRendered, r.Test.TemplateAccuracy, Math.Round(r.TrainSeconds, 1), r.Test.AlphaErrorAuc,
             }.Select(v => v is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : v?.ToString() ?? "")));
         }
 

@@ -143,7 +143,7 @@ public sealed record MethodSetup(DatasetSplit Train, NetworkOptions Network, Ste
 /// <param name="Oracle">The robust policy with s against the same policy with the rendered AUs in its place (final test, synthetic data).</param>
 public sealed record BranchScores(double? AuAuc, double? TemplateAccuracy, double? AuAucRendered = null, AuOracleResults? Oracle = null)
 {
-    /// <summary>AUC of low alpha for the samples the classifier gets wrong (set by the trainer for methods with attention).</summary>
+    /// <summary>AUC of low alpha for the test samples the classifier gets wrong (set by the trainer on the final test, where a loss trains alpha).</summary>
     public double? AlphaErrorAuc { get; init; }
 
     /// <summary>Each AU's detection (AU branch with AU scores as s, AU names known), or null.</summary>

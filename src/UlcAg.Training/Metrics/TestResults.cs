@@ -31,7 +31,7 @@ public sealed record TestResults
     public double? AuAucRendered { get; init; }
     /// <summary>Share of test samples whose nearest semantic template is their own class.</summary>
     public double? TemplateAccuracy { get; init; }
-    /// <summary>AUC of low alpha (eq. 1) for the test samples the classifier gets wrong: does alpha flag hard images? Null without attention.</summary>
+    /// <summary>AUC of low alpha (eq. 1) for the test samples the classifier gets wrong: does alpha flag hard images? Null where no loss trains alpha.</summary>
     public double? AlphaErrorAuc { get; init; }
     /// <summary>Each AU's detection on the test split (AU branch), or null.</summary>
     public IReadOnlyList<Methods.AuScore>? PerAu { get; init; }

@@ -128,7 +128,7 @@ public static class RunReportMarkdown
         if (b.PerAu is { } perAu)
         {
             text.Append("Each AU's ROC AUC (the AU branch's score for it), and the share of faces that show it:\n\n");
-            MarkdownText.Table(text, ["AU", "AUC against the AU labels", "AUC against the rendered AUs", "Faces showing it"],
+            MarkdownText.Table(text, ["AU", "AUC against the AU labels", "AUC against the rendered AUs", "Faces showing it (rendered AUs where known, else AU labels)"],
                 [.. perAu.Select(a => (IReadOnlyList<string>)[a.Name, MarkdownText.Number(a.AucLabels, "0.000"), MarkdownText.Number(a.AucRendered, "0.000"), MarkdownText.Percent(a.Present)])]);
         }
         if (b.Oracle is not { } o)

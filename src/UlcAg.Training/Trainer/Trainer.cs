@@ -204,7 +204,7 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         var classes = run.Network.Classes;
         var probe = run.Method.CreateEvalProbe(finalTest);
         List<int> truth = [], predicted = [];
-        List<double> alphas = [];
+        List<float> alphas = [];
         var confidence = 0.0;
         foreach (var batch in new EvalLoader(cache, run.Eval.BatchSize).Batches())
         {
@@ -221,20 +221,21 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
                 probe?.Add(outputs, i, sample);
             }
         }
-        var branches = (probe?.Result() ?? BranchScores.None) with { AlphaErrorAuc = AlphaErrorAuc(alphas, truth, predicted) };
+        var branches = probe?.Result() ?? BranchScores.None;
+        if (finalTest) branches = branches with { AlphaErrorAuc = AlphaErrorAuc(alphas, truth, predicted) };
         return (ConfusionMatrix.FromLabels([.. truth], [.. predicted], classes), branches, confidence / Math.Max(1, truth.Count));
     }
 
     /// <summary>
     /// AUC of low alpha for the faces the classifier gets wrong: whether the confidence weight (eq. 1), a
-    /// function of the image alone, flags the images that are hard to classify; null without attention.
+    /// function of the image alone, flags the images that are hard to classify; null where no loss trains alpha.
     /// </summary>
-    private double? AlphaErrorAuc(List<double> alphas, List<int> truth, List<int> predicted)
+    private double? AlphaErrorAuc(List<float> alphas, List<int> truth, List<int> predicted)
     {
-        if (!O.Method.HasAttention()) return null;
-        var low = alphas.Select(a => -a).ToArray();
-        var wrong = truth.Select((t, i) => t != predicted[i]).ToArray();
-        return RocAuc.Compute(low, wrong);
+        // Only where a loss trains alpha (aux-only computes it but nothing moves it); a NaN alpha has no rank.
+        if (!(O.Method.HasWeightedCe() || O.Method.HasRankRegularization()) || alphas.Any(float.IsNaN)) return null;
+        bool[] wrong = [.. truth.Select((t, i) => t != predicted[i])];
+        return RocAuc.AlphaFlagsNoise([.. alphas], wrong);
     }
 
     /// <summary>The eval graph's inputs besides the images: the weights and the method's own (e.g. the adjacency).</summary>
