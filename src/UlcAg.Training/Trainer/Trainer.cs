@@ -210,13 +210,13 @@ public sealed class Trainer(RunContext run, IReadOnlyList<ITrainerCallback> call
         {
             var outputs = run.Eval.Run(feeds, batch);
             var logits = (float[])outputs[N.Logits];
-            var alpha = (float[])outputs[N.Alpha];
+            var alpha = finalTest ? (float[])outputs[N.Alpha] : null;
             for (var i = 0; i < batch.Count; i++)
             {
                 var sample = split.Samples[batch.Indices[i]];
                 truth.Add(sample.Label);
                 predicted.Add(SampleEvidence.ArgMax(logits.AsSpan(i * classes, classes)));
-                alphas.Add(alpha[i]);
+                if (alpha is not null) alphas.Add(alpha[i]);
                 confidence += DivergenceGuard.TopProbability(logits.AsSpan(i * classes, classes));
                 probe?.Add(outputs, i, sample);
             }
