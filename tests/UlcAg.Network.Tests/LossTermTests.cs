@@ -109,6 +109,81 @@ public sealed class LossTermTests
         Assert.AreEqual(expected, Run(g, loss, feeds)[0], 1e-5);
     }
 
+    private static readonly float[] AuScoreValues = [2.0f, -1.0f, 0.5f, -30.0f, 0.1f, 25.0f];
+    private static readonly float[] AuTargetValues = [1, 0, 0, 1, 1, 0];
+
+    private static (GraphBuilder G, Value Loss, Dictionary<string, (Array, long[])> Feeds) ForwardAuLoss(float[]? rho, float[] scores, float[]? alpha = null)
+    {
+        var g = new GraphBuilder();
+        var s = g.Input("s", DType.Float, 3, 2);
+        var a = alpha is null ? null : g.Input("a", DType.Float, 3);
+        var loss = Losses.AuLoss(g, s, g.Input("z", DType.Float, 3, 2), g.Input("m", DType.Float, 3), a, false, falsePositiveRates: rho);
+        var feeds = new Dictionary<string, (Array, long[])> { ["s"] = (scores, [3, 2]), ["z"] = (AuTargetValues, [3, 2]), ["m"] = (new float[] { 1, 0, 1 }, [3]) };
+        if (alpha is not null) feeds["a"] = (alpha, [3]);
+        return (g, loss, feeds);
+    }
+
+    [TestMethod]
+    public void ForwardCorrectedAuLossMatchesHandComputation()
+    {
+        // q = rho + (1 - rho) sigmoid(s) is the probability of a positive label; BCE against it, per AU's own rho,
+        // on scores large enough that a naive 1 - q would lose everything.
+        float[] rho = [0.1f, 0.02f];
+        float[] alpha = [0.8f, 0.5f, 0.3f];
+        var (g, loss, feeds) = ForwardAuLoss(rho, AuScoreValues, alpha);
+        double expected = 0;
+        float[] mask = [1, 0, 1];
+        for (var n = 0; n < 3; n++)
+        {
+            for (var k = 0; k < 2; k++)
+            {
+                var s = (double)AuScoreValues[n * 2 + k];
+                var q = rho[k] + (1 - rho[k]) / (1 + Math.Exp(-s));
+                // log(1 - q) = log(1 - rho) + log(1 - sigmoid(s)) = log(1 - rho) - softplus(s)
+                var logNotQ = Math.Log(1 - rho[k]) - (Math.Max(s, 0) + Math.Log(1 + Math.Exp(-Math.Abs(s))));
+                var t = AuTargetValues[n * 2 + k];
+                expected += mask[n] * alpha[n] * -(t * Math.Log(q) + (1 - t) * logNotQ);
+            }
+        }
+        expected /= 2;
+        Assert.AreEqual(expected, Run(g, loss, feeds)[0], 1e-4 * expected);
+    }
+
+    [TestMethod]
+    public void ForwardCorrectedAuLossWithZeroRateIsBce()
+    {
+        var (gb, bce, feedsB) = ForwardAuLoss(null, [1.5f, -0.7f, 0.2f, -2.0f, 0.4f, 3.0f]);
+        var (gf, forward, feedsF) = ForwardAuLoss([0f, 0f], [1.5f, -0.7f, 0.2f, -2.0f, 0.4f, 3.0f]);
+        Assert.AreEqual(Run(gb, bce, feedsB)[0], Run(gf, forward, feedsF)[0], 1e-5);
+    }
+
+    [TestMethod]
+    public void ForwardCorrectedAuLossGradientMatchesFiniteDifferencesAndStopsPullingOnUnlikelyPositives()
+    {
+        float[] rho = [0.1f, 0.05f];
+        float[] scores = [2.0f, -1.0f, 0.5f, -3.0f, -6.0f, 4.0f];
+        var (g, loss, _) = ForwardAuLoss(rho, scores);
+        g.Output(UlcAg.Graph.Autodiff.Autodiff.Gradients(loss, [g.Inputs.First(v => v.Name == "s")])[0], "grad");
+        g.Output(loss, "loss");
+        using var runner = new ModelRunner(g);
+        Dictionary<string, (Array, long[])> Feeds(float[] sv) => new() { ["s"] = (sv, [3, 2]), ["z"] = (AuTargetValues, [3, 2]), ["m"] = (new float[] { 1, 0, 1 }, [3]) };
+        var grad = (float[])runner.Run(Feeds(scores))["grad"];
+        const float eps = 1e-2f;
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var up = (float[])scores.Clone();
+            var down = (float[])scores.Clone();
+            up[i] += eps;
+            down[i] -= eps;
+            var numeric = (((float[])runner.Run(Feeds(up))["loss"])[0] - ((float[])runner.Run(Feeds(down))["loss"])[0]) / (2 * eps);
+            Assert.AreEqual(numeric, grad[i], 1e-3, $"score {i}");
+        }
+        // Sample 2, AU 0: a positive label at s = -6, where BCE would pull with (sigmoid(s) - 1) / 2 = -0.5;
+        // corrected, the pull is about sigmoid(s) / rho / 2, under a twentieth of that.
+        Assert.IsLessThan(0.025, Math.Abs(grad[4]));
+        Assert.IsLessThan(0f, grad[4]);
+    }
+
     [TestMethod]
     public void GcnLayerMatchesHandComputationOnThreeNodes()
     {

@@ -173,6 +173,15 @@ public sealed class UlcAgNetworkTests
         ]);
     }
 
+    [TestMethod]
+    public void ForwardCorrectedAuLossGradientsMatchFiniteDifferences()
+    {
+        // L_au forward-corrected for a false-positive rate per AU (model.au_loss: forward), through the AU branch.
+        var o = NetworkFixture.Tiny(Method.UlcAg) with { GcnSelfWeight = true, AuLossAlpha = false };
+        CheckLossGradient(o with { AuFalsePositiveRates = [.. Enumerable.Range(0, o.AuCount).Select(k => 0.05f + 0.02f * k)] },
+            ["aux.nodes.weight", "aux.gcn1.weight", "aux.gcn1.self_weight", "aux.gcn2.weight", "aux.gcn2.self_weight", "aux.classifier.weight", "aux.classifier.bias"]);
+    }
+
     /// <summary>Copies <see cref="NetworkFixture.BatchFeeds"/> into the session's feed buffers.</summary>
     private static void FeedBatch(TrainingSession session, NetworkOptions o, int seed)
     {

@@ -1,6 +1,7 @@
 using UlcAg.Data.Loading;
 using UlcAg.Data.Synthetic;
 using UlcAg.Training.Config;
+using UlcAg.Network.Models;
 
 namespace UlcAg.Training.Tests;
 
@@ -55,6 +56,22 @@ public sealed class ConfigErrorTests
         StringAssert.Contains(byKey["train.lr_milestones"].Text, "expected a list of whole numbers");
         Assert.AreEqual("is a list; expected a number", byKey["train.lr"].Text);
         Assert.AreEqual("is null; expected a whole number", Single(Fails(files, "seed:\n"), "seed").Text);
+    }
+
+    [TestMethod]
+    public void AuLossIsBceOrForwardWithARateInItsRange()
+    {
+        using var files = new ConfigTestFiles();
+        var defaults = files.Builder().Build().Options.Model;
+        Assert.AreEqual(AuLossKind.Bce, defaults.AuLoss);
+        Assert.IsNull(defaults.AuFalsePositiveRate, "estimated from the training labels unless given");
+        var set = files.Builder().AddFile(files.Write("ok.yaml", "model:\n  au_loss: forward\n  au_false_positive_rate: 0.08\n"), "ok.yaml").Build().Options.Model;
+        Assert.AreEqual(AuLossKind.Forward, set.AuLoss);
+        Assert.AreEqual(0.08, set.AuFalsePositiveRate);
+        Assert.AreEqual("model.au_loss", Single(Fails(files, "model:\n  au_loss: focal\n"), "model.au_loss").Key);
+        var m = Single(Fails(files, "model:\n  au_loss: forward\n  au_false_positive_rate: 0.7\n"), "model.au_false_positive_rate");
+        StringAssert.Contains(m.Text, "0.7");
+        Assert.AreEqual(3, m.Location!.Line);
     }
 
     [TestMethod]

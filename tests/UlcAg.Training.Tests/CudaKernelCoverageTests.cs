@@ -54,6 +54,7 @@ public sealed class CudaKernelCoverageTests
             "model:\n  semantic_feature: node_features\n",
             "model:\n  alpha_through_au_loss: true\n  au_loss_alpha: true\n",
             "model:\n  gcn_self_weight: false\n",
+            "model:\n  au_loss: forward\n",
             "train:\n  optimizer: adam\n",
             "train:\n  optimizer: adamw\n",
             "train:\n  micro_batch_size: 16\n",

@@ -49,4 +49,32 @@ public sealed class MethodRunTests
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
+
+    [TestMethod]
+    public void ForwardCorrectedAuLossTrainsWithRatesEstimatedFromTheTrainingLabels()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"ulcag-method-{Guid.NewGuid():N}");
+        try
+        {
+            var tiny = TrainerEndToEndTests.Tiny(dir, Method.UlcAg, epochs: 2);
+            var o = tiny with
+            {
+                Data = tiny.Data with { InputSize = 32, Synthetic = new SyntheticFaceOptions { Train = 200, Test = 16, Difficulty = 0.3 } },
+                Model = new ModelOptions { Pretrained = "none", AuLoss = AuLossKind.Forward },
+                Train = tiny.Train with { BatchSize = 16 },
+            };
+            var log = new StringWriter();
+            Assert.AreEqual(0, new UlcAgTrainer().Run(o, log, CancellationToken.None), log.ToString());
+            var line = log.ToString().Split('\n').Single(l => l.Contains("AU loss: forward-corrected", StringComparison.Ordinal));
+            var rates = System.Text.RegularExpressions.Regex.Matches(line, @"AU\d\d (\d\.\d{3})").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.HasCount(14, rates, line);
+            Assert.IsTrue(rates.All(r => r is >= 0.001 and <= 0.5), line);
+            var epochs = MetricsLog.Read(Path.Combine(dir, "run", RunFolder.MetricsFile)).Entries;
+            Assert.IsTrue(epochs.All(e => double.IsFinite(e.Losses[LossTerms.Au]) && e.Losses[LossTerms.Au] > 0), "L_au is trained and finite");
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
 }

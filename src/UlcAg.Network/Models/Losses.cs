@@ -37,7 +37,7 @@ public static class Losses
             cls = CrossEntropy(g, logits, labels, o.Classes);
         }
         var rr = o.Method.HasRankRegularization() ? RankRegularization(g, alpha!, o.RrRatio, margin) : zero;
-        var au = outs.AuScores is not null ? AuLoss(g, outs.AuScores, auTargets!, auMask!, o.AuLossAlpha ? alpha : null, o.AlphaThroughAuLoss, auCount) : zero;
+        var au = outs.AuScores is not null ? AuLoss(g, outs.AuScores, auTargets!, auMask!, o.AuLossAlpha ? alpha : null, o.AlphaThroughAuLoss, auCount, o.AuFalsePositiveRates) : zero;
         if (share == 1) return new MethodLosses(cls, rr, au);
         return new MethodLosses(cls * share, ReferenceEquals(rr, zero) ? zero : rr * share, au);
     }
@@ -67,11 +67,30 @@ public static class Losses
     /// BCE from scores s and targets z, stably: max(s, 0) - s z + log(1 + exp(-|s|)).
     /// <paramref name="count"/>, when given, is the number of labelled samples to average over
     /// (an accumulating step's effective batch); otherwise the batch's own count.
+    /// With <paramref name="falsePositiveRates"/> rho (one per AU) the BCE is taken against the
+    /// label's probability under a detector that reports an absent AU as present at rate rho,
+    /// q = rho + (1 - rho) sigmoid(s) (forward loss correction, Patrini et al., 2017):
+    /// -z log q - (1 - z) (log(1 - rho) - softplus(s)). A positive label on a face the branch
+    /// finds without the AU then costs at most -log rho and stops pulling (its gradient goes as
+    /// sigmoid(s) / rho), while a face the branch finds with the AU learns almost as under BCE.
     /// </summary>
-    public static Value AuLoss(GraphBuilder g, Value scores, Value targets, Value mask, Value? alpha, bool alphaGradient, Value? count = null)
+    public static Value AuLoss(GraphBuilder g, Value scores, Value targets, Value mask, Value? alpha, bool alphaGradient, Value? count = null,
+        float[]? falsePositiveRates = null)
     {
-        var bce = g.Relu(scores) - scores * targets + g.Log(g.Exp(-g.Abs(scores)) + 1.0);
-        var perSample = g.ReduceSum(bce, [1]);
+        var softplus = g.Relu(scores) + g.Log(g.Exp(-g.Abs(scores)) + 1.0);
+        Value perAu;
+        if (falsePositiveRates is null)
+        {
+            perAu = softplus - scores * targets;
+        }
+        else
+        {
+            var rho = g.Constant(TensorData.Of(falsePositiveRates, falsePositiveRates.Length));
+            var logQ = g.Log(rho + (1.0 - rho) * g.Sigmoid(scores));
+            var logNotQ = g.Log(1.0 - rho) - softplus;
+            perAu = -(targets * logQ) - (1.0 - targets) * logNotQ;
+        }
+        var perSample = g.ReduceSum(perAu, [1]);
         var weight = alpha is null ? mask : mask * (alphaGradient ? alpha : g.StopGradient(alpha));
         var denominator = g.Max(count ?? g.SumAll(mask), g.Scalar(1));
         return g.SumAll(perSample * weight) / denominator;

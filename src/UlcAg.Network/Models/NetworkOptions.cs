@@ -16,6 +16,21 @@ public enum SemanticFeature
     NodeFeatures,
 }
 
+/// <summary>What L_au (eq. 7) compares the AU branch's scores with.</summary>
+public enum AuLossKind
+{
+    /// <summary>Binary cross-entropy against the AU labels, as eq. 7.</summary>
+    [EnumMember(Value = "bce")]
+    Bce,
+    /// <summary>
+    /// Binary cross-entropy against the probability of the AU label under a detector that also
+    /// reports an absent AU with a per-AU false-positive rate rho: rho + (1 - rho) sigmoid(s)
+    /// (forward loss correction), so that sigmoid(s) estimates the AU itself.
+    /// </summary>
+    [EnumMember(Value = "forward")]
+    Forward,
+}
+
 /// <summary>
 /// Shape and switches of the ULC-AG network (and of the methods compared with it). The defaults
 /// here are the paper's network, for code that builds one directly (tests, benchmarks). Where a knob
@@ -39,6 +54,11 @@ public sealed record NetworkOptions
     public bool AlphaThroughAuLoss { get; init; }
     /// <summary>Weight each sample's L_au by its alpha, as eq. 7 does (on here; the trainer's <c>model.au_loss_alpha</c> is off by default).</summary>
     public bool AuLossAlpha { get; init; } = true;
+    /// <summary>
+    /// Per AU, the rate at which the AU labels report an absent AU as present. Non-null makes L_au
+    /// forward-corrected (<see cref="AuLossKind.Forward"/>, <see cref="Losses.AuLoss"/>); null is eq. 7's BCE.
+    /// </summary>
+    public float[]? AuFalsePositiveRates { get; init; }
     /// <summary>
     /// Each GCN layer also passes every node's own feature through a weight of its own:
     /// X' = LeakyReLU(A X W + X W_self). Without it, two layers of a dense row-normalized A leave each
@@ -74,6 +94,8 @@ public sealed record NetworkOptions
         if (Classes < 2) throw new ArgumentException($"a classifier needs at least 2 classes, got {Classes}");
         if (InputSize < 32) throw new ArgumentException($"input size {InputSize} is too small for ResNet-18 (at least 32)");
         if (Method.HasAuxBranch() && AuCount < 1) throw new ArgumentException("the AU graph branch needs at least one AU");
+        if (AuFalsePositiveRates is { } rho && (rho.Length != AuCount || rho.Any(r => !(r >= 0 && r < 1))))
+            throw new ArgumentException($"AuFalsePositiveRates needs one rate in [0, 1) per AU ({AuCount})");
         if (RrRatio <= 0 || RrRatio >= 1) throw new ArgumentException($"rr_ratio must lie in (0, 1), got {RrRatio}");
     }
 }

@@ -1,6 +1,7 @@
 using UlcAg.Graph;
 using UlcAg.Network.Layers;
 using UlcAg.Network.Models;
+using UlcAg.Training.Correction;
 namespace UlcAg.Training.Config;
 
 /// <summary>YAML section <c>model</c>: the ResNet-18 backbone's starting weights and the auxiliary AU graph branch.</summary>
@@ -37,6 +38,20 @@ public sealed record ModelOptions
     /// low, so it scaled L_au down just when eq. 13 gives the AU branch the most weight.
     /// </summary>
     public bool AuLossAlpha { get; init; }
+
+    /// <summary>
+    /// YAML <c>au_loss</c>: <c>bce</c> trains the AU branch with eq. 7's binary cross-entropy against
+    /// the AU labels; <c>forward</c> corrects it for the AU detector's false positives, with each
+    /// AU's false-positive rate estimated from the training labels (docs/training.md).
+    /// </summary>
+    public AuLossKind AuLoss { get; init; } = AuLossKind.Bce;
+
+    /// <summary>
+    /// YAML <c>au_false_positive_rate</c>: with <c>au_loss: forward</c>, the AU detector's false-positive
+    /// rate (the share of faces without an AU that it labels with it), the same for every AU; null
+    /// (the default) estimates it per AU from the training labels.
+    /// </summary>
+    public double? AuFalsePositiveRate { get; init; }
 
     /// <summary>
     /// YAML <c>gcn_self_weight</c>: each GCN layer also passes every AU node's own feature through a
@@ -78,6 +93,7 @@ public sealed record ModelOptions
         check.Between("node_dim", NodeDim, 1, 4096);
         check.Between("gcn_channels", GcnChannels, 1, 4096);
         check.Between("leaky_slope", LeakySlope, 0, 1, maxOpen: true);
+        if (AuFalsePositiveRate is { } rho) check.Between("au_false_positive_rate", rho, AuLabelNoise.MinRate, AuLabelNoise.MaxRate);
     }
 
     internal ModelOptions WithFullPaths(string baseDirectory) => this with

@@ -54,7 +54,11 @@ internal static class RunSetup
                 inputSize: o.Data.InputSize,
                 auCount: Math.Max(1, data.AuNames.Count),
                 normalization: pretrained?.Normalization ?? Normalization.ImageNet,
-                convLowering: device.PreferredConvLowering) with { KeepForBackwardBytes = o.Train.MemoryBudgetBytes });
+                convLowering: device.PreferredConvLowering) with
+            {
+                KeepForBackwardBytes = o.Train.MemoryBudgetBytes,
+                AuFalsePositiveRates = AuFalsePositiveRates(o, method, data, progress),
+            });
             var optimizer = new OptimizerSettings(o.Train.Optimizer, o.Train.Momentum, o.Train.WeightDecay);
             var accumulating = o.Train.AccumulationSteps > 1;
             var step = accumulating
@@ -120,6 +124,24 @@ internal static class RunSetup
 
     /// <summary>How the run crops its faces: the cache builds with it, and the export records it (ulcag.face_alignment).</summary>
     public static FacePipelineOptions FaceOptions(TrainOptions o) => new() { Size = o.Data.InputSize, Mode = o.Data.Align, Margin = (float)o.Data.Margin };
+
+    /// <summary>
+    /// With <c>model.au_loss: forward</c>, each AU's false-positive rate, estimated from the original
+    /// training labels (so a resumed run builds the same loss); null otherwise.
+    /// </summary>
+    private static float[]? AuFalsePositiveRates(TrainOptions o, MethodModule method, PreparedData data, IProgressReporter progress)
+    {
+        if (o.Model.AuLoss != AuLossKind.Forward || !method.Method.HasAuxBranch()) return null;
+        if (o.Model.AuFalsePositiveRate is { } given)
+        {
+            progress.Message($"  AU loss: forward-corrected for a false-positive rate of {given:0.###} (model.au_false_positive_rate)");
+            return Enumerable.Repeat((float)given, data.AuNames.Count).ToArray();
+        }
+        var rates = AuLabelNoise.FalsePositiveRates(data.Train.Samples, data.ClassNames.Count, data.AuNames.Count);
+        progress.Message("  AU loss: forward-corrected; false-positive rate per AU, estimated from the training labels: "
+            + string.Join(", ", data.AuNames.Select((name, k) => $"{name} {rates[k]:0.000}")));
+        return rates;
+    }
 
     private static (ImageCache Train, ImageCache Val, ImageCache Test) OpenCaches(TrainOptions o, PreparedData data, List<IDisposable> owned, IProgressReporter progress, CancellationToken ct)
     {

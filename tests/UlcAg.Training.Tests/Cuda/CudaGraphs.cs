@@ -27,6 +27,8 @@ internal static class CudaGraphs
         var method = MethodModule.Create(o);
         var net = method.Network(o.Model.ToNetwork(classes: 7, inputSize: o.Data.InputSize, auCount: 12,
             normalization: Normalization.ImageNet, convLowering: Device.Parse("cuda").PreferredConvLowering));
+        // The forward-corrected AU loss takes its rates from the training labels in a run; any rates give its graph.
+        if (o.Model.AuLoss == AuLossKind.Forward) net = net with { AuFalsePositiveRates = [.. Enumerable.Repeat(0.08f, net.AuCount)] };
         return (o, net);
     }
 
