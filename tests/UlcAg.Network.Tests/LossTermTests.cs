@@ -150,11 +150,13 @@ public sealed class LossTermTests
     }
 
     [TestMethod]
-    public void ForwardCorrectedAuLossWithZeroRateIsBce()
+    public void ForwardCorrectedAuLossApproachesBceAsTheRateFalls()
     {
-        var (gb, bce, feedsB) = ForwardAuLoss(null, [1.5f, -0.7f, 0.2f, -2.0f, 0.4f, 3.0f]);
-        var (gf, forward, feedsF) = ForwardAuLoss([0f, 0f], [1.5f, -0.7f, 0.2f, -2.0f, 0.4f, 3.0f]);
-        Assert.AreEqual(Run(gb, bce, feedsB)[0], Run(gf, forward, feedsF)[0], 1e-5);
+        float[] scores = [1.5f, -0.7f, 0.2f, -2.0f, 0.4f, 3.0f];
+        var (gb, bce, feedsB) = ForwardAuLoss(null, scores);
+        var (gf, forward, feedsF) = ForwardAuLoss([1e-6f, 1e-6f], scores);
+        Assert.AreEqual(Run(gb, bce, feedsB)[0], Run(gf, forward, feedsF)[0], 1e-4);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ForwardAuLoss([0f, 0.1f], scores), "a zero rate would make log q infinite where sigmoid(s) underflows");
     }
 
     [TestMethod]

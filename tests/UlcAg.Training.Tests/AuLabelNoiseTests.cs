@@ -59,8 +59,9 @@ public sealed class AuLabelNoiseTests
     public void NoisyExpressionLabelsRaiseTheEstimateButTheAnchorsStillSeparate()
     {
         // 30% of the expression labels wrong moves faces showing an AU into the classes without it:
-        // the estimate rises (the loss then trusts positive AU labels less), and stays below the AU's
-        // share of positive labels, which a class-blind estimate would give.
+        // the estimate rises (the loss then trusts positive AU labels less), but not below the
+        // detector's rate, and stays closer to it than the AU's share of positive labels, which a
+        // class-blind estimate would give.
         var (clean, infos) = Faces(3000, labelNoise: 0, seed: 4);
         var (noisy, _) = Faces(3000, labelNoise: 0.3, seed: 4);
         var truth = TrueFalsePositiveRates(infos);
@@ -69,9 +70,10 @@ public sealed class AuLabelNoiseTests
         Assert.IsGreaterThan(fromClean.Average() + 0.02, fromNoisy.Average());
         for (var k = 0; k < truth.Length; k++)
         {
-            var labelled = noisy.Average(s => s.Aus![k]);
             Assert.IsGreaterThan(truth[k] - 0.05, fromNoisy[k], $"{FacsAus.ModelledNames[k]}");
-            Assert.IsLessThan(labelled, fromNoisy[k], $"{FacsAus.ModelledNames[k]}: {fromNoisy[k]:0.000} against {labelled:0.000} labelled");
+            var labelled = noisy.Average(s => s.Aus![k]);
+            Assert.IsLessThan(Math.Abs(labelled - truth[k]), Math.Abs(fromNoisy[k] - truth[k]),
+                $"{FacsAus.ModelledNames[k]}: estimated {fromNoisy[k]:0.000}, labelled {labelled:0.000}, the detector's {truth[k]:0.000}");
         }
     }
 
@@ -93,9 +95,9 @@ public sealed class AuLabelNoiseTests
         // An AU no class ever labels gets the floor, one every sample labels the ceiling; no AU labels at all: the floor.
         var samples = Enumerable.Range(0, 50).Select(i => new Sample($"s{i}", new ImageSource.File("x"), i % 2, Aus: [0f, 1f])).ToList();
         var rates = AuLabelNoise.FalsePositiveRates(samples, 2, 2);
-        Assert.AreEqual(AuLabelNoise.MinRate, rates[0]);
-        Assert.AreEqual(AuLabelNoise.MaxRate, rates[1]);
+        Assert.AreEqual((float)AuLabelNoise.MinRate, rates[0]);
+        Assert.AreEqual((float)AuLabelNoise.MaxRate, rates[1]);
         var unlabelled = AuLabelNoise.FalsePositiveRates([.. samples.Select(s => s with { Aus = null })], 2, 2);
-        CollectionAssert.AreEqual(new[] { AuLabelNoise.MinRate, AuLabelNoise.MinRate }, unlabelled);
+        CollectionAssert.AreEqual(new[] { (float)AuLabelNoise.MinRate, (float)AuLabelNoise.MinRate }, unlabelled);
     }
 }

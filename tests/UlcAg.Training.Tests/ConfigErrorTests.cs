@@ -72,6 +72,13 @@ public sealed class ConfigErrorTests
         var m = Single(Fails(files, "model:\n  au_loss: forward\n  au_false_positive_rate: 0.7\n"), "model.au_false_positive_rate");
         StringAssert.Contains(m.Text, "0.7");
         Assert.AreEqual(3, m.Location!.Line);
+        // The documented bounds are accepted; a rate without the forward loss is a warning, not silence.
+        foreach (var edge in new[] { "0.001", "0.5" })
+            Assert.AreEqual(double.Parse(edge, System.Globalization.CultureInfo.InvariantCulture),
+                files.Builder().AddFile(files.Write("edge.yaml", $"model:\n  au_loss: forward\n  au_false_positive_rate: {edge}\n"), "edge.yaml").Build().Options.Model.AuFalsePositiveRate);
+        var unused = files.Builder().AddFile(files.Write("unused.yaml", "model:\n  au_false_positive_rate: 0.08\n"), "unused.yaml").Build();
+        Assert.AreEqual("model.au_false_positive_rate", unused.Warnings.Single().Key);
+        StringAssert.Contains(unused.Warnings.Single().Text, "au_loss is bce");
     }
 
     [TestMethod]

@@ -68,7 +68,8 @@ public sealed class MethodRunTests
             var line = log.ToString().Split('\n').Single(l => l.Contains("AU loss: forward-corrected", StringComparison.Ordinal));
             var rates = System.Text.RegularExpressions.Regex.Matches(line, @"AU\d\d (\d\.\d{3})").Select(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
             Assert.HasCount(14, rates, line);
-            Assert.IsTrue(rates.All(r => r is >= 0.001 and <= 0.5), line);
+            // The synthetic detector reports an absent AU at a rate near 0.085: the estimates follow the labels, not the floor.
+            Assert.IsGreaterThan(0.02, rates.Average(), line);
             var epochs = MetricsLog.Read(Path.Combine(dir, "run", RunFolder.MetricsFile)).Entries;
             Assert.IsTrue(epochs.All(e => double.IsFinite(e.Losses[LossTerms.Au]) && e.Losses[LossTerms.Au] > 0), "L_au is trained and finite");
         }

@@ -85,6 +85,8 @@ public static class Losses
         }
         else
         {
+            // rho > 0 keeps log q finite where sigmoid(s) underflows (s below about -88 in float32).
+            if (falsePositiveRates.Any(r => !(r > 0 && r < 1))) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
             var rho = g.Constant(TensorData.Of(falsePositiveRates, falsePositiveRates.Length));
             var logQ = g.Log(rho + (1.0 - rho) * g.Sigmoid(scores));
             var logNotQ = g.Log(1.0 - rho) - softplus;

@@ -55,7 +55,7 @@ public sealed record NetworkOptions
     /// <summary>Weight each sample's L_au by its alpha, as eq. 7 does (on here; the trainer's <c>model.au_loss_alpha</c> is off by default).</summary>
     public bool AuLossAlpha { get; init; } = true;
     /// <summary>
-    /// Per AU, the rate at which the AU labels report an absent AU as present. Non-null makes L_au
+    /// Per AU, the rate (in (0, 1)) at which the AU labels report an absent AU as present. Non-null makes L_au
     /// forward-corrected (<see cref="AuLossKind.Forward"/>, <see cref="Losses.AuLoss"/>); null is eq. 7's BCE.
     /// </summary>
     public float[]? AuFalsePositiveRates { get; init; }
@@ -94,8 +94,8 @@ public sealed record NetworkOptions
         if (Classes < 2) throw new ArgumentException($"a classifier needs at least 2 classes, got {Classes}");
         if (InputSize < 32) throw new ArgumentException($"input size {InputSize} is too small for ResNet-18 (at least 32)");
         if (Method.HasAuxBranch() && AuCount < 1) throw new ArgumentException("the AU graph branch needs at least one AU");
-        if (AuFalsePositiveRates is { } rho && (rho.Length != AuCount || rho.Any(r => !(r >= 0 && r < 1))))
-            throw new ArgumentException($"AuFalsePositiveRates needs one rate in [0, 1) per AU ({AuCount})");
+        if (AuFalsePositiveRates is { } rho && (rho.Length != AuCount || rho.Any(r => !(r > 0 && r < 1))))
+            throw new ArgumentException($"AuFalsePositiveRates needs one rate in (0, 1) per AU ({AuCount}); without false positives L_au is BCE (null)");
         if (RrRatio <= 0 || RrRatio >= 1) throw new ArgumentException($"rr_ratio must lie in (0, 1), got {RrRatio}");
     }
 }

@@ -65,7 +65,8 @@ public sealed record ModelOptions
     /// <paramref name="classes"/>, <paramref name="inputSize"/> and <paramref name="auCount"/>, the
     /// pretrained weights' <paramref name="normalization"/> and the device's <paramref name="convLowering"/>.
     /// Every network knob of this section is set, so a run's network follows these defaults, never the ones of
-    /// <see cref="NetworkOptions"/>. The method and its phi are the method's to set.
+    /// <see cref="NetworkOptions"/>. The method and its phi are the method's to set; the rates of
+    /// <c>au_loss: forward</c> come from the training labels, and the run sets them (RunSetup).
     /// </summary>
     public NetworkOptions ToNetwork(int classes, int inputSize, int auCount, Normalization normalization, ConvLowering convLowering) => new()
     {
@@ -93,7 +94,11 @@ public sealed record ModelOptions
         check.Between("node_dim", NodeDim, 1, 4096);
         check.Between("gcn_channels", GcnChannels, 1, 4096);
         check.Between("leaky_slope", LeakySlope, 0, 1, maxOpen: true);
-        if (AuFalsePositiveRate is { } rho) check.Between("au_false_positive_rate", rho, AuLabelNoise.MinRate, AuLabelNoise.MaxRate);
+        if (AuFalsePositiveRate is { } rho)
+        {
+            check.Between("au_false_positive_rate", rho, AuLabelNoise.MinRate, AuLabelNoise.MaxRate);
+            if (AuLoss != AuLossKind.Forward) check.Warn("au_false_positive_rate", $"is {rho.ToString(System.Globalization.CultureInfo.InvariantCulture)}, but model.au_loss is bce: the rate is used only by au_loss: forward");
+        }
     }
 
     internal ModelOptions WithFullPaths(string baseDirectory) => this with

@@ -9,7 +9,7 @@ public static class AuLabelNoise
     public const int MinClassSamples = 20;
 
     /// <summary>The rates are kept in [<see cref="MinRate"/>, <see cref="MaxRate"/>].</summary>
-    public const float MinRate = 1e-3f, MaxRate = 0.5f;
+    public const double MinRate = 0.001, MaxRate = 0.5;
 
     /// <summary>
     /// Per AU, the false-positive rate of its labels, estimated as the lowest share of the label
@@ -17,9 +17,12 @@ public static class AuLabelNoise
     /// <see cref="MinClassSamples"/> AU-labelled samples). An AU that some expression never shows
     /// (AU12, the lip corner puller, in sadness) is labelled in that class only by the detector's
     /// mistakes, so there the share is the false-positive rate: the classes act as anchors. Where
-    /// every class shows the AU now and then the estimate is too high, which makes the loss trust
-    /// that AU's positive labels less, not more. The expression labels may be noisy; noise moves
-    /// samples between classes and so raises the lowest share a little, in the same direction.
+    /// every class shows the AU now and then, or wrong expression labels move faces that show it
+    /// into the anchor class, the estimate is too high. It can also come out low: the lowest of
+    /// several class shares is biased down by chance in small classes, and a detector's rate may
+    /// differ between classes (the synthetic one reports absent AUs less often on faces with many
+    /// weak AUs). Rates are kept in [<see cref="MinRate"/>, <see cref="MaxRate"/>]; an AU without a
+    /// class of <see cref="MinClassSamples"/> AU-labelled samples gets <see cref="MinRate"/> (about BCE).
     /// </summary>
     public static float[] FalsePositiveRates(IReadOnlyList<Sample> samples, int classes, int auCount)
     {
@@ -29,7 +32,7 @@ public static class AuLabelNoise
         {
             if (s.Aus is not { } z || s.Label < 0 || s.Label >= classes) continue;
             counts[s.Label]++;
-            for (var k = 0; k < auCount; k++) positives[s.Label, k] += z[k] >= 0.5f ? 1 : 0;
+            for (var k = 0; k < auCount; k++) positives[s.Label, k] += z[k];
         }
         var rates = new float[auCount];
         for (var k = 0; k < auCount; k++)
@@ -41,7 +44,7 @@ public static class AuLabelNoise
                 var share = positives[c, k] / counts[c];
                 if (double.IsNaN(lowest) || share < lowest) lowest = share;
             }
-            rates[k] = double.IsNaN(lowest) ? MinRate : Math.Clamp((float)lowest, MinRate, MaxRate);
+            rates[k] = (float)(double.IsNaN(lowest) ? MinRate : Math.Clamp(lowest, MinRate, MaxRate));
         }
         return rates;
     }
