@@ -164,11 +164,11 @@ public sealed class LossTermTests
     {
         float[] rho = [0.1f, 0.05f];
         float[] scores = [2.0f, -1.0f, 0.5f, -3.0f, -6.0f, 4.0f];
-        var (g, loss, _) = ForwardAuLoss(rho, scores);
+        var (g, loss, feeds) = ForwardAuLoss(rho, scores);
         g.Output(UlcAg.Graph.Autodiff.Autodiff.Gradients(loss, [g.Inputs.First(v => v.Name == "s")])[0], "grad");
         g.Output(loss, "loss");
         using var runner = new ModelRunner(g);
-        Dictionary<string, (Array, long[])> Feeds(float[] sv) => new() { ["s"] = (sv, [3, 2]), ["z"] = (AuTargetValues, [3, 2]), ["m"] = (new float[] { 1, 0, 1 }, [3]) };
+        Dictionary<string, (Array, long[])> Feeds(float[] sv) => new(feeds) { ["s"] = (sv, [3, 2]) };
         var grad = (float[])runner.Run(Feeds(scores))["grad"];
         const float eps = 1e-2f;
         for (var i = 0; i < scores.Length; i++)

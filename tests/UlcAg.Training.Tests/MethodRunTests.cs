@@ -10,6 +10,18 @@ namespace UlcAg.Training.Tests;
 [TestClass]
 public sealed class MethodRunTests
 {
+    /// <summary>Two epochs of <paramref name="method"/> on <paramref name="trainFaces"/> synthetic faces at 32 px, batch 16, random weights, in <paramref name="dir"/>.</summary>
+    private static TrainOptions Small(string dir, Method method, int trainFaces, ModelOptions model)
+    {
+        var tiny = TrainerEndToEndTests.Tiny(dir, method, epochs: 2);
+        return tiny with
+        {
+            Data = tiny.Data with { InputSize = 32, Synthetic = new SyntheticFaceOptions { Train = trainFaces, Test = 16, Difficulty = 0.3 } },
+            Model = model with { Pretrained = "none" },
+            Train = tiny.Train with { BatchSize = 16 },
+        };
+    }
+
     [TestMethod]
     [DataRow(Method.Baseline)]
     [DataRow(Method.Scn)]
@@ -22,12 +34,8 @@ public sealed class MethodRunTests
         var dir = Path.Combine(Path.GetTempPath(), $"ulcag-method-{Guid.NewGuid():N}");
         try
         {
-            var tiny = TrainerEndToEndTests.Tiny(dir, method, epochs: 2);
-            var o = tiny with
+            var o = Small(dir, method, trainFaces: 64, new ModelOptions()) with
             {
-                Data = tiny.Data with { InputSize = 32, Synthetic = new SyntheticFaceOptions { Train = 64, Test = 16, Difficulty = 0.3 } },
-                Model = new ModelOptions { Pretrained = "none" },
-                Train = tiny.Train with { BatchSize = 16 },
                 UlcAg = new UlcAgOptions { RampBeta = 1, RelabelStartEpoch = 0, Robust = new RobustCorrectionOptions { ConfirmEpochs = 1, MinTrusted = 1 } },
             };
             var log = new StringWriter();
@@ -56,13 +64,7 @@ public sealed class MethodRunTests
         var dir = Path.Combine(Path.GetTempPath(), $"ulcag-method-{Guid.NewGuid():N}");
         try
         {
-            var tiny = TrainerEndToEndTests.Tiny(dir, Method.UlcAg, epochs: 2);
-            var o = tiny with
-            {
-                Data = tiny.Data with { InputSize = 32, Synthetic = new SyntheticFaceOptions { Train = 200, Test = 16, Difficulty = 0.3 } },
-                Model = new ModelOptions { Pretrained = "none", AuLoss = AuLossKind.Forward },
-                Train = tiny.Train with { BatchSize = 16 },
-            };
+            var o = Small(dir, Method.UlcAg, trainFaces: 200, new ModelOptions { AuLoss = AuLossKind.Forward });
             var log = new StringWriter();
             Assert.AreEqual(0, new UlcAgTrainer().Run(o, log, CancellationToken.None), log.ToString());
             var line = log.ToString().Split('\n').Single(l => l.Contains("AU loss: forward-corrected", StringComparison.Ordinal));

@@ -72,7 +72,7 @@ public sealed class AuConfusion
     /// quarters of the draws fall on the <paramref name="count"/> most ambiguous faces and the rest
     /// further down (Efraimidis-Spirakis keys ln(u) / weight, largest first).
     /// </summary>
-    public int[] DrawAmbiguous(int count, Random random)
+    public int[] DrawConfusable(int count, Random random)
     {
         var n = Margin.Count;
         // Faces with equal margins (common with 0/1 AU labels) are ordered at random, not by position.

@@ -27,7 +27,7 @@ public static class LabelNoise
         var flips = (int)Math.Round(options.Rate * n, MidpointRounding.AwayFromZero);
         var random = new Random(options.Seed ?? runSeed);
         var confusable = options.Kind == NoiseKind.Confusable && flips > 0 ? AuConfusion.Of(split) : null;
-        var flipped = confusable is null ? UniformSubset(n, flips, random) : confusable.DrawAmbiguous(flips, random);
+        var flipped = confusable is null ? UniformSubset(n, flips, random) : confusable.DrawConfusable(flips, random);
         Array.Sort(flipped);
 
         var samples = split.Samples.Select(s => s with { CleanLabel = s.CleanLabel ?? s.Label }).ToArray();

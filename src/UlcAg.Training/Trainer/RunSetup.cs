@@ -1,3 +1,4 @@
+using System.Globalization;
 using UlcAg.Data;
 using UlcAg.Data.Cache;
 using UlcAg.Data.Faces;
@@ -132,18 +133,19 @@ internal static class RunSetup
     private static float[]? AuFalsePositiveRates(TrainOptions o, MethodModule method, PreparedData data, IProgressReporter progress)
     {
         if (o.Model.AuLoss != AuLossKind.Forward || !method.Method.HasAuxBranch()) return null;
+        var inv = CultureInfo.InvariantCulture;
         if (o.Model.AuFalsePositiveRate is { } given)
         {
-            progress.Message($"  AU loss: forward-corrected for a false-positive rate of {given.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} (model.au_false_positive_rate)");
+            progress.Message(string.Create(inv, $"  AU loss: forward-corrected for a false-positive rate of {given:0.###} (model.au_false_positive_rate)"));
             return Enumerable.Repeat((float)given, data.AuNames.Count).ToArray();
         }
         var rates = AuLabelNoise.FalsePositiveRates(data.Train.Samples, data.ClassNames.Count, data.AuNames.Count);
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
         progress.Message("  AU loss: forward-corrected; false-positive rate per AU, estimated from the training labels: "
-            + string.Join(", ", data.AuNames.Select((name, k) => $"{name} {rates[k].ToString("0.000", inv)}")));
-        var clamped = data.AuNames.Where((_, k) => rates[k] <= AuLabelNoise.MinRate || rates[k] >= AuLabelNoise.MaxRate).ToArray();
+            + string.Join(", ", data.AuNames.Select((name, k) => string.Create(inv, $"{name} {rates[k]:0.000}"))));
+        // The rates are floats, the bounds doubles: compare at the rates' precision.
+        var clamped = data.AuNames.Where((_, k) => rates[k] <= (float)AuLabelNoise.MinRate || rates[k] >= (float)AuLabelNoise.MaxRate).ToArray();
         if (clamped.Length > 0)
-            progress.Message($"  warning: the false-positive rate of {string.Join(", ", clamped)} is at a bound ({AuLabelNoise.MinRate.ToString(inv)} or {AuLabelNoise.MaxRate.ToString(inv)}): "
+            progress.Message(string.Create(inv, $"  warning: the false-positive rate of {string.Join(", ", clamped)} is at a bound ({AuLabelNoise.MinRate} or {AuLabelNoise.MaxRate}): ")
                 + $"no expression class with {AuLabelNoise.MinClassSamples} AU-labelled samples, or one without (or only with) the label; set model.au_false_positive_rate to give the rate");
         return rates;
     }
