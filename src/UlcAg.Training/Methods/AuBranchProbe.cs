@@ -59,7 +59,7 @@ public sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates template
         return new(Mean(againstLabels), _samples > 0 ? (double)_hits / _samples : null, Mean(againstRendered), Oracle?.Invoke(_rows))
         {
             PerAu = AuNames is { } names && names.Count == net.AuCount && (_scores.Count > 0 || _renderedScores.Count > 0)
-                ? [.. names.Select((name, j) => new AuScore(name, againstLabels[j], againstRendered[j], Share(_rendered, j) ?? Share(_labels, j)))]
+                ? [.. names.Select((name, j) => new AuScore(name, againstLabels[j], againstRendered[j], Share(_rendered, j) ?? Share(_labels, j), net.AuFalsePositiveRates?[j]))]
                 : null,
         };
     }
@@ -79,5 +79,9 @@ public sealed class AuBranchProbe(NetworkOptions net, SemanticTemplates template
     private static double? Share(List<float[]> labels, int j) => labels.Count > 0 ? labels.Average(l => l[j] > 0.5f ? 1.0 : 0.0) : null;
 }
 
-/// <summary>One AU's detection on an evaluation split: ROC AUC against the AU labels and against the rendered AUs (null where unknown), and the share of samples showing it.</summary>
-public sealed record AuScore(string Name, double? AucLabels, double? AucRendered, double? Present);
+/// <summary>
+/// One AU's detection on an evaluation split: ROC AUC against the AU labels and against the rendered AUs
+/// (null where unknown), the share of samples showing it, and the false-positive rate the AU loss
+/// corrected for (<c>model.au_loss: forward</c>; null with BCE).
+/// </summary>
+public sealed record AuScore(string Name, double? AucLabels, double? AucRendered, double? Present, double? FalsePositiveRate = null);

@@ -127,9 +127,16 @@ public static class RunReportMarkdown
         MarkdownText.Table(text, ["Quantity", "Value"], rows);
         if (b.PerAu is { } perAu)
         {
-            text.Append("Each AU's ROC AUC (the AU branch's score for it), and the share of faces that show it:\n\n");
-            MarkdownText.Table(text, ["AU", "AUC against the AU labels", "AUC against the rendered AUs", "Faces showing it (rendered AUs where known, else AU labels)"],
-                [.. perAu.Select(a => (IReadOnlyList<string>)[a.Name, MarkdownText.Number(a.AucLabels, "0.000"), MarkdownText.Number(a.AucRendered, "0.000"), MarkdownText.Percent(a.Present)])]);
+            var rates = perAu.Any(a => a.FalsePositiveRate is not null);
+            text.Append("Each AU's ROC AUC (the AU branch's score for it), and the share of faces that show it")
+                .Append(rates ? "; the AU loss corrected each AU's labels for the false-positive rate beside it (model.au_loss: forward)" : "").Append(":\n\n");
+            string[] header = ["AU", "AUC against the AU labels", "AUC against the rendered AUs", "Faces showing it (rendered AUs where known, else AU labels)"];
+            MarkdownText.Table(text, rates ? [.. header, "False-positive rate of its labels"] : header,
+                [.. perAu.Select(a =>
+                {
+                    IReadOnlyList<string> row = [a.Name, MarkdownText.Number(a.AucLabels, "0.000"), MarkdownText.Number(a.AucRendered, "0.000"), MarkdownText.Percent(a.Present)];
+                    return rates ? [.. row, MarkdownText.Number(a.FalsePositiveRate, "0.000")] : row;
+                })]);
         }
         if (b.Oracle is not { } o)
             return;
