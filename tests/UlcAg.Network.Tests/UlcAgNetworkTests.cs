@@ -237,36 +237,6 @@ public sealed class UlcAgNetworkTests
     }
 
     [TestMethod]
-    public void ForwardCorrectedNetworkGivesTheScoresOnTheLabelsScaleAsItsSemanticFeature()
-    {
-        // Same weights and images: with forward correction the eval graph's s is logit(rho + (1 - rho) sigmoid(score)),
-        // per AU with its own rate, of the scores the BCE network gives as its s.
-        var o = NetworkFixture.Tiny(Method.UlcAg);
-        float[] rho = [.. Enumerable.Range(0, o.AuCount).Select(k => 0.03f + 0.04f * k)];
-        var weights = NetworkFixture.Weights(o, seed: 6);
-        var feeds = new Dictionary<string, (Array, long[])>
-        {
-            [N.Images] = (NetworkFixture.Images(3, o.InputSize, 9), [3, o.InputSize, o.InputSize, 3]),
-            [N.Adjacency] = (NetworkFixture.RowNormalized(o.AuCount, new Random(7)), [o.AuCount, o.AuCount]),
-        };
-        NetworkFixture.AddWeights(feeds, weights);
-        float[] Semantic(NetworkOptions options)
-        {
-            using var runner = new ModelRunner(UlcAgNetwork.BuildEval(options));
-            return (float[])runner.Run(feeds)[N.Semantic];
-        }
-        var scores = Semantic(o);
-        var labelScale = Semantic(o with { AuFalsePositiveRates = rho });
-        Assert.HasCount(scores.Length, labelScale);
-        for (var i = 0; i < scores.Length; i++)
-        {
-            var (s, r) = ((double)scores[i], (double)rho[i % o.AuCount]);
-            var q = r + (1 - r) / (1 + Math.Exp(-s));
-            Assert.AreEqual(Math.Log(q / (1 - q)), labelScale[i], 1e-4 * Math.Max(1, Math.Abs(s)), $"s[{i}] from score {s:G4}");
-        }
-    }
-
-    [TestMethod]
     public void StaticLoweredEvalGraphMatchesThePortableOne()
     {
         // The trainer runs the eval graph at a fixed batch with lowered convolutions (Winograd and

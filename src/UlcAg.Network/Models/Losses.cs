@@ -77,7 +77,7 @@ public static class Losses
     public static Value AuLoss(GraphBuilder g, Value scores, Value targets, Value mask, Value? alpha, bool alphaGradient, Value? count = null,
         float[]? falsePositiveRates = null)
     {
-        var softplus = Softplus(g, scores);
+        var softplus = g.Relu(scores) + g.Log(g.Exp(-g.Abs(scores)) + 1.0);
         Value perAu;
         if (falsePositiveRates is null)
         {
@@ -85,39 +85,16 @@ public static class Losses
         }
         else
         {
-            var (logQ, logNotQ) = LabelLogProbabilities(g, scores, softplus, falsePositiveRates);
+            // rho > 0 keeps log q finite where sigmoid(s) underflows (s below about -88 in float32).
+            if (falsePositiveRates.Any(r => !(r > 0 && r < 1))) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
+            var rho = g.Constant(TensorData.Of(falsePositiveRates, falsePositiveRates.Length));
+            var logQ = g.Log(rho + (1.0 - rho) * g.Sigmoid(scores));
+            var logNotQ = g.Log(1.0 - rho) - softplus;
             perAu = -(targets * logQ) - (1.0 - targets) * logNotQ;
         }
         var perSample = g.ReduceSum(perAu, [1]);
         var weight = alpha is null ? mask : mask * (alphaGradient ? alpha : g.StopGradient(alpha));
         var denominator = g.Max(count ?? g.SumAll(mask), g.Scalar(1));
         return g.SumAll(perSample * weight) / denominator;
-    }
-
-    /// <summary>
-    /// The scores on the AU labels' scale under the forward model: logit q with
-    /// q = rho + (1 - rho) sigmoid(s), the quantity BCE's scores estimate. The forward-corrected
-    /// scores estimate the AU itself, and an AU the branch is sure is absent goes to any depth
-    /// below 0; on the labels' scale every such AU sits near logit rho, so the semantic feature
-    /// (eq. 8-9) does not carry how sure the branch is of an absence, which says nothing of the
-    /// expression. Monotone in s, so the AUs rank as s does.
-    /// </summary>
-    public static Value LabelLogits(GraphBuilder g, Value scores, float[] falsePositiveRates)
-    {
-        var softplus = Softplus(g, scores);
-        var (logQ, logNotQ) = LabelLogProbabilities(g, scores, softplus, falsePositiveRates);
-        return logQ - logNotQ;
-    }
-
-    /// <summary>log(1 + exp(s)), stably: max(s, 0) + log(1 + exp(-|s|)).</summary>
-    private static Value Softplus(GraphBuilder g, Value s) => g.Relu(s) + g.Log(g.Exp(-g.Abs(s)) + 1.0);
-
-    /// <summary>log q and log(1 - q) for q = rho + (1 - rho) sigmoid(s); 1 - q = (1 - rho)(1 - sigmoid(s)).</summary>
-    private static (Value LogQ, Value LogNotQ) LabelLogProbabilities(GraphBuilder g, Value scores, Value softplus, float[] falsePositiveRates)
-    {
-        // rho > 0 keeps log q finite where sigmoid(s) underflows (s below about -88 in float32).
-        if (falsePositiveRates.Any(r => !(r > 0 && r < 1))) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
-        var rho = g.Constant(TensorData.Of(falsePositiveRates, falsePositiveRates.Length));
-        return (g.Log(rho + (1.0 - rho) * g.Sigmoid(scores)), g.Log(1.0 - rho) - softplus);
     }
 }

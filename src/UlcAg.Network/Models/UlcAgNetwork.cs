@@ -83,9 +83,7 @@ public static class UlcAgNetwork
             var cw = m.Parameter("aux.classifier.weight", [o.AuCount, o.GcnChannels], N.GroupAux);
             var cb = m.Parameter("aux.classifier.bias", [o.AuCount], N.GroupAux);
             var scores = g.ReduceSum(h * cw, [2]) + cb;
-            var semantic = o.Semantic != SemanticFeature.AuScores ? g.Reshape(h, -1, o.AuCount * o.GcnChannels)
-                : o.AuFalsePositiveRates is { } rho ? Losses.LabelLogits(g, scores, rho)
-                : scores;
+            var semantic = o.Semantic == SemanticFeature.AuScores ? scores : g.Reshape(h, -1, o.AuCount * o.GcnChannels);
             return new Outputs(f, logits, alpha, scores, semantic);
         }
     }
