@@ -7,12 +7,16 @@
 #                   with ONNX Runtime, so that the exports stay loadable by that older importer.
 #   python3-pil     tests only: Pillow (9.4), which the Python ONNX Runtime example of docs/deploy.md
 #                   (tools/deploy-check/classify.py) reads and resizes the crops with.
+#   python3-torch, python3-torchvision
+#                   tests only: PyTorch (1.13), the reference of the train-step benchmarks; the tests
+#                   run its script (tools/TrainBench/torch_train_bench.py) and the GPU benchmark's
+#                   checks of it on a tiny CPU step, and skip with a reason without it.
 # With --runtime, only the run-time packages (tools/setup.sh).
 set -euo pipefail
 packages=(libgtk-3-0 opencv-data)
 case "${1:-}" in
   --runtime) ;;
-  "") packages+=(python3-opencv python3-pil) ;;
+  "") packages+=(python3-opencv python3-pil python3-torch python3-torchvision) ;;
   *) echo "install-deps: unknown argument '$1'; usage: bash tools/install-deps.sh [--runtime]" >&2; exit 2 ;;
 esac
 need=()
