@@ -257,6 +257,66 @@ public sealed class CorrectionPolicyTests
     }
 
     [TestMethod]
+    public void AuLabelScaleIsTheLogitOfTheLabelProbabilityAndKeepsEachAusOrder()
+    {
+        // logit(rho + (1 - rho) sigmoid(s)) by hand, per AU with its own rate, from a sure absence (-60) to a sure presence (40).
+        float[] rho = [0.1f, 0.02f];
+        var scale = new AuLabelScale(rho);
+        float[] scores = [-60f, -3f, 0f, 2.5f, 40f];
+        for (var k = 0; k < 2; k++)
+        {
+            var previous = double.NegativeInfinity;
+            foreach (var s in scores)
+            {
+                var got = scale.Map(k == 0 ? [s, 0f] : [0f, s])[k];
+                var r = (double)rho[k];
+                var logQ = Math.Log(r + (1 - r) / (1 + Math.Exp(-s)));
+                var logNotQ = Math.Log(1 - r) - (Math.Max(s, 0) + Math.Log(1 + Math.Exp(-Math.Abs(s))));
+                Assert.AreEqual(logQ - logNotQ, got, 1e-4 * Math.Max(1, Math.Abs(logQ - logNotQ)), $"AU {k}, s = {s}");
+                Assert.IsGreaterThan(previous, got, $"AU {k}: the order of the scores");
+                previous = got;
+            }
+        }
+        // A sure absence sits at logit rho, however deep its score.
+        Assert.AreEqual(scale.Map([-60f, 0f])[0], scale.Map([-20f, 0f])[0], 1e-6);
+        Assert.AreEqual(Math.Log(0.1 / 0.9), scale.Map([-60f, 0f])[0], 1e-5);
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AuLabelScale([0f, 0.1f]));
+    }
+
+    [TestMethod]
+    public void ForwardCorrectedScoresReachTheTemplatesOnTheLabelsScaleAndLeaveTheDecisionsAsTheyAre()
+    {
+        // The same evidence with absences of varying depth (-2 to -14): the decisions read s as it is, the
+        // templates on the labels' scale.
+        var (truth, given) = World();
+        var outputs = Outputs(truth, Enumerable.Repeat(6f, truth.Length).ToArray());
+        var raw = outputs.Semantic!;
+        for (var i = 0; i < raw.Length; i++) raw[i] = 4 * raw[i] - 6 - (i % 7);
+        var scale = new AuLabelScale([0.1f, 0.05f]);
+        var options = new RobustCorrectionOptions { MinTrusted = 3, EvidenceMomentum = 0 };
+        var plain = new RobustCorrection(options, truth.Length, Classes, Size);
+        var scaled = new RobustCorrection(options, truth.Length, Classes, Size, labelScale: scale);
+        var (plainLabels, scaledLabels) = (new LabelStore(given), new LabelStore(given));
+        for (var epoch = 3; epoch <= 4; epoch++)
+        {
+            var a = plain.Update(outputs, plainLabels, epoch, decide: true);
+            var b = scaled.Update(outputs, scaledLabels, epoch, decide: true);
+            CollectionAssert.AreEqual(a.Select(e => (e.Sample, e.NewLabel)).ToArray(), b.Select(e => (e.Sample, e.NewLabel)).ToArray(), $"epoch {epoch}: the same decisions");
+        }
+        CollectionAssert.AreEqual(truth, scaledLabels.Current, "both noisy labels corrected, no clean one touched");
+        CollectionAssert.AreEqual(plainLabels.Current, scaledLabels.Current);
+        // The templates: the trusted samples' means of s on the labels' scale, in a space fitted to those rows.
+        var features = scale.MapRows(raw);
+        CollectionAssert.AreEqual(features, scaled.TemplateFeatures(raw));
+        var space = TemplateSpace.Fit(features, Size, scaled.LatestTrusted!, options.Standardize, options.WhitenTemplates);
+        var means = space.ClassMeans(space.MapRows(features), scaled.LatestTrusted!);
+        for (var c = 0; c < Classes; c++) CollectionAssert.AreEqual(means[c], scaled.Templates.Template(c).ToArray(), $"template {c}");
+        float[] s = [-9f, 1.5f];
+        CollectionAssert.AreEqual(space.Map(scale.Map(s)), scaled.ToTemplateSpace(s));
+        CollectionAssert.AreNotEqual(plain.ToTemplateSpace(s), scaled.ToTemplateSpace(s));
+    }
+
+    [TestMethod]
     public void ACheckpointFromBeforeTheTemplateSpaceRestoresCosineTemplatesOfStandardizedScores()
     {
         var (truth, given) = World();

@@ -39,7 +39,7 @@ public static class AuOracle
         var rows = trusted.SelectMany(t => t).ToList();
 
         var testLabels = testS.Select(t => t.Sample.Label).ToArray();
-        var withS = TemplateAccuracy(options, evidence.Semantic, m, trusted, testS.Select(t => t.S).ToList(), testLabels);
+        var withS = TemplateAccuracy(options, policy.TemplateFeatures(evidence.Semantic), m, trusted, testS.Select(t => policy.TemplateFeatures(t.S)).ToList(), testLabels);
         var withTrue = TemplateAccuracy(options, rendered, auCount, trusted, testS.Select(t => t.Sample.RenderedAus!).ToList(), testLabels);
         return new AuOracleResults
         {

@@ -33,6 +33,8 @@ public sealed class RobustCorrection
     private readonly int _auLabelWidth;
     private readonly AuViewClassifier? _auView;
     private readonly double[] _auPosterior;
+    private readonly AuLabelScale? _labelScale;
+    private (float[] Mean, float[] Std) _auViewScale;
     private bool[] _usable = [];
 
     /// <param name="options">The policy's settings.</param>
@@ -41,9 +43,13 @@ public sealed class RobustCorrection
     /// <param name="semanticSize">Width of s (0 without the AU branch).</param>
     /// <param name="auLabels">Each training sample's AU labels (null where a sample has none), or null.</param>
     /// <param name="auCount">AUs per label vector.</param>
-    public RobustCorrection(RobustCorrectionOptions options, int samples, int classes, int semanticSize, IReadOnlyList<float[]?>? auLabels = null, int auCount = 0)
+    /// <param name="labelScale">Where s is forward-corrected AU scores: the map the templates read them through (<see cref="AuLabelScale"/>); null to read s as it is.</param>
+    public RobustCorrection(RobustCorrectionOptions options, int samples, int classes, int semanticSize, IReadOnlyList<float[]?>? auLabels = null, int auCount = 0,
+        AuLabelScale? labelScale = null)
     {
+        if (labelScale is not null && labelScale.Size != semanticSize) throw new ArgumentException($"a label scale of {labelScale.Size} AUs for s of width {semanticSize}");
         _o = options;
+        _labelScale = labelScale;
         Evidence = new SampleEvidence(samples, classes, semanticSize, options.EvidenceMomentum);
         _streakClass = new int[samples];
         Array.Fill(_streakClass, -1);
@@ -51,6 +57,7 @@ public sealed class RobustCorrection
         _changed = new bool[samples];
         Templates = new SemanticTemplates(classes, semanticSize, momentum: 0, TemplateSpace.DistanceFor(options.WhitenTemplates));
         Space = TemplateSpace.Identity(semanticSize);
+        _auViewScale = Space.Scale;
         _auPosterior = new double[samples * classes];
         UsesPredictedAus = semanticSize > 0 && options.AuView is AuView.Both or AuView.Predicted;
         if (options.AuView is AuView.Both or AuView.Pseudo && auLabels is not null && auCount > 0 && auLabels.Any(a => a is not null))
@@ -77,8 +84,8 @@ public sealed class RobustCorrection
     /// <summary>Whether the AU view reads the samples' AU labels.</summary>
     public bool UsesAuLabels => _auLabels is not null;
 
-    /// <summary>Per-AU mean and standard deviation of the latest decision (identity when not standardizing).</summary>
-    public (float[] Mean, float[] Std) Scale => Space.Scale;
+    /// <summary>Per-AU mean and standard deviation of s that the AU view of the latest decision read s with (identity when not standardizing).</summary>
+    public (float[] Mean, float[] Std) Scale => _auViewScale;
 
     /// <summary>Where the latest decision's templates live (standardized, and whitened by the trusted samples when whitening).</summary>
     public TemplateSpace Space { get; private set; }
@@ -89,9 +96,12 @@ public sealed class RobustCorrection
         Evidence.Update(outputs);
         var trusted = Trusted(labels);
         LatestTrusted = trusted;
-        Space = TemplateSpace.Fit(Evidence.Semantic, Evidence.SemanticSize, trusted, _o.Standardize, _o.WhitenTemplates);
+        var features = TemplateFeatures(Evidence.Semantic);
+        Space = TemplateSpace.Fit(features, Evidence.SemanticSize, trusted, _o.Standardize, _o.WhitenTemplates);
+        // The AU view reads s as it is, standardized over the training set as the template space's own scale does.
+        _auViewScale = _labelScale is null ? Space.Scale : TemplateSpace.Fit(Evidence.Semantic, Evidence.SemanticSize, trusted, _o.Standardize, whiten: false).Scale;
         var z = Standardized();
-        var w = Space.MapRows(Evidence.Semantic);
+        var w = Space.MapRows(features);
         if (Evidence.SemanticSize > 0) Templates.Restore(Space.ClassMeans(w, trusted));
         FitAuView(z, labels, trusted);
         EstimateNoiseRate(labels);
@@ -316,7 +326,10 @@ public sealed class RobustCorrection
     private double Distance(int c, ReadOnlySpan<float> s) => s.Length > 0 && Templates.Has(c) ? Templates.Distance(c, s) : 1;
 
     /// <summary>A raw s (e.g. of a test sample) into the latest decision's template space.</summary>
-    public float[] ToTemplateSpace(ReadOnlySpan<float> s) => Space.Map(s);
+    public float[] ToTemplateSpace(ReadOnlySpan<float> s) => Space.Map(_labelScale is null ? s : _labelScale.Map(s));
+
+    /// <summary>Rows of raw s [N, width] as the templates read them: on the AU labels' scale where s is forward-corrected scores, else as they are.</summary>
+    public float[] TemplateFeatures(float[] s) => _labelScale?.MapRows(s) ?? s;
 
     /// <summary>
     /// Everything a resumed run needs: the evidence, the AU view's weights, the confirmation streaks, which

@@ -54,7 +54,8 @@ public sealed class UlcAgMethod(TrainOptions options) : MethodModule(options)
         _templates = new SemanticTemplates(net.Classes, net.SemanticSize, Options.UlcAg.TemplateMomentum);
         if (Options.UlcAg.Correction == CorrectionPolicy.Robust)
             _robust = new RobustCorrection(Options.UlcAg.Robust, setup.Train.Samples.Count, net.Classes, net.SemanticSize,
-                [.. setup.Train.Samples.Select(s => s.Aus)], net.AuCount);
+                [.. setup.Train.Samples.Select(s => s.Aus)], net.AuCount,
+                net.AuFalsePositiveRates is { } rates && net.Semantic == SemanticFeature.AuScores ? new AuLabelScale(rates) : null);
         var adjacency = Method == Method.RandomEdges
             ? AuAdjacency.Random(net.AuCount, setup.Seed)
             : AuAdjacency.FromLabels(setup.Train.Samples.Select(s => s.Aus), net.AuCount);
