@@ -76,7 +76,7 @@ public sealed class MethodRunTests
             Assert.IsTrue(epochs.All(e => double.IsFinite(e.Losses[LossTerms.Au]) && e.Losses[LossTerms.Au] > 0), "L_au is trained and finite");
             // The rates the loss used are kept with the results: per AU in test.json, and as a column of report.md's AU table.
             var perAu = TestResults.Read(Path.Combine(dir, "run", RunFolder.TestResultsFile)).PerAu!;
-            CollectionAssert.AreEqual(rates, perAu.Select(a => Math.Round(a.FalsePositiveRate!.Value, 3)).ToArray());
+            CollectionAssert.AreEqual(rates, perAu.Select(a => double.Parse(a.FalsePositiveRate!.Value.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture)).ToArray());
             StringAssert.Contains(File.ReadAllText(Path.Combine(dir, "run", RunFolder.ReportFile)), "| False-positive rate of its labels |");
         }
         finally

@@ -43,6 +43,7 @@ public sealed class AuLabelScale
     /// <summary>Every row of <paramref name="x"/> [N, Size] on the labels' scale.</summary>
     public float[] MapRows(float[] x)
     {
+        if (Size == 0 || x.Length % Size != 0) throw new ArgumentException($"{x.Length} values are not rows of {Size} AU scores");
         var mapped = new float[x.Length];
         for (var i = 0; i < x.Length / Size; i++) Map(x.AsSpan(i * Size, Size)).CopyTo(mapped, i * Size);
         return mapped;

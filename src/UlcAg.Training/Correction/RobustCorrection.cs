@@ -98,14 +98,24 @@ public sealed class RobustCorrection
         LatestTrusted = trusted;
         var features = TemplateFeatures(Evidence.Semantic);
         Space = TemplateSpace.Fit(features, Evidence.SemanticSize, trusted, _o.Standardize, _o.WhitenTemplates);
-        // The AU view reads s as it is, standardized over the training set as the template space's own scale does.
-        _auViewScale = _labelScale is null ? Space.Scale : TemplateSpace.Fit(Evidence.Semantic, Evidence.SemanticSize, trusted, _o.Standardize, whiten: false).Scale;
+        _auViewScale = AuViewScale();
         var z = Standardized();
         var w = Space.MapRows(features);
         if (Evidence.SemanticSize > 0) Templates.Restore(Space.ClassMeans(w, trusted));
         FitAuView(z, labels, trusted);
         EstimateNoiseRate(labels);
         return decide ? Decide(w, labels, epoch) : [];
+    }
+
+    /// <summary>
+    /// The AU view reads s as it is, each AU standardized over the training set: the template space's own
+    /// scale, unless the templates read s on the labels' scale.
+    /// </summary>
+    private (float[] Mean, float[] Std) AuViewScale()
+    {
+        if (_labelScale is null) return Space.Scale;
+        var m = Evidence.SemanticSize;
+        return _o.Standardize ? TemplateSpace.ColumnScale(Evidence.Semantic, Evidence.Samples, m) : TemplateSpace.Identity(m).Scale;
     }
 
     /// <summary>s as the AU view sees it: each AU score standardized over the training set.</summary>
@@ -380,6 +390,7 @@ public sealed class RobustCorrection
             Templates.Restore([.. templates.Chunk(Templates.Size).Select(t => float.IsNaN(t[0]) ? null : t)]);
         }
         if (state.TryGetValue("trusted", out var flat)) LatestTrusted = UnflattenTrusted(flat, Evidence.Classes);
+        _auViewScale = AuViewScale();
     }
 
     private static IReadOnlyList<int>[] UnflattenTrusted(float[] flat, int classes)
