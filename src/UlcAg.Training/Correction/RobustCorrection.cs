@@ -34,7 +34,6 @@ public sealed class RobustCorrection
     private readonly AuViewClassifier? _auView;
     private readonly double[] _auPosterior;
     private readonly AuLabelScale? _labelScale;
-    private (float[] Mean, float[] Std) _auViewScale;
     private bool[] _usable = [];
 
     /// <param name="options">The policy's settings.</param>
@@ -57,7 +56,6 @@ public sealed class RobustCorrection
         _changed = new bool[samples];
         Templates = new SemanticTemplates(classes, semanticSize, momentum: 0, TemplateSpace.DistanceFor(options.WhitenTemplates));
         Space = TemplateSpace.Identity(semanticSize);
-        _auViewScale = Space.Scale;
         _auPosterior = new double[samples * classes];
         UsesPredictedAus = semanticSize > 0 && options.AuView is AuView.Both or AuView.Predicted;
         if (options.AuView is AuView.Both or AuView.Pseudo && auLabels is not null && auCount > 0 && auLabels.Any(a => a is not null))
@@ -85,7 +83,7 @@ public sealed class RobustCorrection
     public bool UsesAuLabels => _auLabels is not null;
 
     /// <summary>Per-AU mean and standard deviation of s that the AU view of the latest decision read s with (identity when not standardizing).</summary>
-    public (float[] Mean, float[] Std) Scale => _auViewScale;
+    public (float[] Mean, float[] Std) Scale => AuViewScale();
 
     /// <summary>Where the latest decision's templates live (standardized, and whitened by the trusted samples when whitening).</summary>
     public TemplateSpace Space { get; private set; }
@@ -98,7 +96,6 @@ public sealed class RobustCorrection
         LatestTrusted = trusted;
         var features = TemplateFeatures(Evidence.Semantic);
         Space = TemplateSpace.Fit(features, Evidence.SemanticSize, trusted, _o.Standardize, _o.WhitenTemplates);
-        _auViewScale = AuViewScale();
         var z = Standardized();
         var w = Space.MapRows(features);
         if (Evidence.SemanticSize > 0) Templates.Restore(Space.ClassMeans(w, trusted));
@@ -390,7 +387,6 @@ public sealed class RobustCorrection
             Templates.Restore([.. templates.Chunk(Templates.Size).Select(t => float.IsNaN(t[0]) ? null : t)]);
         }
         if (state.TryGetValue("trusted", out var flat)) LatestTrusted = UnflattenTrusted(flat, Evidence.Classes);
-        _auViewScale = AuViewScale();
     }
 
     private static IReadOnlyList<int>[] UnflattenTrusted(float[] flat, int classes)
