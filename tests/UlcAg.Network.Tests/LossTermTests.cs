@@ -124,6 +124,23 @@ public sealed class LossTermTests
     }
 
     [TestMethod]
+    public void FalsePositiveRatesOutsideTheOpenIntervalAreRefusedWhereverTheyEnter()
+    {
+        // rho = 0 makes log q infinite where sigmoid(s) underflows, rho = 1 makes log(1 - rho) infinite.
+        float[][] bad = [[0.1f, 0f], [1f, 0.1f], [0.1f, float.NaN], [-0.05f, 0.1f]];
+        Assert.IsTrue(Losses.AreFalsePositiveRates([0.001f, 0.5f, 0.999f]));
+        var options = new NetworkOptions { AuCount = 2 };
+        options.Validate();
+        foreach (var rho in bad)
+        {
+            Assert.IsFalse(Losses.AreFalsePositiveRates(rho), string.Join(", ", rho));
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ForwardAuLoss(rho, AuScoreValues));
+            Assert.ThrowsExactly<ArgumentException>(() => (options with { AuFalsePositiveRates = rho }).Validate());
+        }
+        Assert.ThrowsExactly<ArgumentException>(() => (options with { AuFalsePositiveRates = [0.1f] }).Validate(), "one rate for two AUs");
+    }
+
+    [TestMethod]
     public void ForwardCorrectedAuLossMatchesHandComputation()
     {
         // q = rho + (1 - rho) sigmoid(s) is the probability of a positive label; BCE against it, per AU's own rho,

@@ -1,3 +1,5 @@
+using UlcAg.Network.Models;
+
 namespace UlcAg.Training.Correction;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class AuLabelScale
     public AuLabelScale(float[] falsePositiveRates)
     {
         ArgumentNullException.ThrowIfNull(falsePositiveRates);
-        if (falsePositiveRates.Any(r => !(r > 0 && r < 1))) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
+        if (!Losses.AreFalsePositiveRates(falsePositiveRates)) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
         _logRho = [.. falsePositiveRates.Select(r => Math.Log(r))];
         _logNotRho = [.. falsePositiveRates.Select(r => Math.Log(1 - r))];
     }
