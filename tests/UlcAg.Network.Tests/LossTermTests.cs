@@ -124,16 +124,16 @@ public sealed class LossTermTests
     }
 
     [TestMethod]
-    public void FalsePositiveRatesOutsideTheOpenIntervalAreRefusedWhereverTheyEnter()
+    public void FalsePositiveRatesOutsideTheOpenIntervalAreRefusedByTheLossAndTheNetworkOptions()
     {
         // rho = 0 makes log q infinite where sigmoid(s) underflows, rho = 1 makes log(1 - rho) infinite.
         float[][] bad = [[0.1f, 0f], [1f, 0.1f], [0.1f, float.NaN], [-0.05f, 0.1f]];
-        Assert.IsTrue(Losses.AreFalsePositiveRates([0.001f, 0.5f, 0.999f]));
+        Assert.IsTrue(Losses.AreValidFalsePositiveRates([0.001f, 0.5f, 0.999f]));
         var options = new NetworkOptions { AuCount = 2 };
         options.Validate();
         foreach (var rho in bad)
         {
-            Assert.IsFalse(Losses.AreFalsePositiveRates(rho), string.Join(", ", rho));
+            Assert.IsFalse(Losses.AreValidFalsePositiveRates(rho), string.Join(", ", rho));
             Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ForwardAuLoss(rho, AuScoreValues));
             Assert.ThrowsExactly<ArgumentException>(() => (options with { AuFalsePositiveRates = rho }).Validate());
         }

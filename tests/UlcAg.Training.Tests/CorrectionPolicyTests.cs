@@ -280,7 +280,8 @@ public sealed class CorrectionPolicyTests
         // A sure absence sits at logit rho, however deep its score.
         Assert.AreEqual(scale.Map([-60f, 0f])[0], scale.Map([-20f, 0f])[0], 1e-6);
         Assert.AreEqual(Math.Log(0.1 / 0.9), scale.Map([-60f, 0f])[0], 1e-5);
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AuLabelScale([0f, 0.1f]));
+        foreach (float[] bad in (float[][])[[0f, 0.1f], [0.1f, 1f], [float.NaN, 0.1f], [0.1f, -0.05f]])
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new AuLabelScale(bad), string.Join(", ", bad));
     }
 
     [TestMethod]

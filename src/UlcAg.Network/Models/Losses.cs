@@ -62,7 +62,7 @@ public static class Losses
     }
 
     /// <summary>Whether every rate is a false-positive rate the forward-corrected L_au accepts: in (0, 1), so that log q and log(1 - rho) stay finite.</summary>
-    public static bool AreFalsePositiveRates(IEnumerable<float> rates) => rates.All(r => r > 0 && r < 1);
+    public static bool AreValidFalsePositiveRates(IEnumerable<float> rates) => rates.All(r => r > 0 && r < 1);
 
     /// <summary>
     /// eq. 7: sum over AUs of binary cross-entropy, weighted by alpha (stop-gradient unless
@@ -89,7 +89,7 @@ public static class Losses
         else
         {
             // rho > 0 keeps log q finite where sigmoid(s) underflows (s below about -88 in float32).
-            if (!AreFalsePositiveRates(falsePositiveRates)) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
+            if (!AreValidFalsePositiveRates(falsePositiveRates)) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
             var rho = g.Constant(TensorData.Of(falsePositiveRates, falsePositiveRates.Length));
             var logQ = g.Log(rho + (1.0 - rho) * g.Sigmoid(scores));
             var logNotQ = g.Log(1.0 - rho) - softplus;

@@ -94,7 +94,7 @@ public sealed record NetworkOptions
         if (Classes < 2) throw new ArgumentException($"a classifier needs at least 2 classes, got {Classes}");
         if (InputSize < 32) throw new ArgumentException($"input size {InputSize} is too small for ResNet-18 (at least 32)");
         if (Method.HasAuxBranch() && AuCount < 1) throw new ArgumentException("the AU graph branch needs at least one AU");
-        if (AuFalsePositiveRates is { } rho && (rho.Length != AuCount || !Losses.AreFalsePositiveRates(rho)))
+        if (AuFalsePositiveRates is { } rho && (rho.Length != AuCount || !Losses.AreValidFalsePositiveRates(rho)))
             throw new ArgumentException($"AuFalsePositiveRates needs one rate in (0, 1) per AU ({AuCount}); without false positives L_au is BCE (null)");
         if (RrRatio <= 0 || RrRatio >= 1) throw new ArgumentException($"rr_ratio must lie in (0, 1), got {RrRatio}");
     }

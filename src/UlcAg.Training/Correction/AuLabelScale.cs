@@ -18,7 +18,7 @@ public sealed class AuLabelScale
     public AuLabelScale(float[] falsePositiveRates)
     {
         ArgumentNullException.ThrowIfNull(falsePositiveRates);
-        if (!Losses.AreFalsePositiveRates(falsePositiveRates)) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
+        if (!Losses.AreValidFalsePositiveRates(falsePositiveRates)) throw new ArgumentOutOfRangeException(nameof(falsePositiveRates), "each false-positive rate must be in (0, 1)");
         _logRho = [.. falsePositiveRates.Select(r => Math.Log(r))];
         _logNotRho = [.. falsePositiveRates.Select(r => Math.Log(1 - r))];
     }
