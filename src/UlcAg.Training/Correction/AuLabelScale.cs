@@ -35,8 +35,9 @@ public sealed class AuLabelScale
         {
             // log sigmoid(s) = -softplus(-s), log(1 - sigmoid(s)) = -softplus(s); log q = log(rho + (1 - rho) sigmoid(s)) as a log-sum-exp.
             double x = s[k], logSig = -Softplus(-x), logNotSig = -Softplus(x);
-            var (a, b) = (_logRho[k], _logNotRho[k] + logSig);
-            var logQ = Math.Max(a, b) + Math.Log(1 + Math.Exp(-Math.Abs(a - b)));
+            // log(e^a + e^b) = b + softplus(a - b), with a = log rho and b = log((1 - rho) sigmoid(s)).
+            var b = _logNotRho[k] + logSig;
+            var logQ = b + Softplus(_logRho[k] - b);
             mapped[k] = (float)(logQ - (_logNotRho[k] + logNotSig));
         }
         return mapped;
