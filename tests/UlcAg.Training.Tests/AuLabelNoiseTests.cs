@@ -55,38 +55,57 @@ public sealed class AuLabelNoiseTests
         Assert.IsLessThan(0.03, truth.Select((t, k) => Math.Abs(t - estimate[k])).Average());
     }
 
-    [TestMethod]
-    public void NoisyExpressionLabelsRaiseTheEstimateButTheAnchorsStillSeparate()
+    /// <summary>Pairwise label noise: a share of the faces of class c labelled c + 1.</summary>
+    private static Sample[] FlipPairwise(Sample[] samples, double rate, int seed)
     {
-        // 30% of the expression labels wrong moves faces showing an AU into the classes without it:
-        // the estimate rises (the loss then trusts positive AU labels less), but not below the
-        // detector's rate, and stays closer to it than the AU's share of positive labels, which a
-        // class-blind estimate would give.
+        var rng = new Random(seed);
+        return [.. samples.Select(s => rng.NextDouble() < rate ? s with { Label = (s.Label + 1) % Classes } : s)];
+    }
+
+    /// <summary>The estimate without the E-step: per AU, the lowest share of the label among the samples of one expression label.</summary>
+    private static double[] PlainClassShares(Sample[] samples) =>
+        [.. Enumerable.Range(0, FacsAus.Count).Select(k => Enumerable.Range(0, Classes)
+            .Select(c => samples.Where(s => s.Label == c).ToArray())
+            .Where(members => members.Length >= AuLabelNoise.MinClassSamples)
+            .Min(members => members.Average(s => (double)s.Aus![k])))];
+
+    private static double MeanError(double[] truth, double[] estimate) =>
+        truth.Select((t, k) => Math.Abs(t - estimate[k])).Average();
+
+    [TestMethod]
+    public void WrongExpressionLabelsBarelyMoveTheEstimate()
+    {
+        // Wrong expression labels move faces showing an AU into the classes without it: the plain
+        // class shares rise above the detector's rate (by half under 30% symmetric noise). Weighed
+        // by their AU labels, most moved faces count in the class their AUs say, and the estimate
+        // stays near the detector's rate under symmetric and pairwise noise.
         var (clean, infos) = Faces(3000, labelNoise: 0, seed: 4);
-        var (noisy, _) = Faces(3000, labelNoise: 0.3, seed: 4);
+        var (symmetric, _) = Faces(3000, labelNoise: 0.3, seed: 4);
         var truth = TrueFalsePositiveRates(infos);
-        var fromClean = AuLabelNoise.FalsePositiveRates(clean, Classes, FacsAus.Count);
-        var fromNoisy = AuLabelNoise.FalsePositiveRates(noisy, Classes, FacsAus.Count);
-        Assert.IsGreaterThan(fromClean.Average() + 0.02, fromNoisy.Average());
-        for (var k = 0; k < truth.Length; k++)
+        foreach (var (name, noisy) in new[] { ("30% symmetric", symmetric), ("20% pairwise", FlipPairwise(clean, 0.2, seed: 5)) })
         {
-            Assert.IsGreaterThan(truth[k] - 0.05, fromNoisy[k], $"{FacsAus.ModelledNames[k]}");
-            var labelled = noisy.Average(s => s.Aus![k]);
-            Assert.IsLessThan(Math.Abs(labelled - truth[k]), Math.Abs(fromNoisy[k] - truth[k]),
-                $"{FacsAus.ModelledNames[k]}: estimated {fromNoisy[k]:0.000}, labelled {labelled:0.000}, the detector's {truth[k]:0.000}");
+            var estimate = AuLabelNoise.FalsePositiveRates(noisy, Classes, FacsAus.Count).Select(r => (double)r).ToArray();
+            var plain = PlainClassShares(noisy);
+            var error = MeanError(truth, estimate);
+            Assert.IsLessThan(0.02, error, $"{name}: mean error {error:0.000}");
+            Assert.IsLessThan(MeanError(truth, plain) * 0.75, error, $"{name}: mean error {error:0.000}, of the plain class shares {MeanError(truth, plain):0.000}");
+            for (var k = 0; k < truth.Length; k++)
+                Assert.AreEqual(truth[k], estimate[k], 0.05, $"{name}, {FacsAus.ModelledNames[k]}: estimated {estimate[k]:0.000}, the detector's {truth[k]:0.000}");
         }
     }
 
     [TestMethod]
     public void ClassesWithFewSamplesAreNoAnchor()
     {
-        // Class 1 (3 samples) never shows the AU, but is too small to say so; class 0 labels it in 1 of 4 samples.
+        // Class 1 (3 samples) never shows the AU, but is too small to say so; class 0 labels it in 1 of 4
+        // samples. The E-step moves a tenth of each unlabelled sample's weight to class 1, which stays
+        // too small, and class 0's share stays 1 in 4 to rounding.
         var samples = new List<Sample>();
         for (var i = 0; i < 40; i++) samples.Add(new Sample($"a{i}", new ImageSource.File("x"), 0, Aus: [i % 4 == 0 ? 1f : 0f]));
         for (var i = 0; i < 3; i++) samples.Add(new Sample($"b{i}", new ImageSource.File("x"), 1, Aus: [0f]));
         for (var i = 0; i < 5; i++) samples.Add(new Sample($"c{i}", new ImageSource.File("x"), 2, Aus: null));
         var rates = AuLabelNoise.FalsePositiveRates(samples, 3, 1);
-        Assert.AreEqual(0.25f, rates[0], 1e-6f);
+        Assert.AreEqual(0.25f, rates[0], 1e-3f);
     }
 
     [TestMethod]
