@@ -85,7 +85,8 @@ public sealed class ConfigErrorTests
     public void MemoryBudgetIsAllOrWholeMebibytes()
     {
         using var files = new ConfigTestFiles();
-        Assert.AreEqual(long.MaxValue, files.Builder().Build().Options.Train.MemoryBudgetBytes, "the default keeps everything");
+        Assert.AreEqual(0L, files.Builder().Build().Options.Train.MemoryBudgetBytes, "the default keeps nothing");
+        Assert.AreEqual(long.MaxValue, files.Builder().AddFile(files.Write("all.yaml", "train: {memory_budget: all}\n"), "all.yaml").Build().Options.Train.MemoryBudgetBytes);
         var set = files.Builder().AddFile(files.Write("ok.yaml", "train:\n  memory_budget: 256\n"), "ok.yaml").Build().Options.Train;
         Assert.AreEqual(256L << 20, set.MemoryBudgetBytes);
         Assert.AreEqual(0L, files.Builder().AddFile(files.Write("zero.yaml", "train: {memory_budget: 0}\n"), "zero.yaml").Build().Options.Train.MemoryBudgetBytes);

@@ -40,7 +40,7 @@ internal sealed record BenchOptions
     private static readonly Option<string?> WinogradOption = GraphOption("winograd", "4|2|off",
         "3x3 stride-1 convolutions as Winograd F(4x4,3x3) or F(2x2,3x3), or im2col (default 4).");
     private static readonly Option<string?> BudgetOption = GraphOption("budget", "MIB|all",
-        "Forward intermediates (Winograd tiles, im2col matrices) the backward pass may reuse, MiB; the rest are recomputed (default all, as train.memory_budget).");
+        "Forward intermediates (Winograd tiles, im2col matrices) the backward pass may reuse, MiB; the rest are recomputed (default all; train.memory_budget defaults to 0).");
     private static readonly Option<string?> MemPatternOption = GraphOption("mem-pattern", "on|off", "ONNX Runtime's memory pattern for the train step (default off, as TrainingSession sets it).");
     private static readonly Option<string?> ArenaOption = GraphOption("arena", "on|off|same",
         "ONNX Runtime's CPU arena: the session's own (on, default), none, or one shared arena growing by what is asked (same).");

@@ -62,9 +62,11 @@ public sealed record TrainLoopOptions
     /// YAML <c>memory_budget</c>: MiB of forward intermediates (Winograd tiles, im2col matrices
     /// of the lowered convolutions) that the train step keeps for its backward pass instead of
     /// computing them again, or <c>all</c> (keep every one: the fastest steps). A smaller budget
-    /// lowers the step's peak memory and costs speed; the step's results are the same.
+    /// lowers the step's peak memory and costs speed; the step's results are the same. The default,
+    /// 0, keeps none: the ResNet-18 step then peaks below PyTorch's at 112 and 224 px for 4% of the
+    /// speed of <c>all</c> (docs/BENCHMARKS.md, "Train-step memory").
     /// </summary>
-    public string MemoryBudget { get; init; } = AllMemory;
+    public string MemoryBudget { get; init; } = "0";
 
     /// <summary>The value of <see cref="MemoryBudget"/> that keeps everything.</summary>
     public const string AllMemory = "all";

@@ -70,8 +70,14 @@ public static class AuLabelNoise
     /// <summary>The E-step: each sample's class weights, proportional to the class's weight times the likelihood of its AU labels under the class's shares.</summary>
     private static double[,] Reweigh(Sample[] samples, double[,] weights, double[,] shares, int classes, int auCount)
     {
-        var total = ClassWeights(weights, classes);
-        var logPrior = total.Select(t => t > 0 ? Math.Log(t / samples.Length) : double.NegativeInfinity).ToArray();
+        var logPrior = ClassWeights(weights, classes).Select(t => t > 0 ? Math.Log(t / samples.Length) : double.NegativeInfinity).ToArray();
+        var (logShown, logNotShown) = (new double[classes, auCount], new double[classes, auCount]);
+        for (var c = 0; c < classes; c++)
+            for (var k = 0; k < auCount; k++)
+            {
+                var p = Math.Clamp(shares[c, k], ProfileFloor, 1 - ProfileFloor);
+                (logShown[c, k], logNotShown[c, k]) = (Math.Log(p), Math.Log(1 - p));
+            }
         var reweighed = new double[samples.Length, classes];
         var log = new double[classes];
         for (var i = 0; i < samples.Length; i++)
@@ -81,11 +87,7 @@ public static class AuLabelNoise
             {
                 log[c] = logPrior[c];
                 if (double.IsNegativeInfinity(log[c])) continue;
-                for (var k = 0; k < auCount; k++)
-                {
-                    var p = Math.Clamp(shares[c, k], ProfileFloor, 1 - ProfileFloor);
-                    log[c] += z[k] * Math.Log(p) + (1 - z[k]) * Math.Log(1 - p);
-                }
+                for (var k = 0; k < auCount; k++) log[c] += z[k] * logShown[c, k] + (1 - z[k]) * logNotShown[c, k];
             }
             var max = log.Max();
             var sum = 0.0;
