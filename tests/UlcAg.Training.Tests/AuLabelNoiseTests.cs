@@ -97,9 +97,9 @@ public sealed class AuLabelNoiseTests
     [TestMethod]
     public void ClassesWithFewSamplesAreNoAnchor()
     {
-        // Class 1 (3 samples) never shows the AU, but is too small to say so; class 0 labels it in 1 of 4
-        // samples. The E-step moves a tenth of the weight of each sample without the AU's label to class 1, which stays
-        // too small, and class 0's share stays 1 in 4 to rounding.
+        // Class 1 (3 samples) never shows the AU, but is too small to say so; class 0 labels it in 1 of
+        // 4 samples. The E-step moves a tenth of the weight of each sample without the AU's label to
+        // class 1, which stays too small, and class 0's share stays 1 in 4 to rounding.
         var samples = new List<Sample>();
         for (var i = 0; i < 40; i++) samples.Add(new Sample($"a{i}", new ImageSource.File("x"), 0, Aus: [i % 4 == 0 ? 1f : 0f]));
         for (var i = 0; i < 3; i++) samples.Add(new Sample($"b{i}", new ImageSource.File("x"), 1, Aus: [0f]));
