@@ -82,7 +82,7 @@ public sealed record NetworkOptions
     /// <summary>
     /// Bytes of forward intermediates of the lowered convolutions that the train step keeps for
     /// its backward pass (<see cref="UlcAg.Graph.GraphBuilder.ConvLoweringKeepBytes"/>); the rest
-    /// are computed again. Unlimited by default; YAML <c>train.memory_budget</c>.
+    /// are computed again. Unlimited by default here; YAML <c>train.memory_budget</c>, whose default is 0.
     /// </summary>
     public long KeepForBackwardBytes { get; init; } = long.MaxValue;
 

@@ -63,8 +63,8 @@ public sealed record TrainLoopOptions
     /// of the lowered convolutions) that the train step keeps for its backward pass instead of
     /// computing them again, or <c>all</c> (keep every one: the fastest steps). A smaller budget
     /// lowers the step's peak memory and costs speed; the step's results are the same. The default,
-    /// 0, keeps none: the ResNet-18 step then peaks below PyTorch's at 112 and 224 px for 4% of the
-    /// speed of <c>all</c> (docs/BENCHMARKS.md, "Train-step memory").
+    /// 0, keeps none: the ResNet-18 step then peaks below PyTorch's at 112 and 224 px and runs at about
+    /// 0.96x the speed of <c>all</c> (docs/BENCHMARKS.md, "Train-step memory").
     /// </summary>
     public string MemoryBudget { get; init; } = "0";
 

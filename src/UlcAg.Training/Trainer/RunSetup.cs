@@ -146,7 +146,7 @@ internal static class RunSetup
         var clamped = data.AuNames.Where((_, k) => rates[k] <= (float)AuLabelNoise.MinRate || rates[k] >= (float)AuLabelNoise.MaxRate).ToArray();
         if (clamped.Length > 0)
             progress.Message(string.Create(inv, $"  warning: the false-positive rate of {string.Join(", ", clamped)} is at a bound ({AuLabelNoise.MinRate} or {AuLabelNoise.MaxRate}): ")
-                + $"no expression class with {AuLabelNoise.MinClassSamples} AU-labelled samples, or one without (or only with) the label; set model.au_false_positive_rate to give the rate");
+                + $"no expression class with {AuLabelNoise.MinClassSamples} AU-labelled samples in weight, or one without (or only with) the label; set model.au_false_positive_rate to give the rate");
         return rates;
     }
 
