@@ -4,6 +4,8 @@
 # noise and clean labels, several seeds. Resumable: finished runs (test.json) are skipped, interrupted
 # ones continue from their last checkpoint. Prints one line per run from its test.json.
 #   bash tools/noise-benchmark.sh [OUT_DIR] [SEEDS...]     (default artifacts/experiments/noise-benchmark, seeds 0 1 2)
+# NOISE_BENCHMARK_SETTINGS adds settings to every run, e.g. the protocol of 4,000 faces with 0.24 blends:
+#   NOISE_BENCHMARK_SETTINGS="data.synthetic.train=4000 data.synthetic.ambiguous_fraction=0.24" bash tools/noise-benchmark.sh OUT_DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-artifacts/experiments/noise-benchmark}
@@ -29,7 +31,7 @@ for seed in "${seeds[@]}"; do
     elif [ -d "$dir/checkpoints/last" ]; then "${train[@]}" --resume "$dir" >"$out/$run.log" 2>&1 || true;
     else
       args=(--output "$out" --set "run_name=$run" --seed "$seed")
-      for s in $settings; do args+=(--set "$s"); done
+      for s in $settings ${NOISE_BENCHMARK_SETTINGS:-}; do args+=(--set "$s"); done
       "${train[@]}" "${args[@]}" >"$out/$run.log" 2>&1 || true
     fi
     if [ -f "$dir/test.json" ]; then echo "$run $(cat "$dir/test.json")"; else echo "$run FAILED (see $out/$run.log)"; fi
